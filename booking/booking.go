@@ -1,0 +1,678 @@
+package booking
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Booking is a supervisor booked by a workplace for a time. It is never deleted:
+// a cancellation sets its status, so reports and feeds still see it. UID stays
+// the same for its life; Sequence rises with every change but a follow-up.
+type Booking struct {
+	ID                   int64
+	UID                  string
+	SupervisorID         int64
+	WorkplaceID          int64
+	Language             string
+	Area                 string
+	Mode                 string
+	MeetingURL           *string
+	Start                time.Time `gorm:"column:start_at"`
+	End                  time.Time `gorm:"column:end_at"`
+	Purpose              string
+	ParticipantsExpected int
+	Notes                string
+	Status               string
+	Sequence             int
+	CancelReasonCode     *string
+	CancelReason         *string
+	CancelledAt          *time.Time
+	CancelledBy          *int64
+	CreatedBy            *int64
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+	Followup             *Followup `gorm:"-"`
+}
+
+// Followup is what the workplace said after a held session.
+type Followup struct {
+	BookingID         int64 `gorm:"primaryKey;autoIncrement:false"`
+	PersonsSupervised int
+	Rating            int
+	Comment           string
+	WhyBooked         string
+	CreatedBy         *int64
+	CreatedAt         time.Time
+}
+
+// TableName keeps gorm on the schema's name.
+func (Followup) TableName() string { return "booking_followups" }
+
+// Event is one row of the booking event log: the audit trail, and the outbox.
+type Event struct {
+	ID        int64
+	BookingID int64
+	Kind      string
+	Sequence  int
+	ActorID   *int64
+	At        time.Time
+	Data      string
+}
+
+// TableName keeps gorm on the schema's name.
+func (Event) TableName() string { return "booking_events" }
+
+// Event kinds.
+const (
+	EventCreated   = "created"
+	EventChanged   = "changed"
+	EventCancelled = "cancelled"
+	EventFollowup  = "followup"
+)
+
+// Alternative is a proposal offered with a conflict: another supervisor at the
+// same time, or the same supervisor at another time.
+type Alternative struct {
+	SupervisorID int64
+	Start, End   time.Time
+}
+
+// Held reports whether the booking took place: confirmed and over.
+func (b *Booking) Held(now time.Time) bool {
+	return b.Status == StatusConfirmed && !b.End.After(now)
+}
+
+// canSee reports whether actor may see the booking at all.
+func canSee(actor *User, b *Booking) bool {
+	return actor.IsAdmin() || actor.Manages(b.WorkplaceID) || actor.Is(b.SupervisorID)
+}
+
+// BookingInput creates a booking. Times are RFC 3339 with an offset.
+type BookingInput struct {
+	SupervisorID         *int64
+	WorkplaceID          int64
+	Language             string
+	Area                 string
+	Mode                 string
+	MeetingURL           *string
+	Start                string
+	End                  string
+	Purpose              string
+	ParticipantsExpected int
+	Notes                string
+	// Override lists rules an admin books past; Overriding says the field was sent at all.
+	Override   []string
+	Overriding bool
+}
+
+// BookingPatch moves or edits a booking; nil fields stay as they are.
+type BookingPatch struct {
+	SupervisorID         *int64
+	WorkplaceID          *int64
+	Language             *string
+	Area                 *string
+	Mode                 *string
+	MeetingURL           *string
+	Start                *string
+	End                  *string
+	Purpose              *string
+	ParticipantsExpected *int
+	Notes                *string
+	Override             []string
+	Overriding           bool
+}
+
+// CreateBooking books a supervisor, or picks one when SupervisorID is nil: the
+// one with the fewest booked minutes that ISO week who could take it (ties:
+// lowest id). The rules are checked and the booking and its event written in one
+// write transaction, so they hold under any number of concurrent requests.
+func (s *Service) CreateBooking(ctx context.Context, actor *User, in BookingInput) (*Booking, error) {
+	if err := mayBook(actor, in.WorkplaceID, in.Overriding); err != nil {
+		return nil, err
+	}
+	b := &Booking{SupervisorID: deref(in.SupervisorID), WorkplaceID: in.WorkplaceID, Language: in.Language,
+		Area: in.Area, Mode: in.Mode, MeetingURL: in.MeetingURL, Purpose: in.Purpose,
+		ParticipantsExpected: in.ParticipantsExpected, Notes: in.Notes, Status: StatusConfirmed}
+	var p Problems
+	b.Start = parseTime(&p, "start", in.Start)
+	b.End = parseTime(&p, "end", in.End)
+	if err := s.validate(ctx, actor, b, in.SupervisorID != nil, in.Override, p); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	b.UID = randomToken(16) + "@sprakpool"
+	b.CreatedAt, b.UpdatedAt, b.CreatedBy = now, now, &actor.ID
+	var violations []Violation
+	err := s.store.write(ctx, func(tx *gorm.DB) error {
+		if in.SupervisorID == nil {
+			id, err := s.pickSupervisor(tx, b, in.Override)
+			if err != nil {
+				return err
+			}
+			if id == 0 {
+				violations = []Violation{{Rule: RuleNoFreeSupervisor}}
+				return errConflict
+			}
+			b.SupervisorID = id
+		}
+		scheds, err := s.loadSchedules(tx, []int64{b.SupervisorID}, b.Start, b.End, 0)
+		if err != nil {
+			return err
+		}
+		violations = s.rules().check(b.slot(), scheds[b.SupervisorID], true, in.Override)
+		if len(violations) > 0 {
+			return errConflict
+		}
+		if err := tx.Create(b).Error; err != nil {
+			return err
+		}
+		return logEvent(tx, b, EventCreated, actor, now, b.snapshot())
+	})
+	if errors.Is(err, errConflict) {
+		return nil, s.conflict(ctx, actor, b, in.SupervisorID != nil, violations)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create booking: %w", err)
+	}
+	return b, nil
+}
+
+// errConflict ends a write transaction whose rules check failed.
+var errConflict = errors.New("booking rules broken")
+
+func mayBook(actor *User, workplaceID int64, overriding bool) error {
+	switch {
+	case actor.IsAdmin():
+		return nil
+	case actor == nil || actor.Role != RoleManager:
+		return errForbidden("only coordinators and managers may book")
+	case overriding:
+		return errForbidden("only coordinators may override the booking rules")
+	case workplaceID != 0 && !actor.Manages(workplaceID):
+		return errForbidden("you may book only for your own workplaces")
+	}
+	return nil
+}
+
+// validate checks a booking's fields (not the rules that need other bookings),
+// fills the defaults, and returns every problem at once.
+func (s *Service) validate(ctx context.Context, actor *User, b *Booking, supervisorGiven bool, override []string, p Problems) error {
+	db := s.store.read(ctx)
+	if b.WorkplaceID == 0 {
+		p.Add("workplace_id", "is required")
+	} else if w, err := workplaceByID(db, b.WorkplaceID); err != nil {
+		if ErrorCode(err) != CodeNotFound {
+			return err
+		}
+		p.Add("workplace_id", "there is no workplace %d", b.WorkplaceID)
+	} else if !w.Active {
+		p.Add("workplace_id", "the workplace %q is no longer active", w.Name)
+	} else if b.Area == "" {
+		b.Area = w.Kind
+	}
+	if _, ok := LanguageByCode(b.Language); !ok {
+		p.Add("language", "unknown language %q; use an ISO 639 code such as ar or so", b.Language)
+	}
+	if b.Area != "" && !oneOf(b.Area, Areas) {
+		p.Add("area", "must be one of %s", strings.Join(Areas, ", "))
+	}
+	if b.Mode == "" {
+		b.Mode = "on_site"
+	}
+	checkMode(&p, b)
+	if !oneOf(b.Purpose, Purposes) {
+		p.Add("purpose", "must be one of %s", strings.Join(Purposes, ", "))
+	}
+	if b.ParticipantsExpected < 0 || b.ParticipantsExpected > 10000 {
+		p.Add("participants_expected", "must be between 0 and 10000")
+	}
+	checkText(&p, "notes", b.Notes, 4000, false)
+	s.checkTimes(&p, actor, b)
+	for _, r := range override {
+		if r == RuleOverlap {
+			p.Add("override", "overlap can never be overridden")
+		} else if !oneOf(r, OverridableRules) {
+			p.Add("override", "unknown rule %q; use one of %s", r, strings.Join(OverridableRules, ", "))
+		}
+	}
+	if supervisorGiven {
+		sv, err := s.supervisor(ctx, db, b.SupervisorID)
+		switch {
+		case err != nil && ErrorCode(err) != CodeNotFound:
+			return err
+		case err != nil:
+			p.Add("supervisor_id", "there is no supervisor %d", b.SupervisorID)
+		case !sv.Active:
+			p.Add("supervisor_id", "%s is no longer active in the pool", sv.Name)
+		default:
+			if b.Language != "" && !sv.Speaks(b.Language) {
+				p.Add("language", "%s does not speak %s", sv.Name, languageName(b.Language))
+			}
+			if b.Area != "" && !sv.Covers(b.Area) {
+				p.Add("area", "%s does not work in %s", sv.Name, b.Area)
+			}
+		}
+	}
+	return p.Err()
+}
+
+func checkMode(p *Problems, b *Booking) {
+	if !oneOf(b.Mode, Modes) {
+		p.Add("mode", "must be one of %s", strings.Join(Modes, ", "))
+		return
+	}
+	if b.MeetingURL != nil && *b.MeetingURL == "" {
+		b.MeetingURL = nil
+	}
+	switch {
+	case b.Mode == "video" && b.MeetingURL == nil:
+		p.Add("meeting_url", "is required for a video session")
+	case b.Mode != "video" && b.MeetingURL != nil:
+		p.Add("meeting_url", "only video sessions have a meeting link")
+	case b.MeetingURL != nil:
+		u, err := url.Parse(*b.MeetingURL)
+		if err != nil || u.Scheme != "https" || u.Host == "" || len(*b.MeetingURL) > 2000 {
+			p.Add("meeting_url", "must be an https:// link")
+		}
+	}
+}
+
+func (s *Service) checkTimes(p *Problems, actor *User, b *Booking) {
+	if b.Start.IsZero() || b.End.IsZero() {
+		return // already reported
+	}
+	b.Start, b.End = b.Start.UTC(), b.End.UTC()
+	switch {
+	case b.Start.Second() != 0 || b.Start.Nanosecond() != 0:
+		p.Add("start", "must be a whole minute")
+	case b.End.Second() != 0 || b.End.Nanosecond() != 0:
+		p.Add("end", "must be a whole minute")
+	case !b.End.After(b.Start):
+		p.Add("end", "must be after start")
+	case b.End.Sub(b.Start) > 24*time.Hour || !s.endsSameDay(b.Start, b.End):
+		p.Add("end", "a booking must start and end on the same day")
+	case !actor.IsAdmin() && b.Start.Before(s.now()):
+		p.Add("start", "lies in the past")
+	}
+}
+
+// endsSameDay: the end is on the start's local date, or exactly the midnight after it.
+func (s *Service) endsSameDay(start, end time.Time) bool {
+	day := startOfDay(start, s.cfg.Location)
+	return sameDay(end, day, s.cfg.Location) || end.Equal(nextDay(day))
+}
+
+func languageName(code string) string {
+	if l, ok := LanguageByCode(code); ok {
+		return l.NameEN
+	}
+	return code
+}
+
+func (b *Booking) slot() slot {
+	return slot{Start: b.Start, End: b.End, WorkplaceID: b.WorkplaceID, Mode: b.Mode}
+}
+
+// snapshot is what the event log keeps of a booking.
+func (b *Booking) snapshot() map[string]any {
+	return map[string]any{"supervisor_id": b.SupervisorID, "workplace_id": b.WorkplaceID,
+		"language": b.Language, "area": b.Area, "mode": b.Mode, "start": b.Start, "end": b.End,
+		"purpose": b.Purpose, "participants_expected": b.ParticipantsExpected, "status": b.Status}
+}
+
+func logEvent(tx *gorm.DB, b *Booking, kind string, actor *User, at time.Time, data any) error {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	var actorID *int64
+	if actor != nil {
+		actorID = &actor.ID
+	}
+	return tx.Create(&Event{BookingID: b.ID, Kind: kind, Sequence: b.Sequence, ActorID: actorID, At: at, Data: string(raw)}).Error
+}
+
+// loadSchedules reads, for each supervisor, the weekly windows and the absences
+// and other confirmed bookings that touch the local days from start to end.
+func (s *Service) loadSchedules(db *gorm.DB, ids []int64, start, end time.Time, excludeBooking int64) (map[int64]*schedule, error) {
+	from := startOfDay(start, s.cfg.Location).UTC()
+	to := nextDay(startOfDay(end, s.cfg.Location)).UTC()
+	out := make(map[int64]*schedule, len(ids))
+	for _, id := range ids {
+		out[id] = &schedule{}
+	}
+	var windows []availabilityRow
+	if err := db.Where("supervisor_id IN ?", ids).Find(&windows).Error; err != nil {
+		return nil, fmt.Errorf("load availability: %w", err)
+	}
+	for _, w := range windows {
+		out[w.SupervisorID].windows = append(out[w.SupervisorID].windows, Window{Weekday: w.Weekday, Start: w.StartMinute, End: w.EndMinute})
+	}
+	var absences []Absence
+	if err := db.Where("supervisor_id IN ? AND start_at < ? AND end_at > ?", ids, to, from).Find(&absences).Error; err != nil {
+		return nil, fmt.Errorf("load absences: %w", err)
+	}
+	for _, a := range absences {
+		out[a.SupervisorID].absences = append(out[a.SupervisorID].absences, a)
+	}
+	var bookings []Booking
+	if err := db.Where("supervisor_id IN ? AND status = ? AND start_at < ? AND end_at > ? AND id <> ?",
+		ids, StatusConfirmed, to, from, excludeBooking).Order("start_at").Find(&bookings).Error; err != nil {
+		return nil, fmt.Errorf("load bookings: %w", err)
+	}
+	for _, b := range bookings {
+		out[b.SupervisorID].bookings = append(out[b.SupervisorID].bookings, b)
+	}
+	return out, nil
+}
+
+// candidates returns the ids of active supervisors who speak the language and
+// cover the area (any area when area is empty), lowest id first.
+func candidates(db *gorm.DB, language, area string) ([]int64, error) {
+	q := db.Model(&Supervisor{}).Where("active = ?", true).
+		Where("id IN (?)", db.Model(&supervisorLanguage{}).Select("supervisor_id").Where("language = ?", language))
+	if area != "" {
+		q = q.Where("id IN (?)", db.Model(&supervisorArea{}).Select("supervisor_id").Where("area = ?", area))
+	}
+	var ids []int64
+	if err := q.Order("id").Pluck("id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("find supervisors for %s: %w", language, err)
+	}
+	return ids, nil
+}
+
+// freeSupervisor is a supervisor who could take a slot, with the week's load.
+type freeSupervisor struct {
+	id          int64
+	weekMinutes int
+}
+
+// freeSupervisors returns, fewest booked minutes that ISO week first (ties: lowest
+// id), the candidates who could take the slot under every rule but those skipped.
+func (s *Service) freeSupervisors(db *gorm.DB, ids []int64, c slot, travel bool, skip []string, excludeBooking int64) ([]freeSupervisor, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	weekStart := startOfWeek(c.Start, s.cfg.Location)
+	weekEnd := startOfWeek(weekStart.AddDate(0, 0, 7), s.cfg.Location)
+	scheds, err := s.loadSchedules(db, ids, weekStart, weekEnd.Add(-time.Minute), excludeBooking)
+	if err != nil {
+		return nil, err
+	}
+	r := s.rules()
+	var out []freeSupervisor
+	for _, id := range ids {
+		if len(r.check(c, scheds[id], travel, skip)) == 0 {
+			out = append(out, freeSupervisor{id: id, weekMinutes: r.weekMinutes(scheds[id], weekStart, weekEnd)})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b freeSupervisor) int {
+		if a.weekMinutes != b.weekMinutes {
+			return a.weekMinutes - b.weekMinutes
+		}
+		return int(a.id - b.id)
+	})
+	return out, nil
+}
+
+func (s *Service) pickSupervisor(tx *gorm.DB, b *Booking, skip []string) (int64, error) {
+	ids, err := candidates(tx, b.Language, b.Area)
+	if err != nil {
+		return 0, err
+	}
+	free, err := s.freeSupervisors(tx, ids, b.slot(), true, skip, 0)
+	if err != nil || len(free) == 0 {
+		return 0, err
+	}
+	return free[0].id, nil
+}
+
+// Booking returns one booking the actor may see (not found otherwise).
+func (s *Service) Booking(ctx context.Context, actor *User, id int64) (*Booking, error) {
+	b, err := bookingByID(s.store.read(ctx), id)
+	if err != nil {
+		return nil, err
+	}
+	if !canSee(actor, b) {
+		return nil, errNotFound("booking")
+	}
+	return b, nil
+}
+
+func bookingByID(db *gorm.DB, id int64) (*Booking, error) {
+	var b Booking
+	err := db.First(&b, id).Error
+	if isNotFound(err) {
+		return nil, errNotFound("booking")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("booking %d: %w", id, err)
+	}
+	if err := loadFollowups(db, []*Booking{&b}); err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// BookingFilter selects bookings that overlap the dates From..To (both included).
+type BookingFilter struct {
+	From, To     string
+	SupervisorID *int64
+	WorkplaceID  *int64
+	Status       string
+}
+
+// ListBookings returns, ordered by start, the bookings the actor may see that
+// match the filter: admins all, managers their workplaces', supervisors their own.
+func (s *Service) ListBookings(ctx context.Context, actor *User, f BookingFilter) ([]Booking, error) {
+	start, end, err := s.parseRange(f.From, f.To)
+	if err != nil {
+		return nil, err
+	}
+	if f.Status != "" && !oneOf(f.Status, []string{StatusConfirmed, StatusCancelled}) {
+		return nil, (&Problems{{Field: "status", Message: "must be confirmed or cancelled"}}).Err()
+	}
+	q := s.store.read(ctx).Where("start_at < ? AND end_at > ?", end.UTC(), start.UTC())
+	switch {
+	case actor.IsAdmin():
+	case actor.Role == RoleManager:
+		q = q.Where("workplace_id IN ?", append([]int64{0}, actor.WorkplaceIDs...))
+	case actor.Role == RoleSupervisor && actor.SupervisorID != nil:
+		q = q.Where("supervisor_id = ?", *actor.SupervisorID)
+	default:
+		return []Booking{}, nil
+	}
+	if f.SupervisorID != nil {
+		q = q.Where("supervisor_id = ?", *f.SupervisorID)
+	}
+	if f.WorkplaceID != nil {
+		q = q.Where("workplace_id = ?", *f.WorkplaceID)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	list := []Booking{}
+	if err := q.Order("start_at, id").Find(&list).Error; err != nil {
+		return nil, fmt.Errorf("list bookings: %w", err)
+	}
+	ptrs := make([]*Booking, len(list))
+	for i := range list {
+		ptrs[i] = &list[i]
+	}
+	if err := loadFollowups(s.store.read(ctx), ptrs); err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// UpdateBooking moves or edits a confirmed booking; every rule is checked again
+// and the sequence raised.
+func (s *Service) UpdateBooking(ctx context.Context, actor *User, id int64, in BookingPatch) (*Booking, error) {
+	if actor == nil || (!actor.IsAdmin() && actor.Role != RoleManager && actor.Role != RoleSupervisor) {
+		return nil, errForbidden("you may not change bookings")
+	}
+	if in.Overriding && !actor.IsAdmin() {
+		return nil, errForbidden("only coordinators may override the booking rules")
+	}
+	old, err := s.Booking(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if old.Status != StatusConfirmed {
+		return nil, (&Problems{{Field: "status", Message: "a cancelled booking cannot be changed"}}).Err()
+	}
+	b := *old
+	var p Problems
+	applyPatch(&p, &b, in)
+	if in.WorkplaceID != nil && actor.Role == RoleManager && !actor.Manages(*in.WorkplaceID) {
+		return nil, errForbidden("you may book only for your own workplaces")
+	}
+	if actor.Role == RoleSupervisor && in.SupervisorID != nil && !actor.Is(*in.SupervisorID) {
+		return nil, errForbidden("a supervisor may not hand a booking to someone else")
+	}
+	if err := s.validate(ctx, actor, &b, true, in.Override, p); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	b.Sequence++
+	b.UpdatedAt = now
+	var violations []Violation
+	err = s.store.write(ctx, func(tx *gorm.DB) error {
+		cur, err := bookingByID(tx, id)
+		if err != nil {
+			return err
+		}
+		if cur.Sequence != old.Sequence || cur.Status != StatusConfirmed {
+			return &Error{Code: CodeConflict, Message: "the booking was changed by someone else; reload it and try again"}
+		}
+		scheds, err := s.loadSchedules(tx, []int64{b.SupervisorID}, b.Start, b.End, b.ID)
+		if err != nil {
+			return err
+		}
+		violations = s.rules().check(b.slot(), scheds[b.SupervisorID], true, in.Override)
+		if len(violations) > 0 {
+			return errConflict
+		}
+		if err := tx.Save(&b).Error; err != nil {
+			return err
+		}
+		return logEvent(tx, &b, EventChanged, actor, now, map[string]any{"before": old.snapshot(), "after": b.snapshot()})
+	})
+	if errors.Is(err, errConflict) {
+		return nil, s.conflict(ctx, actor, &b, true, violations)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("update booking %d: %w", id, err)
+	}
+	return &b, nil
+}
+
+func applyPatch(p *Problems, b *Booking, in BookingPatch) {
+	if in.SupervisorID != nil {
+		b.SupervisorID = *in.SupervisorID
+	}
+	if in.WorkplaceID != nil {
+		b.WorkplaceID = *in.WorkplaceID
+	}
+	if in.Language != nil {
+		b.Language = *in.Language
+	}
+	if in.Area != nil {
+		b.Area = *in.Area
+	}
+	if in.Mode != nil {
+		b.Mode = *in.Mode
+		if *in.Mode != "video" && in.MeetingURL == nil {
+			b.MeetingURL = nil
+		}
+	}
+	if in.MeetingURL != nil {
+		b.MeetingURL = in.MeetingURL
+	}
+	if in.Start != nil {
+		b.Start = parseTime(p, "start", *in.Start)
+	}
+	if in.End != nil {
+		b.End = parseTime(p, "end", *in.End)
+	}
+	if in.Purpose != nil {
+		b.Purpose = *in.Purpose
+	}
+	if in.ParticipantsExpected != nil {
+		b.ParticipantsExpected = *in.ParticipantsExpected
+	}
+	if in.Notes != nil {
+		b.Notes = *in.Notes
+	}
+}
+
+// CancelBooking cancels a booking with a reason; it is kept, never deleted.
+func (s *Service) CancelBooking(ctx context.Context, actor *User, id int64, code, reason string) (*Booking, error) {
+	if !actor.IsAdmin() && (actor == nil || actor.Role != RoleManager) {
+		return nil, errForbidden("only coordinators and the booking's managers may cancel it")
+	}
+	var p Problems
+	if !oneOf(code, CancelReasons) {
+		p.Add("reason_code", "must be one of %s", strings.Join(CancelReasons, ", "))
+	}
+	checkText(&p, "reason", reason, 2000, code == "other")
+	var b *Booking
+	err := s.store.write(ctx, func(tx *gorm.DB) error {
+		var err error
+		if b, err = bookingByID(tx, id); err != nil {
+			return err
+		}
+		if !canSee(actor, b) {
+			return errNotFound("booking")
+		}
+		if b.Status == StatusCancelled {
+			p.Add("status", "the booking is already cancelled")
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		now := s.now()
+		b.Status, b.CancelReasonCode, b.CancelReason = StatusCancelled, &code, &reason
+		b.CancelledAt, b.CancelledBy, b.UpdatedAt = &now, &actor.ID, now
+		b.Sequence++
+		if err := tx.Save(b).Error; err != nil {
+			return err
+		}
+		return logEvent(tx, b, EventCancelled, actor, now, map[string]any{"reason_code": code, "reason": reason,
+			"late": s.lateCancel(b, now)})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cancel booking %d: %w", id, err)
+	}
+	return b, nil
+}
+
+// lateCancel reports whether cancelling b at t is late: closer to the start than
+// the configured notice for its mode.
+func (s *Service) lateCancel(b *Booking, t time.Time) bool {
+	notice := s.cfg.LateCancel
+	if b.Mode != "on_site" {
+		notice = s.cfg.LateCancelRemote
+	}
+	return b.Start.Sub(t) < notice
+}
+
+// Events returns a booking's event log, oldest first.
+func (s *Service) Events(ctx context.Context, actor *User, bookingID int64) ([]Event, error) {
+	if _, err := s.Booking(ctx, actor, bookingID); err != nil {
+		return nil, err
+	}
+	list := []Event{}
+	if err := s.store.read(ctx).Where("booking_id = ?", bookingID).Order("id").Find(&list).Error; err != nil {
+		return nil, fmt.Errorf("events of booking %d: %w", bookingID, err)
+	}
+	return list, nil
+}

@@ -1,0 +1,77 @@
+package booking
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+)
+
+// Config holds the pool's rules and settings; it is built in cmd and passed down.
+type Config struct {
+	Location         *time.Location
+	BaseURL          string
+	TravelBuffer     time.Duration
+	DailyLimit       time.Duration
+	LateCancel       time.Duration
+	LateCancelRemote time.Duration
+}
+
+// DefaultConfig is the contract's defaults, in Europe/Stockholm.
+func DefaultConfig() Config {
+	loc, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		panic(err) // time/tzdata is linked in by cmd; tests load it from the system
+	}
+	return Config{
+		Location:         loc,
+		BaseURL:          "http://127.0.0.1:8080",
+		TravelBuffer:     15 * time.Minute,
+		DailyLimit:       8 * time.Hour,
+		LateCancel:       24 * time.Hour,
+		LateCancelRemote: 4 * time.Hour,
+	}
+}
+
+// Service is the pool: every read and change goes through it. It never reads the
+// wall clock itself; Now is its clock, replaceable in tests.
+type Service struct {
+	store *store
+	cfg   Config
+	Now   func() time.Time
+}
+
+// Open connects to the database at dsn (a SQLite file path for now) without migrating it.
+func Open(ctx context.Context, dsn string, cfg Config) (*Service, error) {
+	st, err := openStore(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{store: st, cfg: cfg, Now: time.Now}, nil
+}
+
+// Config returns the pool's settings.
+func (s *Service) Config() Config { return s.cfg }
+
+// Migrate applies every pending schema migration.
+func (s *Service) Migrate(ctx context.Context) error { return s.store.migrate(ctx) }
+
+// Close releases the database.
+func (s *Service) Close() error { return s.store.close() }
+
+// Ping reports whether the database answers.
+func (s *Service) Ping(ctx context.Context) error { return s.store.ping(ctx) }
+
+func (s *Service) now() time.Time { return s.Now().UTC() }
+
+func (s *Service) local(t time.Time) time.Time { return t.In(s.cfg.Location) }
+
+// randomToken returns n random bytes as hex.
+func randomToken(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("crypto/rand: %v", err)) // never fails on supported platforms
+	}
+	return hex.EncodeToString(b)
+}

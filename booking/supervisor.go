@@ -1,0 +1,302 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Supervisor is a multilingual employee of the pool who is booked to give language support.
+type Supervisor struct {
+	ID        int64
+	Name      string
+	Email     string
+	Phone     string
+	Active    bool
+	FeedToken string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Languages []string `gorm:"-"`
+	Areas     []string `gorm:"-"`
+}
+
+type supervisorLanguage struct {
+	SupervisorID int64
+	Language     string
+}
+
+type supervisorArea struct {
+	SupervisorID int64
+	Area         string
+}
+
+// Speaks reports whether the supervisor speaks the language.
+func (sv *Supervisor) Speaks(lang string) bool { return slices.Contains(sv.Languages, lang) }
+
+// Covers reports whether the supervisor works in the area.
+func (sv *Supervisor) Covers(area string) bool { return slices.Contains(sv.Areas, area) }
+
+// SupervisorInput creates or changes a supervisor; nil fields are left as they are.
+type SupervisorInput struct {
+	Name      *string
+	Email     *string
+	Phone     *string
+	Languages *[]string
+	Areas     *[]string
+	Active    *bool
+}
+
+func (in *SupervisorInput) validate(creating bool) error {
+	var p Problems
+	if in.Name != nil || creating {
+		checkText(&p, "name", deref(in.Name), 200, true)
+	}
+	if in.Email != nil && *in.Email != "" {
+		checkEmail(&p, "email", *in.Email)
+	}
+	if in.Phone != nil {
+		checkText(&p, "phone", *in.Phone, 40, false)
+	}
+	if in.Languages != nil || creating {
+		langs := derefSlice(in.Languages)
+		if len(langs) == 0 {
+			p.Add("languages", "at least one language is required")
+		}
+		for _, l := range langs {
+			if _, ok := LanguageByCode(l); !ok {
+				p.Add("languages", "unknown language %q", l)
+			}
+		}
+	}
+	if in.Areas != nil || creating {
+		areas := derefSlice(in.Areas)
+		if len(areas) == 0 {
+			p.Add("areas", "at least one area is required")
+		}
+		for _, a := range areas {
+			if !oneOf(a, Areas) {
+				p.Add("areas", "unknown area %q; use one of %s", a, strings.Join(Areas, ", "))
+			}
+		}
+	}
+	return p.Err()
+}
+
+// ListSupervisors returns every supervisor, active or not, by name.
+func (s *Service) ListSupervisors(ctx context.Context, actor *User) ([]Supervisor, error) {
+	var list []Supervisor
+	if err := s.store.read(ctx).Order("name, id").Find(&list).Error; err != nil {
+		return nil, fmt.Errorf("list supervisors: %w", err)
+	}
+	if err := s.loadSupervisorSkills(ctx, s.store.read(ctx), list); err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// Supervisor returns one supervisor.
+func (s *Service) Supervisor(ctx context.Context, actor *User, id int64) (*Supervisor, error) {
+	return s.supervisor(ctx, s.store.read(ctx), id)
+}
+
+func (s *Service) supervisor(ctx context.Context, db *gorm.DB, id int64) (*Supervisor, error) {
+	var sv Supervisor
+	err := db.First(&sv, id).Error
+	if isNotFound(err) {
+		return nil, errNotFound("supervisor")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("supervisor %d: %w", id, err)
+	}
+	list := []Supervisor{sv}
+	if err := s.loadSupervisorSkills(ctx, db, list); err != nil {
+		return nil, err
+	}
+	return &list[0], nil
+}
+
+// loadSupervisorSkills fills Languages and Areas of each supervisor in list.
+func (s *Service) loadSupervisorSkills(ctx context.Context, db *gorm.DB, list []Supervisor) error {
+	if len(list) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(list))
+	index := make(map[int64]int, len(list))
+	for i := range list {
+		ids[i] = list[i].ID
+		index[list[i].ID] = i
+		list[i].Languages, list[i].Areas = []string{}, []string{}
+	}
+	var langs []supervisorLanguage
+	if err := db.Where("supervisor_id IN ?", ids).Order("language").Find(&langs).Error; err != nil {
+		return fmt.Errorf("load supervisor languages: %w", err)
+	}
+	for _, l := range langs {
+		sv := &list[index[l.SupervisorID]]
+		sv.Languages = append(sv.Languages, l.Language)
+	}
+	var areas []supervisorArea
+	if err := db.Where("supervisor_id IN ?", ids).Find(&areas).Error; err != nil {
+		return fmt.Errorf("load supervisor areas: %w", err)
+	}
+	for _, a := range areas {
+		sv := &list[index[a.SupervisorID]]
+		sv.Areas = append(sv.Areas, a.Area)
+	}
+	for i := range list {
+		slices.SortFunc(list[i].Areas, func(a, b string) int { return slices.Index(Areas, a) - slices.Index(Areas, b) })
+	}
+	return nil
+}
+
+// CreateSupervisor adds a supervisor to the pool (admins only).
+func (s *Service) CreateSupervisor(ctx context.Context, actor *User, in SupervisorInput) (*Supervisor, error) {
+	if !actor.IsAdmin() {
+		return nil, errForbidden("only coordinators may add supervisors")
+	}
+	if err := in.validate(true); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	sv := &Supervisor{Active: true, FeedToken: randomToken(24), CreatedAt: now, UpdatedAt: now}
+	in.apply(sv)
+	err := s.store.write(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(sv).Error; err != nil {
+			return err
+		}
+		return saveSkills(tx, sv)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create supervisor: %w", err)
+	}
+	return sv, nil
+}
+
+// UpdateSupervisor changes a supervisor (admins only).
+func (s *Service) UpdateSupervisor(ctx context.Context, actor *User, id int64, in SupervisorInput) (*Supervisor, error) {
+	if !actor.IsAdmin() {
+		return nil, errForbidden("only coordinators may change supervisors")
+	}
+	if err := in.validate(false); err != nil {
+		return nil, err
+	}
+	var sv *Supervisor
+	err := s.store.write(ctx, func(tx *gorm.DB) error {
+		var err error
+		if sv, err = s.supervisor(ctx, tx, id); err != nil {
+			return err
+		}
+		in.apply(sv)
+		sv.UpdatedAt = s.now()
+		if err := tx.Save(sv).Error; err != nil {
+			return err
+		}
+		if in.Languages == nil && in.Areas == nil {
+			return nil
+		}
+		return saveSkills(tx, sv)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update supervisor %d: %w", id, err)
+	}
+	return sv, nil
+}
+
+// RenewSupervisorFeedToken replaces the secret of the supervisor's calendar feed;
+// the old URL stops working at once.
+func (s *Service) RenewSupervisorFeedToken(ctx context.Context, actor *User, id int64) (*Supervisor, error) {
+	if !actor.IsAdmin() && !actor.Is(id) {
+		return nil, errForbidden("only coordinators and the supervisor may renew the feed")
+	}
+	var sv *Supervisor
+	err := s.store.write(ctx, func(tx *gorm.DB) error {
+		var err error
+		if sv, err = s.supervisor(ctx, tx, id); err != nil {
+			return err
+		}
+		sv.FeedToken = randomToken(24)
+		return tx.Model(sv).Update("feed_token", sv.FeedToken).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("renew feed token of supervisor %d: %w", id, err)
+	}
+	return sv, nil
+}
+
+func (in *SupervisorInput) apply(sv *Supervisor) {
+	if in.Name != nil {
+		sv.Name = strings.TrimSpace(*in.Name)
+	}
+	if in.Email != nil {
+		sv.Email = strings.ToLower(strings.TrimSpace(*in.Email))
+	}
+	if in.Phone != nil {
+		sv.Phone = strings.TrimSpace(*in.Phone)
+	}
+	if in.Active != nil {
+		sv.Active = *in.Active
+	}
+	if in.Languages != nil {
+		sv.Languages = uniqueSorted(*in.Languages)
+	}
+	if in.Areas != nil {
+		sv.Areas = uniqueSorted(*in.Areas)
+	}
+	if sv.Languages == nil {
+		sv.Languages = []string{}
+	}
+	if sv.Areas == nil {
+		sv.Areas = []string{}
+	}
+}
+
+func saveSkills(tx *gorm.DB, sv *Supervisor) error {
+	if err := tx.Where("supervisor_id = ?", sv.ID).Delete(&supervisorLanguage{}).Error; err != nil {
+		return err
+	}
+	if err := tx.Where("supervisor_id = ?", sv.ID).Delete(&supervisorArea{}).Error; err != nil {
+		return err
+	}
+	for _, l := range sv.Languages {
+		if err := tx.Create(&supervisorLanguage{SupervisorID: sv.ID, Language: l}).Error; err != nil {
+			return err
+		}
+	}
+	for _, a := range sv.Areas {
+		if err := tx.Create(&supervisorArea{SupervisorID: sv.ID, Area: a}).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func uniqueSorted(v []string) []string {
+	out := slices.Clone(v)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func derefSlice[T any](p *[]T) []T {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func checkEmail(p *Problems, field, v string) {
+	if !validEmail(v) {
+		p.Add(field, "must be an e-mail address such as name@example.se")
+	}
+}

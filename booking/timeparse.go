@@ -1,0 +1,84 @@
+package booking
+
+import (
+	"strings"
+	"time"
+)
+
+// MaxRangeDays is the longest date range a list covers.
+const MaxRangeDays = 400
+
+// parseTime reads an RFC 3339 time that carries an offset; a time with no offset
+// is refused, since it would be ambiguous.
+func parseTime(p *Problems, field, v string) time.Time {
+	if v == "" {
+		p.Add(field, "is required")
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		if len(v) >= 19 && !strings.ContainsAny(v[10:], "Zz+-") {
+			p.Add(field, "has no offset; write it as 2026-03-30T09:00:00+02:00")
+		} else {
+			p.Add(field, "must be an RFC 3339 time such as 2026-03-30T09:00:00+02:00")
+		}
+		return time.Time{}
+	}
+	return t
+}
+
+// parseDate reads a YYYY-MM-DD date as local midnight in loc.
+func parseDate(p *Problems, field, v string, loc *time.Location) time.Time {
+	if v == "" {
+		p.Add(field, "is required (YYYY-MM-DD)")
+		return time.Time{}
+	}
+	d, err := time.ParseInLocation(time.DateOnly, v, loc)
+	if err != nil {
+		p.Add(field, "must be a date such as 2026-03-30")
+		return time.Time{}
+	}
+	return d
+}
+
+// parseRange reads the dates from..to, both included, as the instants from
+// local midnight of from to local midnight after to.
+func (s *Service) parseRange(from, to string) (time.Time, time.Time, error) {
+	var p Problems
+	start := parseDate(&p, "from", from, s.cfg.Location)
+	last := parseDate(&p, "to", to, s.cfg.Location)
+	if len(p) == 0 {
+		switch {
+		case last.Before(start):
+			p.Add("to", "must not be before from")
+		case last.Sub(start) > MaxRangeDays*24*time.Hour:
+			p.Add("to", "the range may cover at most %d days", MaxRangeDays)
+		}
+	}
+	if err := p.Err(); err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	return start, nextDay(last), nil
+}
+
+// startOfDay returns local midnight of t's local date.
+func startOfDay(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}
+
+// nextDay returns local midnight of the day after the local midnight day; DST-safe.
+func nextDay(day time.Time) time.Time {
+	y, m, d := day.Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, day.Location())
+}
+
+// startOfWeek returns local midnight of the Monday of t's ISO week.
+func startOfWeek(t time.Time, loc *time.Location) time.Time {
+	day := startOfDay(t, loc)
+	y, m, d := day.Date()
+	return time.Date(y, m, d-(ISOWeekday(day)-1), 0, 0, 0, 0, loc)
+}
+
+// wallMinutes returns the local wall-clock minutes after midnight of t.
+func wallMinutes(t time.Time) int { return t.Hour()*60 + t.Minute() }

@@ -1,0 +1,156 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Workplace is a preschool, care home, kitchen or other unit that books supervisors.
+type Workplace struct {
+	ID         int64
+	Name       string
+	Kind       string
+	Address    string
+	CostCenter string
+	Active     bool
+	FeedToken  string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// WorkplaceInput creates or changes a workplace; nil fields are left as they are.
+type WorkplaceInput struct {
+	Name       *string
+	Kind       *string
+	Address    *string
+	CostCenter *string
+	Active     *bool
+}
+
+func (in *WorkplaceInput) validate(creating bool) error {
+	var p Problems
+	if in.Name != nil || creating {
+		checkText(&p, "name", deref(in.Name), 200, true)
+	}
+	if in.Kind != nil || creating {
+		if !oneOf(deref(in.Kind), Areas) {
+			p.Add("kind", "must be one of %s", strings.Join(Areas, ", "))
+		}
+	}
+	if in.Address != nil {
+		checkText(&p, "address", *in.Address, 300, false)
+	}
+	if in.CostCenter != nil {
+		checkText(&p, "cost_center", *in.CostCenter, 50, false)
+	}
+	return p.Err()
+}
+
+func (in *WorkplaceInput) apply(w *Workplace) {
+	if in.Name != nil {
+		w.Name = strings.TrimSpace(*in.Name)
+	}
+	if in.Kind != nil {
+		w.Kind = *in.Kind
+	}
+	if in.Address != nil {
+		w.Address = strings.TrimSpace(*in.Address)
+	}
+	if in.CostCenter != nil {
+		w.CostCenter = strings.TrimSpace(*in.CostCenter)
+	}
+	if in.Active != nil {
+		w.Active = *in.Active
+	}
+}
+
+// ListWorkplaces returns every workplace by name.
+func (s *Service) ListWorkplaces(ctx context.Context, actor *User) ([]Workplace, error) {
+	var list []Workplace
+	if err := s.store.read(ctx).Order("name, id").Find(&list).Error; err != nil {
+		return nil, fmt.Errorf("list workplaces: %w", err)
+	}
+	return list, nil
+}
+
+// Workplace returns one workplace.
+func (s *Service) Workplace(ctx context.Context, actor *User, id int64) (*Workplace, error) {
+	return workplaceByID(s.store.read(ctx), id)
+}
+
+func workplaceByID(db *gorm.DB, id int64) (*Workplace, error) {
+	var w Workplace
+	err := db.First(&w, id).Error
+	if isNotFound(err) {
+		return nil, errNotFound("workplace")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("workplace %d: %w", id, err)
+	}
+	return &w, nil
+}
+
+// CreateWorkplace adds a workplace (admins only).
+func (s *Service) CreateWorkplace(ctx context.Context, actor *User, in WorkplaceInput) (*Workplace, error) {
+	if !actor.IsAdmin() {
+		return nil, errForbidden("only coordinators may add workplaces")
+	}
+	if err := in.validate(true); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	w := &Workplace{Active: true, FeedToken: randomToken(24), CreatedAt: now, UpdatedAt: now}
+	in.apply(w)
+	if err := s.store.write(ctx, func(tx *gorm.DB) error { return tx.Create(w).Error }); err != nil {
+		return nil, fmt.Errorf("create workplace: %w", err)
+	}
+	return w, nil
+}
+
+// UpdateWorkplace changes a workplace (admins only).
+func (s *Service) UpdateWorkplace(ctx context.Context, actor *User, id int64, in WorkplaceInput) (*Workplace, error) {
+	if !actor.IsAdmin() {
+		return nil, errForbidden("only coordinators may change workplaces")
+	}
+	if err := in.validate(false); err != nil {
+		return nil, err
+	}
+	var w *Workplace
+	err := s.store.write(ctx, func(tx *gorm.DB) error {
+		var err error
+		if w, err = workplaceByID(tx, id); err != nil {
+			return err
+		}
+		in.apply(w)
+		w.UpdatedAt = s.now()
+		return tx.Save(w).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update workplace %d: %w", id, err)
+	}
+	return w, nil
+}
+
+// RenewWorkplaceFeedToken replaces the secret of the workplace's calendar feed.
+func (s *Service) RenewWorkplaceFeedToken(ctx context.Context, actor *User, id int64) (*Workplace, error) {
+	if !actor.IsAdmin() && !actor.Manages(id) {
+		return nil, errForbidden("only coordinators and the workplace's managers may renew the feed")
+	}
+	var w *Workplace
+	err := s.store.write(ctx, func(tx *gorm.DB) error {
+		var err error
+		if w, err = workplaceByID(tx, id); err != nil {
+			return err
+		}
+		w.FeedToken = randomToken(24)
+		return tx.Model(w).Update("feed_token", w.FeedToken).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("renew feed token of workplace %d: %w", id, err)
+	}
+	return w, nil
+}

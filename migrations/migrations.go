@@ -1,0 +1,20 @@
+// Package migrations holds the versioned SQL schema, applied by goose. The SQL
+// files are the schema: nothing else creates or alters tables.
+package migrations
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed sqlite/*.sql
+var files embed.FS
+
+// SQLite is the schema for the embedded SQLite database.
+func SQLite() fs.FS {
+	sub, err := fs.Sub(files, "sqlite")
+	if err != nil {
+		panic(err) // the directory is embedded at build time
+	}
+	return sub
+}
