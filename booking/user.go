@@ -212,10 +212,10 @@ func (s *Service) createToken(ctx context.Context, u *User) (string, error) {
 
 // Limits on failed sign-ins within the failure window.
 const (
-	failureWindow        = 15 * time.Minute
-	maxPasswordFailures  = 10 // the 10th wrong password in a row is refused as rate limited
-	maxBadTokensPerAddr  = 20 // the 21st bad token from one address is refused as rate limited
-	errMsgRateLimited    = "too many failed attempts; wait 15 minutes and try again"
+	failureWindow         = 15 * time.Minute
+	maxPasswordFailures   = 10 // the 10th wrong password in a row is refused as rate limited
+	maxBadTokensPerAddr   = 20 // the 21st bad token from one address is refused as rate limited
+	errMsgRateLimited     = "too many failed attempts; wait 15 minutes and try again"
 	errMsgUnauthenticated = "missing or invalid credentials"
 )
 
