@@ -1,0 +1,68 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sprakpool/sprakpool/booking"
+)
+
+const userKey = "user"
+
+// authenticate requires a valid API token and puts its user in the context.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header.Get(echo.HeaderAuthorization)
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			token = ""
+		}
+		u, err := s.svc.Authenticate(c.Request().Context(), strings.TrimSpace(token), c.RealIP())
+		if err != nil {
+			if booking.ErrorCode(err) == booking.CodeUnauthorized {
+				c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="sprakpool"`)
+			}
+			return err
+		}
+		c.Set(userKey, u)
+		return next(c)
+	}
+}
+
+// allow lets only the given roles through, before the body is read.
+func allow(roles ...string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if !slices.Contains(roles, actor(c).Role) {
+				return &booking.Error{Code: booking.CodeForbidden, Message: "your role may not do this"}
+			}
+			return next(c)
+		}
+	}
+}
+
+// actor is the signed-in user of the request.
+func actor(c echo.Context) *booking.User {
+	u, _ := c.Get(userKey).(*booking.User)
+	return u
+}
+
+type tokenRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// createToken signs in with e-mail and password and returns a new API token.
+func (s *Server) createToken(c echo.Context) error {
+	var req tokenRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	token, err := s.svc.TokenForLogin(c.Request().Context(), req.Email, req.Password)
+	if err != nil {
+		return err
+	}
+	return c.JSON(201, map[string]string{"token": token})
+}
