@@ -297,7 +297,7 @@ func (s *Service) checkTimes(p *Problems, actor *User, b *Booking) {
 		p.Add("end", "must be a whole minute")
 	case !b.End.After(b.Start):
 		p.Add("end", "must be after start")
-	case b.End.Sub(b.Start) > 24*time.Hour || !s.endsSameDay(b.Start, b.End):
+	case !s.endsSameDay(b.Start, b.End):
 		p.Add("end", "a booking must start and end on the same day")
 	case !actor.IsAdmin() && b.Start.Before(s.now()):
 		p.Add("start", "lies in the past")
@@ -633,8 +633,11 @@ func (s *Service) CancelBooking(ctx context.Context, actor *User, id int64, code
 		if !canSee(actor, b) {
 			return errNotFound("booking")
 		}
-		if b.Status == StatusCancelled {
+		switch {
+		case b.Status == StatusCancelled:
 			p.Add("status", "the booking is already cancelled")
+		case !b.End.After(s.now()):
+			p.Add("status", "the session is over; record what happened instead of cancelling it")
 		}
 		if err := p.Err(); err != nil {
 			return err

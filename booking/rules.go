@@ -131,7 +131,7 @@ func sameDay(t, day time.Time, loc *time.Location) bool {
 	return y1 == y2 && m1 == m2 && d1 == d2
 }
 
-// dayMinutes are the booked minutes in sc on t's local day.
+// weekMinutes are the minutes of the bookings in sc that start within the week.
 func (r ruleSet) weekMinutes(sc *schedule, weekStart, weekEnd time.Time) int {
 	total := 0
 	for _, b := range sc.bookings {

@@ -104,3 +104,17 @@ func (st *store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 }
 
 func isNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }
+
+// empty reports whether the pool has no workplace, supervisor or user yet.
+func (st *store) empty(ctx context.Context) (bool, error) {
+	for _, model := range []any{&Workplace{}, &Supervisor{}, &User{}} {
+		var n int64
+		if err := st.read(ctx).Model(model).Limit(1).Count(&n).Error; err != nil {
+			return false, fmt.Errorf("check for an empty database: %w", err)
+		}
+		if n > 0 {
+			return false, nil
+		}
+	}
+	return true, nil
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c := newCommand("serve", stderr)
+	demo := c.fs.Bool("demo", false, "load the demo pool first if the database is empty, and print the demo logins")
+	if err := c.parse(args, stderr); err != nil {
+		return err
+	}
+	svc, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	if *demo {
+		switch err := svc.LoadDemo(ctx); {
+		case err == nil:
+			c.log.Info("demo pool loaded")
+		case errors.Is(err, booking.ErrNotEmpty):
+			c.log.Info("database is not empty; demo pool not loaded again")
+		default:
+			return fmt.Errorf("load demo: %w", err)
+		}
+		printDemoLogins(stdout)
+	}
+	handler := ui.New(svc, ui.Config{BaseURL: c.cfg.BaseURL, Logger: c.log})
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          nil,
+	}
+	ln, err := net.Listen("tcp", c.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", c.cfg.Addr, err)
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	c.log.Info("serving", "addr", ln.Addr().String(), "base_url", c.cfg.BaseURL, "db", c.cfg.DB)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	c.log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	return nil
+}
