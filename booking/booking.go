@@ -135,7 +135,7 @@ type BookingPatch struct {
 // lowest id). The rules are checked and the booking and its event written in one
 // write transaction, so they hold under any number of concurrent requests.
 func (s *Service) CreateBooking(ctx context.Context, actor *User, in BookingInput) (*Booking, error) {
-	if err := mayBook(actor, in.WorkplaceID, in.Overriding); err != nil {
+	if err := mayBook(actor, in.WorkplaceID, in.Overriding || len(in.Override) > 0); err != nil {
 		return nil, err
 	}
 	b := &Booking{SupervisorID: deref(in.SupervisorID), WorkplaceID: in.WorkplaceID, Language: in.Language,
@@ -519,7 +519,7 @@ func (s *Service) UpdateBooking(ctx context.Context, actor *User, id int64, in B
 	if actor == nil || (!actor.IsAdmin() && actor.Role != RoleManager && actor.Role != RoleSupervisor) {
 		return nil, errForbidden("you may not change bookings")
 	}
-	if in.Overriding && !actor.IsAdmin() {
+	if (in.Overriding || len(in.Override) > 0) && !actor.IsAdmin() {
 		return nil, errForbidden("only coordinators may override the booking rules")
 	}
 	old, err := s.Booking(ctx, actor, id)
