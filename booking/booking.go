@@ -39,7 +39,8 @@ type Booking struct {
 	CreatedBy            *int64
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
-	Followup             *Followup `gorm:"-"`
+	Followup             *Followup     `gorm:"-"`
+	Confirmation         *Confirmation `gorm:"-"`
 }
 
 // Followup is what the workplace said after a held session.
@@ -459,6 +460,9 @@ func bookingByID(db *gorm.DB, id int64) (*Booking, error) {
 	if err := loadFollowups(db, []*Booking{&b}); err != nil {
 		return nil, err
 	}
+	if err := loadConfirmations(db, []*Booking{&b}); err != nil {
+		return nil, err
+	}
 	return &b, nil
 }
 
@@ -508,6 +512,9 @@ func (s *Service) ListBookings(ctx context.Context, actor *User, f BookingFilter
 		ptrs[i] = &list[i]
 	}
 	if err := loadFollowups(s.store.read(ctx), ptrs); err != nil {
+		return nil, err
+	}
+	if err := loadConfirmations(s.store.read(ctx), ptrs); err != nil {
 		return nil, err
 	}
 	return list, nil

@@ -28,9 +28,17 @@ type bookingJSON struct {
 	CancelReason         *string       `json:"cancel_reason"`
 	CancelledAt          *string       `json:"cancelled_at"`
 	Followup             *followupJSON `json:"followup"`
-	Confirmation         any           `json:"confirmation"`
+	Confirmation         *confirmationJSON `json:"confirmation"`
 	CreatedAt            string        `json:"created_at"`
 	UpdatedAt            string        `json:"updated_at"`
+}
+
+type confirmationJSON struct {
+	Outcome     string `json:"outcome"`
+	ActualStart string `json:"actual_start"`
+	ActualEnd   string `json:"actual_end"`
+	Note        string `json:"note"`
+	ConfirmedAt string `json:"confirmed_at"`
 }
 
 type followupJSON struct {
@@ -51,6 +59,10 @@ func (s *Server) bookingJSON(b *booking.Booking) bookingJSON {
 	if f := b.Followup; f != nil {
 		out.Followup = &followupJSON{PersonsSupervised: f.PersonsSupervised, Rating: f.Rating,
 			Comment: f.Comment, WhyBooked: f.WhyBooked, CreatedAt: s.ts(f.CreatedAt)}
+	}
+	if c := b.Confirmation; c != nil {
+		out.Confirmation = &confirmationJSON{Outcome: c.Outcome, ActualStart: s.ts(c.ActualStart),
+			ActualEnd: s.ts(c.ActualEnd), Note: c.Note, ConfirmedAt: s.ts(c.ConfirmedAt)}
 	}
 	return out
 }
@@ -193,6 +205,29 @@ func (s *Server) followupBooking(c echo.Context) error {
 		return err
 	}
 	b, err := s.svc.RecordFollowup(c.Request().Context(), actor(c), id, booking.FollowupInput(r))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.bookingJSON(b))
+}
+
+type confirmationRequest struct {
+	Outcome     string `json:"outcome"`
+	ActualStart string `json:"actual_start"`
+	ActualEnd   string `json:"actual_end"`
+	Note        string `json:"note"`
+}
+
+func (s *Server) confirmBooking(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var r confirmationRequest
+	if err := decode(c, &r); err != nil {
+		return err
+	}
+	b, err := s.svc.ConfirmBooking(c.Request().Context(), actor(c), id, booking.ConfirmationInput(r))
 	if err != nil {
 		return err
 	}

@@ -48,6 +48,7 @@ func (s *Server) routes(e *echo.Echo) {
 	api.PATCH("/bookings/:id", s.updateBooking, anyone)
 	api.POST("/bookings/:id/cancel", s.cancelBooking, allow(admin, manager))
 	api.POST("/bookings/:id/followup", s.followupBooking, allow(admin, manager))
+	api.POST("/bookings/:id/confirmation", s.confirmBooking, allow(admin, supervisor))
 	api.GET("/bookings/:id/events", s.bookingEvents, anyone)
 
 	// Unknown paths under the API answer in the API's error shape.

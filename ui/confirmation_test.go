@@ -1,0 +1,58 @@
+package ui_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+func TestConfirmation(t *testing.T) {
+	e := newEnv(t, march)
+	sups, wpA, _ := e.pool(2)
+	mgr := e.user("chef@example.se", "manager", []int64{wpA}, nil)
+	own := e.user("amina@example.se", "supervisor", nil, &sups[0])
+	other := e.user("bilal@example.se", "supervisor", nil, &sups[1])
+	var b struct {
+		ID int64 `json:"id"`
+	}
+	e.must(201, "POST", "/api/v1/bookings", e.admin, bookingBody(sups[0], wpA, e.at("2026-03-30 09:00"), e.at("2026-03-30 11:00")), &b)
+	path := fmt.Sprintf("/api/v1/bookings/%d/confirmation", b.ID)
+	held := map[string]any{"outcome": "held", "actual_start": e.at("2026-03-30 09:10"), "actual_end": e.at("2026-03-30 10:40"), "note": "Bra samtal"}
+
+	// Before the end: 422.
+	e.must(422, "POST", path, own, held, nil)
+	// After the end.
+	e.svc.Now = func() time.Time { return time.Date(2026, 3, 30, 12, 0, 0, 0, time.UTC) }
+	e.must(403, "POST", path, mgr, held, nil)
+	e.must(404, "POST", path, other, held, nil)
+	e.must(422, "POST", path, own, map[string]any{"outcome": "maybe"}, nil)
+	e.must(422, "POST", path, own, map[string]any{"outcome": "held", "actual_start": e.at("2026-03-30 11:00"), "actual_end": e.at("2026-03-30 10:00")}, nil)
+	var got struct {
+		Confirmation *struct {
+			Outcome     string `json:"outcome"`
+			ActualStart string `json:"actual_start"`
+			ActualEnd   string `json:"actual_end"`
+			Note        string `json:"note"`
+		} `json:"confirmation"`
+		Sequence int `json:"sequence"`
+	}
+	e.must(200, "POST", path, own, held, &got)
+	if got.Confirmation == nil || got.Confirmation.ActualStart != "2026-03-30T09:10:00+02:00" || got.Confirmation.ActualEnd != "2026-03-30T10:40:00+02:00" || got.Sequence != 0 {
+		t.Fatalf("confirmation: %+v", got)
+	}
+	// The coordinator sees it; so does the manager, who may not confirm.
+	e.must(200, "GET", fmt.Sprintf("/api/v1/bookings/%d", b.ID), e.admin, nil, &got)
+	if got.Confirmation == nil || got.Confirmation.Outcome != "held" || got.Confirmation.Note != "Bra samtal" {
+		t.Fatalf("coordinator sees %+v", got.Confirmation)
+	}
+	// Times default to the booked ones.
+	e.must(200, "POST", path, e.admin, map[string]any{"outcome": "no_show"}, &got)
+	if got.Confirmation.Outcome != "no_show" || got.Confirmation.ActualStart != "2026-03-30T09:00:00+02:00" {
+		t.Fatalf("defaults: %+v", got.Confirmation)
+	}
+	var events []struct{ Kind string }
+	e.must(200, "GET", fmt.Sprintf("/api/v1/bookings/%d/events", b.ID), e.admin, nil, &events)
+	if n := len(events); n != 3 || events[1].Kind != "confirmed" {
+		t.Fatalf("events: %+v", events)
+	}
+}
