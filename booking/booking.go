@@ -657,7 +657,7 @@ func (s *Service) CancelBooking(ctx context.Context, actor *User, id int64, code
 			return err
 		}
 		return logEvent(tx, b, EventCancelled, actor, now, map[string]any{"reason_code": code, "reason": reason,
-			"late": s.lateCancel(b, now)})
+			"late": s.IsLateCancel(b, now)})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cancel booking %d: %w", id, err)
@@ -665,8 +665,10 @@ func (s *Service) CancelBooking(ctx context.Context, actor *User, id int64, code
 	return b, nil
 }
 
-// lateCancel reports whether cancelling b at t is late: closer to the start than
-// the configured notice for its mode.
+// IsLateCancel reports whether cancelling b at t is late: closer to the start
+// than the configured notice for its mode (exactly the notice is in time).
+func (s *Service) IsLateCancel(b *Booking, t time.Time) bool { return s.lateCancel(b, t) }
+
 func (s *Service) lateCancel(b *Booking, t time.Time) bool {
 	notice := s.cfg.LateCancel
 	if b.Mode != "on_site" {
