@@ -1,6 +1,7 @@
 package booking
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -78,50 +79,74 @@ func (s *Service) alternatives(ctx context.Context, b *Booking, supervisorGiven 
 
 // nearestSlots finds the supervisor's free slots of b's length within 14 days of
 // b, on a quarter-hour grid inside the weekly windows, nearest to b first, none
-// in the past.
+// in the past. Days are searched outwards from b's day, and the search stops as
+// soon as no farther day can hold a nearer slot.
 func (s *Service) nearestSlots(db *gorm.DB, b *Booking, n int) ([]Alternative, error) {
 	if n <= 0 {
 		return nil, nil
 	}
 	loc := s.cfg.Location
 	day := startOfDay(b.Start, loc)
-	first, last := day.AddDate(0, 0, -alternativeDays), day.AddDate(0, 0, alternativeDays)
-	scheds, err := s.loadSchedules(db, []int64{b.SupervisorID}, first, last, b.ID)
+	scheds, err := s.loadSchedules(db, []int64{b.SupervisorID}, day.AddDate(0, 0, -alternativeDays), day.AddDate(0, 0, alternativeDays), b.ID)
 	if err != nil {
 		return nil, err
 	}
 	sc := scheds[b.SupervisorID]
+	dist := func(a Alternative) time.Duration { return a.Start.Sub(b.Start).Abs() }
+	var found []Alternative
+	for k := 0; k <= alternativeDays; k++ {
+		found = append(found, s.freeSlotsOn(day.AddDate(0, 0, k), b, sc)...)
+		if k > 0 {
+			found = append(found, s.freeSlotsOn(day.AddDate(0, 0, -k), b, sc)...)
+		}
+		slices.SortStableFunc(found, func(x, y Alternative) int {
+			if c := cmp.Compare(dist(x), dist(y)); c != 0 {
+				return c
+			}
+			return x.Start.Compare(y.Start)
+		})
+		// Any slot on a day farther than k is at least k days less an hour (DST) away.
+		if len(found) >= n && dist(found[n-1]) <= time.Duration(k)*24*time.Hour-time.Hour {
+			break
+		}
+	}
+	return found[:min(n, len(found))], nil
+}
+
+// freeSlotsOn lists the free slots of b's length and supervisor on one local day.
+func (s *Service) freeSlotsOn(d time.Time, b *Booking, sc *schedule) []Alternative {
+	loc := s.cfg.Location
+	next := nextDay(d)
+	daySc := &schedule{windows: sc.windows}
+	for _, x := range sc.bookings {
+		if x.Start.Before(next) && x.End.After(d) {
+			daySc.bookings = append(daySc.bookings, x)
+		}
+	}
+	for _, a := range sc.absences {
+		if a.Start.Before(next) && a.End.After(d) {
+			daySc.absences = append(daySc.absences, a)
+		}
+	}
 	length := b.End.Sub(b.Start)
 	now := s.now()
 	r := s.rules()
-	var found []Alternative
-	for d := first; !d.After(last); d = nextDay(d) {
-		y, m, dd := d.Date()
-		for _, w := range sc.windows {
-			if w.Weekday != ISOWeekday(d) {
+	y, m, dd := d.Date()
+	var out []Alternative
+	for _, w := range sc.windows {
+		if w.Weekday != ISOWeekday(d) {
+			continue
+		}
+		for min := w.Start; min+int(length/time.Minute) <= w.End; min += int(alternativeStep / time.Minute) {
+			start := time.Date(y, m, dd, 0, min, 0, 0, loc).UTC()
+			c := slot{Start: start, End: start.Add(length), WorkplaceID: b.WorkplaceID, Mode: b.Mode}
+			if start.Equal(b.Start) || start.Before(now) || !s.endsSameDay(c.Start, c.End) {
 				continue
 			}
-			for min := w.Start; min+int(length/time.Minute) <= w.End; min += int(alternativeStep / time.Minute) {
-				start := time.Date(y, m, dd, 0, min, 0, 0, loc).UTC()
-				c := slot{Start: start, End: start.Add(length), WorkplaceID: b.WorkplaceID, Mode: b.Mode}
-				if start.Equal(b.Start) || start.Before(now) || !s.endsSameDay(c.Start, c.End) {
-					continue
-				}
-				if len(r.check(c, sc, true, nil)) == 0 {
-					found = append(found, Alternative{SupervisorID: b.SupervisorID, Start: c.Start, End: c.End})
-				}
+			if len(r.check(c, daySc, true, nil)) == 0 {
+				out = append(out, Alternative{SupervisorID: b.SupervisorID, Start: c.Start, End: c.End})
 			}
 		}
 	}
-	dist := func(a Alternative) time.Duration { return (a.Start.Sub(b.Start)).Abs() }
-	slices.SortStableFunc(found, func(x, y Alternative) int {
-		if c := dist(x) - dist(y); c != 0 {
-			if c < 0 {
-				return -1
-			}
-			return 1
-		}
-		return x.Start.Compare(y.Start)
-	})
-	return found[:min(n, len(found))], nil
+	return out
 }

@@ -351,22 +351,25 @@ func (s *Service) loadSchedules(db *gorm.DB, ids []int64, start, end time.Time, 
 		out[id] = &schedule{}
 	}
 	var windows []availabilityRow
-	if err := db.Where("supervisor_id IN ?", ids).Find(&windows).Error; err != nil {
+	if err := db.Select("supervisor_id, weekday, start_minute, end_minute").Where("supervisor_id IN ?", ids).Find(&windows).Error; err != nil {
 		return nil, fmt.Errorf("load availability: %w", err)
 	}
 	for _, w := range windows {
 		out[w.SupervisorID].windows = append(out[w.SupervisorID].windows, Window{Weekday: w.Weekday, Start: w.StartMinute, End: w.EndMinute})
 	}
 	var absences []Absence
-	if err := db.Where("supervisor_id IN ? AND start_at < ? AND end_at > ?", ids, to, from).Find(&absences).Error; err != nil {
+	if err := db.Select("id, supervisor_id, start_at, end_at").
+		Where("supervisor_id IN ? AND start_at < ? AND end_at > ?", ids, to, from).Find(&absences).Error; err != nil {
 		return nil, fmt.Errorf("load absences: %w", err)
 	}
 	for _, a := range absences {
 		out[a.SupervisorID].absences = append(out[a.SupervisorID].absences, a)
 	}
 	var bookings []Booking
-	if err := db.Where("supervisor_id IN ? AND status = ? AND start_at < ? AND end_at > ? AND id <> ?",
-		ids, StatusConfirmed, to, from, excludeBooking).Order("start_at").Find(&bookings).Error; err != nil {
+	// Only the columns the rules read: this runs for every candidate of every request.
+	if err := db.Select("id, supervisor_id, workplace_id, mode, start_at, end_at").
+		Where("supervisor_id IN ? AND status = ? AND start_at < ? AND end_at > ? AND id <> ?",
+			ids, StatusConfirmed, to, from, excludeBooking).Order("start_at").Find(&bookings).Error; err != nil {
 		return nil, fmt.Errorf("load bookings: %w", err)
 	}
 	for _, b := range bookings {
