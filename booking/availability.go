@@ -145,7 +145,7 @@ func (s *Service) Absences(ctx context.Context, actor *User, supervisorID int64,
 
 func absencesOf(db *gorm.DB, supervisorID int64, start, end time.Time) ([]Absence, error) {
 	list := []Absence{}
-	err := db.Where("supervisor_id = ? AND start_at < ? AND end_at > ?", supervisorID, start.UTC(), end.UTC()).
+	err := db.Where("supervisor_id = ? AND start_at < ? AND end_at > ?", supervisorID, end.UTC(), start.UTC()).
 		Order("start_at, id").Find(&list).Error
 	if err != nil {
 		return nil, fmt.Errorf("absences of supervisor %d: %w", supervisorID, err)

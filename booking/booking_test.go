@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"sort"
 	"sync"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/sprakpool/sprakpool/internal/testdb"
 )
 
 // Cancel, then book the same slot again: the cancelled booking stays, with its
@@ -661,7 +662,7 @@ func bkWorkdays(day time.Time, n int) []time.Time {
 func newFileFixture(t testing.TB, now time.Time) (*fixture, string) {
 	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "pool.db")
+	path := testdb.DSN(t, "pool.db")
 	s, err := Open(ctx, path, DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
@@ -680,28 +681,22 @@ func newFileFixture(t testing.TB, now time.Time) (*fixture, string) {
 	return f, path
 }
 
-// openRaw opens the service's SQLite file directly, to check it without the service.
+// openRaw opens the service's database directly, to check it without the service.
 func openRaw(t testing.TB, path string) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite3", path+"?_busy_timeout=15000&mode=ro")
-	if err != nil {
-		t.Fatal(err)
+	if testdb.IsPostgres(path) {
+		return testdb.Open(t, path)
 	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return testdb.Open(t, path+"?_busy_timeout=15000&mode=ro")
 }
 
 // overlappingPairs counts pairs of confirmed bookings of one supervisor that
 // overlap, comparing instants (julianday), not the stored text.
 func overlappingPairs(t testing.TB, db *sql.DB) int {
 	t.Helper()
-	var n int
-	err := db.QueryRow(`SELECT COUNT(*) FROM bookings a JOIN bookings b
-		ON a.supervisor_id = b.supervisor_id AND a.id < b.id
-		WHERE a.status = 'confirmed' AND b.status = 'confirmed'
-		  AND julianday(a.start_at) < julianday(b.end_at) AND julianday(b.start_at) < julianday(a.end_at)`).Scan(&n)
-	if err != nil {
-		t.Fatal(err)
+	n := testdb.OverlappingPairs(t, db, testdb.Server() != "")
+	if testdb.Server() != "" {
+		return n // timestamptz: no stored text to check
 	}
 	var bad int
 	if err := db.QueryRow(`SELECT COUNT(*) FROM bookings WHERE julianday(start_at) IS NULL OR julianday(end_at) IS NULL

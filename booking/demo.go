@@ -178,6 +178,30 @@ func (s *Service) LoadDemo(ctx context.Context) error {
 	if err := d.book(d.plan()); err != nil {
 		return fmt.Errorf("load demo: %w", err)
 	}
+	if err := d.rates(); err != nil {
+		return fmt.Errorf("load demo: %w", err)
+	}
+	// The demo's bookings are history, not news: no mail is planned for them.
+	return s.MarkEventsPlanned(ctx)
+}
+
+// rates sets the pool's funding: free to the workplaces while a coordination
+// association pays (until the end of last month), 350 kr an hour from then on.
+func (d *demoLoader) rates() error {
+	first := d.today().AddDate(0, 0, 1-d.today().Day())
+	start, switchOver := first.AddDate(0, -6, 0).Format(time.DateOnly), first.Format(time.DateOnly)
+	end := first.AddDate(0, 0, -1).Format(time.DateOnly)
+	free, paid := 0.0, 350.0
+	funder, municipality := "Samordningsförbundet", "Sjöviks kommun"
+	note := "Projektfinansiering: ingen kostnad för verksamheterna"
+	for _, in := range []RateInput{
+		{From: &start, To: &end, HourlyRate: &free, Funder: &funder, Note: &note},
+		{From: &switchOver, HourlyRate: &paid, Funder: &municipality},
+	} {
+		if _, err := d.s.CreateRate(d.ctx, d.admin, in); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

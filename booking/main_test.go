@@ -2,19 +2,21 @@ package booking
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	_ "time/tzdata"
+
+	"github.com/sprakpool/sprakpool/internal/testdb"
 )
 
-// newTestService opens a fresh SQLite file in t.TempDir() with the real
-// migrations, and sets the clock to now.
+// newTestService opens a fresh database with the real migrations (a SQLite file
+// in t.TempDir(), or a new PostgreSQL database when SPRAKPOOL_TEST_POSTGRES is
+// set), and sets the clock to now.
 func newTestService(t testing.TB, now time.Time) *Service {
 	t.Helper()
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "test.db"), DefaultConfig())
+	s, err := Open(ctx, testdb.DSN(t, "test.db"), DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

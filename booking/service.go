@@ -48,14 +48,26 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: st, cfg: cfg, Now: time.Now}, nil
+	s := &Service{store: st, cfg: cfg, Now: time.Now}
+	// gorm stamps updated_at itself on every update; with the service's clock, so
+	// a booking's last change (the DTSTAMP of its calendar event) is what the
+	// service decided, also under a test's clock.
+	st.db.Config.NowFunc = s.now
+	return s, nil
 }
 
 // Config returns the pool's settings.
 func (s *Service) Config() Config { return s.cfg }
 
-// Migrate applies every pending schema migration.
-func (s *Service) Migrate(ctx context.Context) error { return s.store.migrate(ctx) }
+// Migrate applies every pending schema migration, then issues a calendar feed
+// token to every supervisor and workplace without one (their hashes need the
+// feed key, which SQL cannot compute).
+func (s *Service) Migrate(ctx context.Context) error {
+	if err := s.store.migrate(ctx); err != nil {
+		return err
+	}
+	return s.issueFeedTokens(ctx)
+}
 
 // Close releases the database.
 func (s *Service) Close() error { return s.store.close() }

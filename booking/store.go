@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -35,15 +39,30 @@ func sqliteDSN(path string) string {
 	return path + sep + "_txlock=immediate&_journal_mode=WAL&_busy_timeout=15000&_foreign_keys=on&_synchronous=NORMAL"
 }
 
+// IsPostgres reports whether a SPRAKPOOL_DB value names a PostgreSQL database
+// rather than a SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
 func openStore(ctx context.Context, dsn string) (*store, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return nil, fmt.Errorf("open database: PostgreSQL is not supported yet")
+	cfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, TranslateError: false}
+	if IsPostgres(dsn) {
+		db, err := gorm.Open(postgres.Open(dsn), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open database: %w", redactDSN(err, dsn))
+		}
+		st := &store{db: db}
+		if sqlDB, err := db.DB(); err == nil {
+			sqlDB.SetMaxOpenConns(32)
+			sqlDB.SetMaxIdleConns(32)
+		}
+		if err := st.ping(ctx); err != nil {
+			return nil, fmt.Errorf("open database: %w", redactDSN(err, dsn))
+		}
+		return st, nil
 	}
-	db, err := gorm.Open(sqlite.Open(sqliteDSN(dsn)), &gorm.Config{
-		Logger:                 logger.Discard,
-		SkipDefaultTransaction: true,
-		TranslateError:         false,
-	})
+	db, err := gorm.Open(sqlite.Open(sqliteDSN(dsn)), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", dsn, err)
 	}
@@ -59,7 +78,16 @@ func (st *store) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, sqlDB, migrations.SQLite())
+	var p *goose.Provider
+	if st.sqlite {
+		p, err = goose.NewProvider(goose.DialectSQLite3, sqlDB, migrations.SQLite())
+	} else {
+		// A session lock, so instances starting together apply each migration once.
+		var locker lock.SessionLocker
+		if locker, err = lock.NewPostgresSessionLocker(); err == nil {
+			p, err = goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.Postgres(), goose.WithSessionLocker(locker))
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
@@ -88,6 +116,12 @@ func (st *store) ping(ctx context.Context) error {
 // read returns a handle for queries outside a transaction.
 func (st *store) read(ctx context.Context) *gorm.DB { return st.db.WithContext(ctx) }
 
+// writeLockKey is the PostgreSQL advisory lock every write transaction takes
+// first: the rules beyond overlap (travel buffer, daily limit, ...) are checked by
+// reading, so writes are serialised across all instances, as SQLite serialises
+// them with BEGIN IMMEDIATE. The exclusion constraint stays the last guard.
+const writeLockKey = 0x5370726b // "Sprk"
+
 // write runs fn in one write transaction that holds the write lock from its start.
 // fn must use only tx: the outer handle inside a transaction deadlocks on SQLite.
 func (st *store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
@@ -95,12 +129,63 @@ func (st *store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		st.writeMu.Lock()
 		defer st.writeMu.Unlock()
 	}
-	err := st.db.WithContext(ctx).Transaction(fn)
-	if err != nil && strings.Contains(err.Error(), "booking_overlap") {
+	err := st.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if !st.sqlite {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", writeLockKey).Error; err != nil {
+				return fmt.Errorf("take the write lock: %w", err)
+			}
+		}
+		return fn(tx)
+	})
+	if isOverlap(err) {
 		return &Error{Code: CodeConflict, Message: "the supervisor is already booked at that time",
 			Details: []Violation{{Rule: RuleOverlap}}}
 	}
 	return err
+}
+
+// isOverlap reports whether the database refused a double booking: SQLite's
+// trigger raises booking_overlap; PostgreSQL's exclusion constraint fails with
+// SQLSTATE 23P01 (exclusion_violation), which gorm does not translate.
+func isOverlap(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23P01"
+	}
+	return strings.Contains(err.Error(), "booking_overlap")
+}
+
+// redactDSN keeps a password in a PostgreSQL URL out of error messages.
+func redactDSN(err error, dsn string) error {
+	u, perr := url.Parse(dsn)
+	if perr != nil || u.User == nil {
+		return err
+	}
+	if pw, ok := u.User.Password(); ok && pw != "" {
+		return errors.New(strings.ReplaceAll(err.Error(), pw, "xxxxx"))
+	}
+	return err
+}
+
+// millisBetween is the SQL for the whole milliseconds from instant column a to
+// b: SQLite's julianday counts days as a float, PostgreSQL subtracts timestamps.
+func (st *store) millisBetween(a, b string) string {
+	if st.sqlite {
+		return "ROUND((julianday(" + b + ") - julianday(" + a + ")) * 86400000)"
+	}
+	return "ROUND(EXTRACT(EPOCH FROM (" + b + " - " + a + ")) * 1000)"
+}
+
+// noFlatten ends a subquery so the planner keeps it whole instead of merging it
+// into the outer query: LIMIT -1 on SQLite, OFFSET 0 on PostgreSQL.
+func (st *store) noFlatten() string {
+	if st.sqlite {
+		return "LIMIT -1"
+	}
+	return "OFFSET 0"
 }
 
 func isNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }

@@ -12,16 +12,20 @@ import (
 
 // Supervisor is a multilingual employee of the pool who is booked to give language support.
 type Supervisor struct {
-	ID        int64
-	Name      string
-	Email     string
-	Phone     string
-	Active    bool
-	FeedToken string
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	Languages []string `gorm:"-"`
-	Areas     []string `gorm:"-"`
+	ID     int64
+	Name   string
+	Email  string
+	Phone  string
+	Active bool
+	// FeedToken is the secret of the supervisor's calendar feed, derived from
+	// FeedNonce (see feed.go); only FeedTokenHash is stored.
+	FeedToken     string `gorm:"-" json:"-"`
+	FeedNonce     string `json:"-"`
+	FeedTokenHash string `json:"-"`
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	Languages     []string `gorm:"-"`
+	Areas         []string `gorm:"-"`
 }
 
 type supervisorLanguage struct {
@@ -95,6 +99,9 @@ func (s *Service) ListSupervisors(ctx context.Context, actor *User) ([]Superviso
 	if err := s.loadSupervisorSkills(ctx, s.store.read(ctx), list); err != nil {
 		return nil, err
 	}
+	if err := fillSupervisorTokens(s.store.read(ctx), list); err != nil {
+		return nil, err
+	}
 	return list, nil
 }
 
@@ -114,6 +121,9 @@ func (s *Service) supervisor(ctx context.Context, db *gorm.DB, id int64) (*Super
 	}
 	list := []Supervisor{sv}
 	if err := s.loadSupervisorSkills(ctx, db, list); err != nil {
+		return nil, err
+	}
+	if err := fillSupervisorTokens(db, list); err != nil {
 		return nil, err
 	}
 	return &list[0], nil
@@ -162,9 +172,15 @@ func (s *Service) CreateSupervisor(ctx context.Context, actor *User, in Supervis
 		return nil, err
 	}
 	now := s.now()
-	sv := &Supervisor{Active: true, FeedToken: randomToken(24), CreatedAt: now, UpdatedAt: now}
+	sv := &Supervisor{Active: true, CreatedAt: now, UpdatedAt: now}
 	in.apply(sv)
 	err := s.store.write(ctx, func(tx *gorm.DB) error {
+		key, err := feedKey(tx)
+		if err != nil {
+			return err
+		}
+		sv.FeedNonce, sv.FeedTokenHash = newFeedNonce(key, FeedSupervisor)
+		sv.FeedToken = deriveFeedToken(key, FeedSupervisor, sv.FeedNonce)
 		if err := tx.Create(sv).Error; err != nil {
 			return err
 		}
@@ -218,8 +234,13 @@ func (s *Service) RenewSupervisorFeedToken(ctx context.Context, actor *User, id 
 		if sv, err = s.supervisor(ctx, tx, id); err != nil {
 			return err
 		}
-		sv.FeedToken = randomToken(24)
-		return tx.Model(sv).Update("feed_token", sv.FeedToken).Error
+		key, err := feedKey(tx)
+		if err != nil {
+			return err
+		}
+		sv.FeedNonce, sv.FeedTokenHash = newFeedNonce(key, FeedSupervisor)
+		sv.FeedToken = deriveFeedToken(key, FeedSupervisor, sv.FeedNonce)
+		return tx.Model(sv).Updates(map[string]any{"feed_nonce": sv.FeedNonce, "feed_token_hash": sv.FeedTokenHash}).Error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("renew feed token of supervisor %d: %w", id, err)

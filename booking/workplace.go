@@ -17,9 +17,13 @@ type Workplace struct {
 	Address    string
 	CostCenter string
 	Active     bool
-	FeedToken  string
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// FeedToken is the secret of the workplace's calendar feed, derived from
+	// FeedNonce (see feed.go); only FeedTokenHash is stored.
+	FeedToken     string `gorm:"-" json:"-"`
+	FeedNonce     string `json:"-"`
+	FeedTokenHash string `json:"-"`
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // WorkplaceInput creates or changes a workplace; nil fields are left as they are.
@@ -74,6 +78,9 @@ func (s *Service) ListWorkplaces(ctx context.Context, actor *User) ([]Workplace,
 	if err := s.store.read(ctx).Order("name, id").Find(&list).Error; err != nil {
 		return nil, fmt.Errorf("list workplaces: %w", err)
 	}
+	if err := fillWorkplaceTokens(s.store.read(ctx), list); err != nil {
+		return nil, err
+	}
 	return list, nil
 }
 
@@ -91,7 +98,11 @@ func workplaceByID(db *gorm.DB, id int64) (*Workplace, error) {
 	if err != nil {
 		return nil, fmt.Errorf("workplace %d: %w", id, err)
 	}
-	return &w, nil
+	list := []Workplace{w}
+	if err := fillWorkplaceTokens(db, list); err != nil {
+		return nil, err
+	}
+	return &list[0], nil
 }
 
 // CreateWorkplace adds a workplace (admins only).
@@ -103,9 +114,18 @@ func (s *Service) CreateWorkplace(ctx context.Context, actor *User, in Workplace
 		return nil, err
 	}
 	now := s.now()
-	w := &Workplace{Active: true, FeedToken: randomToken(24), CreatedAt: now, UpdatedAt: now}
+	w := &Workplace{Active: true, CreatedAt: now, UpdatedAt: now}
 	in.apply(w)
-	if err := s.store.write(ctx, func(tx *gorm.DB) error { return tx.Create(w).Error }); err != nil {
+	err := s.store.write(ctx, func(tx *gorm.DB) error {
+		key, err := feedKey(tx)
+		if err != nil {
+			return err
+		}
+		w.FeedNonce, w.FeedTokenHash = newFeedNonce(key, FeedWorkplace)
+		w.FeedToken = deriveFeedToken(key, FeedWorkplace, w.FeedNonce)
+		return tx.Create(w).Error
+	})
+	if err != nil {
 		return nil, fmt.Errorf("create workplace: %w", err)
 	}
 	return w, nil
@@ -146,8 +166,13 @@ func (s *Service) RenewWorkplaceFeedToken(ctx context.Context, actor *User, id i
 		if w, err = workplaceByID(tx, id); err != nil {
 			return err
 		}
-		w.FeedToken = randomToken(24)
-		return tx.Model(w).Update("feed_token", w.FeedToken).Error
+		key, err := feedKey(tx)
+		if err != nil {
+			return err
+		}
+		w.FeedNonce, w.FeedTokenHash = newFeedNonce(key, FeedWorkplace)
+		w.FeedToken = deriveFeedToken(key, FeedWorkplace, w.FeedNonce)
+		return tx.Model(w).Updates(map[string]any{"feed_nonce": w.FeedNonce, "feed_token_hash": w.FeedTokenHash}).Error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("renew feed token of workplace %d: %w", id, err)

@@ -11,10 +11,14 @@ import (
 
 const userKey = "user"
 
-// authenticate requires a valid API token and puts its user in the context.
+// authenticate requires a valid API token, or a browser session, and puts its
+// user in the context.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Request().Header.Get(echo.HeaderAuthorization)
+		if sessionUser, _ := c.Get(sessionUserKey).(bool); h == "" && sessionUser {
+			return next(c) // the browser's session; csrf has checked unsafe methods
+		}
 		token, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
 			token = ""

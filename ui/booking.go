@@ -9,28 +9,28 @@ import (
 )
 
 type bookingJSON struct {
-	ID                   int64         `json:"id"`
-	UID                  string        `json:"uid"`
-	SupervisorID         int64         `json:"supervisor_id"`
-	WorkplaceID          int64         `json:"workplace_id"`
-	Language             string        `json:"language"`
-	Area                 string        `json:"area"`
-	Mode                 string        `json:"mode"`
-	MeetingURL           *string       `json:"meeting_url"`
-	Start                string        `json:"start"`
-	End                  string        `json:"end"`
-	Purpose              string        `json:"purpose"`
-	ParticipantsExpected int           `json:"participants_expected"`
-	Notes                string        `json:"notes"`
-	Status               string        `json:"status"`
-	Sequence             int           `json:"sequence"`
-	CancelReasonCode     *string       `json:"cancel_reason_code"`
-	CancelReason         *string       `json:"cancel_reason"`
-	CancelledAt          *string       `json:"cancelled_at"`
-	Followup             *followupJSON `json:"followup"`
+	ID                   int64             `json:"id"`
+	UID                  string            `json:"uid"`
+	SupervisorID         int64             `json:"supervisor_id"`
+	WorkplaceID          int64             `json:"workplace_id"`
+	Language             string            `json:"language"`
+	Area                 string            `json:"area"`
+	Mode                 string            `json:"mode"`
+	MeetingURL           *string           `json:"meeting_url"`
+	Start                string            `json:"start"`
+	End                  string            `json:"end"`
+	Purpose              string            `json:"purpose"`
+	ParticipantsExpected int               `json:"participants_expected"`
+	Notes                string            `json:"notes"`
+	Status               string            `json:"status"`
+	Sequence             int               `json:"sequence"`
+	CancelReasonCode     *string           `json:"cancel_reason_code"`
+	CancelReason         *string           `json:"cancel_reason"`
+	CancelledAt          *string           `json:"cancelled_at"`
+	Followup             *followupJSON     `json:"followup"`
 	Confirmation         *confirmationJSON `json:"confirmation"`
-	CreatedAt            string        `json:"created_at"`
-	UpdatedAt            string        `json:"updated_at"`
+	CreatedAt            string            `json:"created_at"`
+	UpdatedAt            string            `json:"updated_at"`
 }
 
 type confirmationJSON struct {

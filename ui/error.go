@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -50,6 +51,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	status, body := s.errorBody(c, err)
+	if !strings.HasPrefix(c.Request().URL.Path, "/api/") && c.Request().URL.Path != "/healthz" {
+		s.pageError(c, status)
+		return
+	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
 		return

@@ -17,6 +17,62 @@ const (
 // routes is the one list of every route.
 func (s *Server) routes(e *echo.Echo) {
 	e.GET("/healthz", s.healthz)
+
+	// Calendar feeds: the token in the path is the credential.
+	e.GET("/ical/supervisors/:file", s.supervisorFeed)
+	e.HEAD("/ical/supervisors/:file", s.supervisorFeed)
+	e.GET("/ical/workplaces/:file", s.workplaceFeed)
+	e.HEAD("/ical/workplaces/:file", s.workplaceFeed)
+	e.GET("/ical/pool/:file", s.poolFeed)
+	e.HEAD("/ical/pool/:file", s.poolFeed)
+
+	// Web pages (HTML): sessions, CSRF on every form, Swedish unless the user chose English.
+	e.GET("/static/*", s.serveStatic)
+	e.GET("/", s.home)
+	e.POST("/login", s.login)
+	e.POST("/logout", s.logout)
+	e.GET("/forgot", s.forgotPage)
+	e.POST("/forgot", s.forgot)
+	e.GET("/reset/:token", s.linkPage(booking.TokenPasswordReset))
+	e.POST("/reset/:token", s.usePasswordLink(booking.TokenPasswordReset))
+	e.GET("/invite/:token", s.linkPage(booking.TokenInvite))
+	e.POST("/invite/:token", s.usePasswordLink(booking.TokenInvite))
+	everyone := s.requirePage(admin, manager, supervisor)
+	e.GET("/account", s.accountPage, everyone)
+	e.POST("/account/password", s.changePassword, everyone)
+	e.POST("/account/locale", s.setLocale, everyone)
+	booker := s.requirePage(admin, manager)
+	e.GET("/book", s.bookForm, booker)
+	e.GET("/book/free", s.bookFree, booker)
+	e.POST("/book", s.book, booker)
+	e.GET("/bookings/:id", s.bookingPage, everyone)
+	e.POST("/bookings/:id/cancel", s.cancelBookingPage, booker)
+	e.POST("/bookings/:id/followup", s.followupPage, booker)
+	own := s.requirePage(supervisor)
+	e.GET("/week", s.supervisorWeek, own)
+	e.POST("/feed/renew", s.renewFeed, own)
+	e.GET("/availability", s.availabilityPage, own)
+	e.POST("/availability", s.saveAvailability, own)
+	e.GET("/absences", s.absencesPage, own)
+	e.POST("/absences", s.addAbsence, own)
+	e.POST("/absences/:aid/delete", s.deleteAbsencePage, own)
+	e.POST("/absences/import", s.importAbsencesPage, own)
+	coord := s.requirePage(admin)
+	e.GET("/timeline", s.timeline, coord)
+	e.GET("/reports", s.reportsPage, coord)
+	e.GET("/supervisors", s.supervisorsPage, coord)
+	e.GET("/supervisors/new", s.supervisorForm, coord)
+	e.POST("/supervisors/new", s.saveSupervisor, coord)
+	e.GET("/supervisors/:id", s.supervisorForm, coord)
+	e.POST("/supervisors/:id", s.saveSupervisor, coord)
+	e.GET("/workplaces", s.workplacesPage, coord)
+	e.GET("/workplaces/new", s.workplaceForm, coord)
+	e.POST("/workplaces/new", s.saveWorkplace, coord)
+	e.GET("/workplaces/:id", s.workplaceForm, coord)
+	e.POST("/workplaces/:id", s.saveWorkplace, coord)
+	e.GET("/users", s.usersPage, coord)
+	e.POST("/users", s.inviteUser, coord)
+	e.POST("/users/:id/deactivate", s.deactivateUser, coord)
 	e.POST("/api/v1/auth/token", s.createToken)
 
 	api := e.Group("/api/v1", s.authenticate)
@@ -34,12 +90,14 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/supervisors/:id/absences", s.listAbsences, allow(admin, supervisor))
 	api.POST("/supervisors/:id/absences", s.createAbsence, allow(admin, supervisor))
 	api.DELETE("/supervisors/:id/absences/:aid", s.deleteAbsence, allow(admin, supervisor))
+	api.POST("/supervisors/:id/absences/import", s.importAbsences, allow(admin, supervisor))
 
 	api.GET("/workplaces", s.listWorkplaces, anyone)
 	api.POST("/workplaces", s.createWorkplace, allow(admin))
 	api.GET("/workplaces/:id", s.getWorkplace, anyone)
 	api.PATCH("/workplaces/:id", s.updateWorkplace, allow(admin))
 	api.POST("/workplaces/:id/feed-token", s.renewWorkplaceFeed, allow(admin, manager))
+	api.POST("/pool/feed-token", s.renewPoolFeed, allow(admin))
 
 	api.GET("/availability", s.freeSupervisors, allow(admin, manager))
 	api.GET("/bookings", s.listBookings, anyone)
@@ -50,6 +108,15 @@ func (s *Server) routes(e *echo.Echo) {
 	api.POST("/bookings/:id/followup", s.followupBooking, allow(admin, manager))
 	api.POST("/bookings/:id/confirmation", s.confirmBooking, allow(admin, supervisor))
 	api.GET("/bookings/:id/events", s.bookingEvents, anyone)
+
+	api.GET("/reports/utilization", s.utilizationReport(), allow(admin))
+	api.GET("/reports/cancellations", s.cancellationReport(), allow(admin))
+	api.GET("/reports/followups", s.followupReport(), allow(admin))
+	api.GET("/reports/billing", s.billingReport(), allow(admin))
+	api.GET("/rates", s.listRates, allow(admin))
+	api.POST("/rates", s.createRate, allow(admin))
+	api.PATCH("/rates/:id", s.updateRate, allow(admin))
+	api.DELETE("/rates/:id", s.deleteRate, allow(admin))
 
 	// Unknown paths under the API answer in the API's error shape.
 	api.Any("/*", func(c echo.Context) error { return notFound() })
@@ -70,6 +137,7 @@ type meJSON struct {
 	Role         string  `json:"role"`
 	WorkplaceIDs []int64 `json:"workplace_ids"`
 	SupervisorID *int64  `json:"supervisor_id"`
+	PoolFeedURL  string  `json:"pool_feed_url,omitempty"`
 }
 
 func (s *Server) me(c echo.Context) error {
@@ -78,8 +146,15 @@ func (s *Server) me(c echo.Context) error {
 	if ids == nil {
 		ids = []int64{}
 	}
-	return c.JSON(http.StatusOK, meJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role,
-		WorkplaceIDs: ids, SupervisorID: u.SupervisorID})
+	out := meJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, WorkplaceIDs: ids, SupervisorID: u.SupervisorID}
+	if u.IsAdmin() {
+		token, err := s.svc.PoolFeedToken(c.Request().Context(), u)
+		if err != nil {
+			return err
+		}
+		out.PoolFeedURL = s.feedURL(booking.FeedPool, token)
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) languages(c echo.Context) error {

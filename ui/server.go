@@ -6,8 +6,10 @@ package ui
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
@@ -26,6 +28,11 @@ type Server struct {
 	cfg Config
 	log *slog.Logger
 	loc *time.Location
+	// Web pages: templates, server-side sessions, and whether cookies are Secure
+	// (when BaseURL is https).
+	pages    *pages
+	sessions *scs.SessionManager
+	secure   bool
 }
 
 // New builds the echo server with every route.
@@ -34,6 +41,12 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{svc: svc, cfg: cfg, log: cfg.Logger, loc: svc.Config().Location}
+	s.secure = strings.HasPrefix(cfg.BaseURL, "https://")
+	pg, err := loadPages()
+	if err != nil {
+		panic(err) // the templates are embedded: a test parses every one of them
+	}
+	s.pages, s.sessions = pg, newSessions(svc, s.secure)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	// Trust no proxy headers by default: RealIP is the peer address.
@@ -46,6 +59,7 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 		},
 	}))
 	e.Use(s.logRequests)
+	e.Use(s.securityHeaders, s.sessionMiddleware(), s.csrf)
 	s.routes(e)
 	return e
 }

@@ -40,6 +40,10 @@ commands:
   user add --email E --name N --role admin|manager|supervisor [--workplace ID]... [--supervisor ID]
                            create a user; the password is read from standard input
   token create --email E   print a new API token for that user
+  jobs list                print the scheduled jobs and their schedules
+  jobs run NAME [--at T]   run one job now, as if the clock said T (RFC 3339)
+  report utilization|cancellations|followups|billing --from DATE --to DATE [--by KEY] [--format text|csv|json]
+                           print a report (--by for utilization: supervisor, workplace, language, area, purpose, week, month)
 
 Run "sprakpool COMMAND -h" for the configuration flags.`
 
@@ -85,6 +89,10 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return cmdUserAdd(ctx, rest, stdin, stdout, stderr)
 	case "token create":
 		return cmdTokenCreate(ctx, rest, stdout, stderr)
+	case "jobs":
+		return cmdJobs(ctx, rest, stdout, stderr)
+	case "report":
+		return cmdReport(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

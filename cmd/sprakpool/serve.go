@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/notify"
 	"github.com/sprakpool/sprakpool/ui"
 )
 
@@ -53,6 +54,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	if c.cfg.Scheduler != "off" {
+		ncfg := c.cfg.notifyConfig()
+		ncfg.Logger = c.log
+		n, err := notify.New(svc, ncfg)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		stopJobs := n.Start(ctx)
+		defer stopJobs()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	c.log.Info("serving", "addr", ln.Addr().String(), "base_url", c.cfg.BaseURL, "db", c.cfg.DB)

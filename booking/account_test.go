@@ -1,0 +1,147 @@
+package booking
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSessionStoreRoundTripAndRevocation(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	f := newFixture(t, now)
+	st := f.s.Sessions()
+	if _, found, err := st.Find("nope"); found || err != nil {
+		t.Fatalf("unknown token: found=%v err=%v", found, err)
+	}
+	if err := st.Commit("tok-1", []byte("data-1"), now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Bind(f.ctx, "tok-1", f.admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	// A second commit of the same session keeps its user.
+	if err := st.Commit("tok-1", []byte("data-2"), now.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	b, found, err := st.Find("tok-1")
+	if err != nil || !found || string(b) != "data-2" {
+		t.Fatalf("find: %q %v %v", b, found, err)
+	}
+	if n, _ := st.SessionCount(f.ctx, f.admin.ID); n != 1 {
+		t.Fatalf("sessions of the user: %d", n)
+	}
+	var raw string
+	if err := f.s.store.read(f.ctx).Raw("SELECT token_hash FROM sessions").Scan(&raw).Error; err != nil || strings.Contains(raw, "tok-1") {
+		t.Fatalf("the token itself is stored: %q %v", raw, err)
+	}
+	if err := st.Delete("tok-1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, _ := st.Find("tok-1"); found {
+		t.Fatal("deleted session still found")
+	}
+	// Changing the password ends every session of the user.
+	_ = st.Commit("tok-2", []byte("x"), now.Add(time.Hour))
+	_ = st.Bind(f.ctx, "tok-2", f.admin.ID)
+	u, _ := f.s.UserByEmail(f.ctx, "admin@example.se")
+	if err := f.s.ChangePassword(f.ctx, u, "wrong", "a-new-password"); ErrorCode(err) != CodeInvalid {
+		t.Fatalf("wrong current password: %v", err)
+	}
+	if err := f.s.ChangePassword(f.ctx, u, "secret-password", "a-new-password"); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, _ := st.Find("tok-2"); found {
+		t.Fatal("a session survived the password change")
+	}
+}
+
+func TestInviteLinkIsSingleUseAndExpires(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	f := newFixture(t, now)
+	u, link, err := f.s.InviteUser(f.ctx, f.admin, UserInput{Email: "Ny@Example.se", Name: "Ny", Role: RoleManager, WorkplaceIDs: []int64{f.wpA.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Email != "ny@example.se" || !strings.HasPrefix(link, f.s.cfg.BaseURL+"/invite/") {
+		t.Fatalf("user %+v, link %q", u, link)
+	}
+	secret := link[strings.LastIndex(link, "/")+1:]
+	if _, err := f.s.Login(f.ctx, "ny@example.se", ""); err == nil {
+		t.Fatal("an invited user could log in before choosing a password")
+	}
+	if _, err := f.s.SetPasswordWithToken(f.ctx, TokenPasswordReset, secret, "long-enough"); ErrorCode(err) != CodeNotFound {
+		t.Fatalf("an invite link used as a reset link: %v", err)
+	}
+	if _, err := f.s.SetPasswordWithToken(f.ctx, TokenInvite, secret, "short"); ErrorCode(err) != CodeInvalid {
+		t.Fatalf("short password: %v", err)
+	}
+	if _, err := f.s.SetPasswordWithToken(f.ctx, TokenInvite, secret, "long-enough"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.SetPasswordWithToken(f.ctx, TokenInvite, secret, "long-enough-2"); ErrorCode(err) != CodeNotFound {
+		t.Fatalf("second use of the link: %v", err)
+	}
+	if _, err := f.s.Login(f.ctx, "ny@example.se", "long-enough"); err != nil {
+		t.Fatal(err)
+	}
+	// A reset link works for an hour only.
+	_, reset, err := f.s.RequestPasswordReset(f.ctx, "ny@example.se")
+	if err != nil || reset == "" {
+		t.Fatal(err)
+	}
+	f.s.Now = func() time.Time { return now.Add(61 * time.Minute) }
+	if _, err := f.s.AccountTokenUser(f.ctx, TokenPasswordReset, reset[strings.LastIndex(reset, "/")+1:]); ErrorCode(err) != CodeNotFound {
+		t.Fatalf("an expired reset link: %v", err)
+	}
+	if _, link, err := f.s.RequestPasswordReset(f.ctx, "okand@example.se"); err != nil || link != "" {
+		t.Fatalf("unknown address: %q %v", link, err)
+	}
+}
+
+func TestDeactivateUserEndsAccess(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	f := newFixture(t, now)
+	m, err := f.s.CreateUser(f.ctx, UserInput{Email: "m@example.se", Name: "M", Role: RoleManager, WorkplaceIDs: []int64{f.wpA.ID}, Password: "secret-password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, _ := f.s.CreateToken(f.ctx, "m@example.se")
+	_ = f.s.Sessions().Commit("s", []byte("x"), now.Add(time.Hour))
+	_ = f.s.Sessions().Bind(f.ctx, "s", m.ID)
+	if err := f.s.DeactivateUser(f.ctx, m, f.admin.ID); ErrorCode(err) != CodeForbidden {
+		t.Fatalf("a manager deactivates: %v", err)
+	}
+	if err := f.s.DeactivateUser(f.ctx, f.admin, f.admin.ID); ErrorCode(err) != CodeInvalid {
+		t.Fatalf("deactivating oneself: %v", err)
+	}
+	if err := f.s.DeactivateUser(f.ctx, f.admin, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, _ := f.s.Sessions().Find("s"); found {
+		t.Error("the session survived")
+	}
+	if _, err := f.s.Authenticate(f.ctx, token, "1.2.3.4"); ErrorCode(err) != CodeUnauthorized {
+		t.Errorf("the API token still works: %v", err)
+	}
+	if _, err := f.s.Login(f.ctx, "m@example.se", "secret-password"); err == nil {
+		t.Error("a deactivated user logged in")
+	}
+	users, err := f.s.ListUsers(f.ctx, f.admin)
+	if err != nil || len(users) != 2 {
+		t.Fatalf("users: %d %v", len(users), err)
+	}
+}
+
+func TestLoginFromLimitsAnAddress(t *testing.T) {
+	f := newFixture(t, time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	var err error
+	for i := range maxLoginFailuresPerAddr + 1 {
+		_, err = f.s.LoginFrom(f.ctx, "nobody"+string(rune('a'+i%26))+string(rune('a'+i/26))+"@example.se", "wrong", "10.0.0.1")
+	}
+	if ErrorCode(err) != CodeRateLimited {
+		t.Fatalf("after %d failures from one address: %v", maxLoginFailuresPerAddr+1, err)
+	}
+	if _, err := f.s.LoginFrom(f.ctx, "admin@example.se", "secret-password", "10.0.0.2"); err != nil {
+		t.Fatalf("another address is not limited: %v", err)
+	}
+}

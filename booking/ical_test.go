@@ -1,0 +1,470 @@
+package booking
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/emersion/go-ical"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// calFixture is a pool whose calendars are the same on every run: a fixed clock,
+// and bookings whose UIDs are set to stable values.
+type calFixture struct {
+	*fixture
+	sv       *Supervisor
+	bookings map[string]*Booking
+}
+
+// The clock of the calendar tests: before every booking but the first.
+var calNow = time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
+
+const longNote = "Språkstöd under hela förmiddagen; föräldrarna kommer kl. 09:00, barnen äter lunch 11:15. " +
+	"Ta med bildstöd, ordlistor och appen för översättning, men helst inte papperslappar. " +
+	"Vid frågor: ring förskolechefen först; annars kocken (kök, ingång B) eller vaktmästaren. Tack för hjälpen – Åsa, Örjan & Ängla!"
+
+func newCalFixture(t testing.TB) *calFixture {
+	t.Helper()
+	f := newFixture(t, calNow)
+	addr := "Solrosvägen 12, 123 45 Storstad; ingång B"
+	if _, err := f.s.UpdateWorkplace(f.ctx, f.admin, f.wpA.ID, WorkplaceInput{Address: &addr}); err != nil {
+		t.Fatal(err)
+	}
+	sv := f.supervisor("Amina Yusuf", []string{"ar", "so"})
+	email, phone := "amina.yusuf@example.se", "070-123 45 67"
+	if _, err := f.s.UpdateSupervisor(f.ctx, f.admin, sv.ID, SupervisorInput{Email: &email, Phone: &phone}); err != nil {
+		t.Fatal(err)
+	}
+	mgr, err := f.s.CreateUser(f.ctx, UserInput{Email: "maria.ostlund@example.se", Name: "Maria Östlund, förskolechef",
+		Role: RoleManager, WorkplaceIDs: []int64{f.wpA.ID}, Password: "secret-password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = mgr
+	cf := &calFixture{fixture: f, sv: sv, bookings: map[string]*Booking{}}
+	video := "https://meet.example.se/j/123?pwd=a,b;c"
+	for _, bk := range []struct {
+		name, start, end, mode, purpose, notes string
+	}{
+		{"winter-0900", "2026-02-20 09:00", "2026-02-20 10:00", "on_site", "workplace_support", "Vanlig förmiddag."},
+		{"friday-before-spring", "2026-03-27 09:00", "2026-03-27 11:00", "on_site", "parent_information", longNote},
+		{"monday-after-spring", "2026-03-30 09:00", "2026-03-30 11:00", "phone", "substitute_intro", "Rad ett,\nrad två;\r\nrad tre\\slut"},
+		{"summer-0900", "2026-06-15 09:00", "2026-06-15 10:30", "video", "information_meeting", ""},
+		{"friday-before-autumn", "2026-10-23 13:00", "2026-10-23 15:00", "on_site", "workplace_support", "Ät: ärtsoppa, pannkaka; sylt."},
+		{"monday-after-autumn", "2026-10-26 13:00", "2026-10-26 15:00", "on_site", "other", ""},
+		{"cancelled", "2026-11-09 09:00", "2026-11-09 12:00", "on_site", "workplace_support", "Ställs in."},
+	} {
+		in := BookingInput{SupervisorID: &sv.ID, WorkplaceID: f.wpA.ID, Language: "ar", Mode: bk.mode,
+			Purpose: bk.purpose, Start: f.at(bk.start), End: f.at(bk.end), Notes: bk.notes, ParticipantsExpected: 12}
+		if bk.mode == "video" {
+			in.MeetingURL = &video
+		}
+		b, err := f.s.CreateBooking(f.ctx, f.admin, in)
+		if err != nil {
+			t.Fatalf("%s: %v", bk.name, err)
+		}
+		// Stable UIDs for the golden files.
+		uid := bk.name + "@sprakpool.test"
+		if err := f.s.store.db.Model(&Booking{}).Where("id = ?", b.ID).UpdateColumn("uid", uid).Error; err != nil {
+			t.Fatal(err)
+		}
+		cf.bookings[bk.name] = b
+	}
+	later := calNow.Add(90 * time.Minute)
+	f.s.Now = func() time.Time { return later }
+	if _, err := f.s.CancelBooking(f.ctx, f.admin, cf.bookings["cancelled"].ID, "illness", "Handledaren är sjuk, tyvärr."); err != nil {
+		t.Fatal(err)
+	}
+	f.s.Now = func() time.Time { return calNow }
+	for name, b := range cf.bookings {
+		fresh, err := bookingByID(f.s.store.db, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cf.bookings[name] = fresh
+	}
+	return cf
+}
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test -run %s -update rewrites it):\n--- got\n%s\n--- want\n%s", name, t.Name(), got, want)
+	}
+}
+
+// checkWellFormed checks what RFC 5545 asks of the bytes themselves: CRLF line
+// ends, no line over 75 octets, folds that split no UTF-8 character, and a text
+// that go-ical reads back.
+func checkWellFormed(t *testing.T, name string, body []byte) *ical.Calendar {
+	t.Helper()
+	if !bytes.HasSuffix(body, []byte("\r\n")) {
+		t.Errorf("%s: does not end with CRLF", name)
+	}
+	for i, line := range bytes.Split(bytes.TrimSuffix(body, []byte("\r\n")), []byte("\r\n")) {
+		if len(line) > 75 {
+			t.Errorf("%s line %d: %d octets: %q", name, i+1, len(line), line)
+		}
+		if !utf8.Valid(line) {
+			t.Errorf("%s line %d: a fold splits a UTF-8 character: %q", name, i+1, line)
+		}
+		if bytes.ContainsAny(line, "\r\n") {
+			t.Errorf("%s line %d: bare CR or LF", name, i+1)
+		}
+	}
+	cal, err := ical.NewDecoder(bytes.NewReader(body)).Decode()
+	if err != nil {
+		t.Fatalf("%s: go-ical cannot read it back: %v", name, err)
+	}
+	return cal
+}
+
+// span is an event's start and end as UTC instants, as the parsers print them.
+type span struct{ Start, End string }
+
+func spanOf(start, end time.Time) span {
+	return span{start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339)}
+}
+
+func TestICalGolden(t *testing.T) {
+	if n := utf8.RuneCountInString(longNote); n < 300 {
+		t.Fatalf("the long note has %d characters; the golden files need one of 300", n)
+	}
+	cf := newCalFixture(t)
+	s, ctx := cf.s, cf.ctx
+	sv, err := s.Supervisor(ctx, cf.admin, cf.sv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed, err := s.SupervisorFeed(ctx, sv.FeedToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty, err := s.WorkplaceFeed(ctx, cf.wpB.FeedToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	request, method, err := s.Invitation(ctx, cf.bookings["friday-before-spring"].ID, "sprakpool@kommun.example.se")
+	if err != nil || method != "REQUEST" {
+		t.Fatalf("invitation: %q %v", method, err)
+	}
+	cancel, method, err := s.Invitation(ctx, cf.bookings["cancelled"].ID, "sprakpool@kommun.example.se")
+	if err != nil || method != "CANCEL" {
+		t.Fatalf("cancel invitation: %q %v", method, err)
+	}
+	files := map[string][]byte{"feed_supervisor.ics": feed.Body, "feed_empty.ics": empty.Body,
+		"invitation_request.ics": request, "invitation_cancel.ics": cancel}
+	for name, body := range files {
+		checkWellFormed(t, name, body)
+		golden(t, name, body)
+	}
+
+	// What the golden files must say, checked here so that -update cannot bless
+	// a regression.
+	text := string(unfold(feed.Body))
+	for _, want := range []string{
+		"REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n", "X-PUBLISHED-TTL:PT1H\r\n", "X-WR-CALNAME:Språkpool – Amina Yusuf\r\n",
+		"DTSTART;TZID=Europe/Stockholm:20260327T090000\r\n", "DTSTART;TZID=Europe/Stockholm:20260330T090000\r\n",
+		"SUMMARY:Föräldrainformation på arabiska – Förskolan Solrosen\r\n",
+		"SUMMARY:Språkstöd arabiska – Förskolan Solrosen\r\n",
+		"LOCATION:Förskolan Solrosen\\, Solrosvägen 12\\, 123 45 Storstad\\; ingång B\r\n",
+		"LOCATION:Telefon\r\n", "LOCATION:https://meet.example.se/j/123?pwd=a\\,b\\;c\r\n",
+		"Anteckningar: Rad ett\\,\\nrad två\\;\\nrad tre\\\\slut",
+		"URL:http://127.0.0.1:8080/bookings/",
+		"STATUS:CANCELLED\r\n", "SUMMARY:Inställd: Språkstöd arabiska – Förskolan Solrosen\r\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("feed lacks %q", want)
+		}
+	}
+	if strings.Contains(text, "METHOD:") {
+		t.Error("a feed must not have a METHOD")
+	}
+	if n := strings.Count(text, "BEGIN:VTIMEZONE"); n != 1 {
+		t.Errorf("%d VTIMEZONEs, want 1", n)
+	}
+	inv := string(unfold(request))
+	for _, want := range []string{"METHOD:REQUEST\r\n", "ORGANIZER;CN=Språkpool:mailto:sprakpool@kommun.example.se\r\n",
+		"mailto:amina.yusuf@example.se\r\n", "ATTENDEE;CN=\"Maria Östlund, förskolechef\"", "mailto:maria.ostlund@example.se\r\n",
+		"UID:friday-before-spring@sprakpool.test\r\n", "SEQUENCE:0\r\n", "STATUS:CONFIRMED\r\n"} {
+		if !strings.Contains(inv, want) {
+			t.Errorf("REQUEST lacks %q", want)
+		}
+	}
+	can := string(unfold(cancel))
+	for _, want := range []string{"METHOD:CANCEL\r\n", "UID:cancelled@sprakpool.test\r\n", "SEQUENCE:1\r\n", "STATUS:CANCELLED\r\n"} {
+		if !strings.Contains(can, want) {
+			t.Errorf("CANCEL lacks %q", want)
+		}
+	}
+
+	// Two independent parsers agree with the bookings on every instant.
+	want := map[string]map[string]span{}
+	all := map[string]span{}
+	for name, b := range cf.bookings {
+		all[name+"@sprakpool.test"] = spanOf(b.Start, b.End)
+	}
+	dir := t.TempDir()
+	var paths []string
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+		switch name {
+		case "feed_supervisor.ics":
+			want[p] = all
+		case "feed_empty.ics":
+			want[p] = map[string]span{}
+		case "invitation_request.ics":
+			want[p] = map[string]span{"friday-before-spring@sprakpool.test": all["friday-before-spring@sprakpool.test"]}
+		case "invitation_cancel.ics":
+			want[p] = map[string]span{"cancelled@sprakpool.test": all["cancelled@sprakpool.test"]}
+		}
+	}
+	// The instants the DST tests are about, spelt out.
+	for uid, utc := range map[string]string{"friday-before-spring": "2026-03-27T08:00:00Z", "monday-after-spring": "2026-03-30T07:00:00Z",
+		"friday-before-autumn": "2026-10-23T11:00:00Z", "monday-after-autumn": "2026-10-26T12:00:00Z",
+		"winter-0900": "2026-02-20T08:00:00Z", "summer-0900": "2026-06-15T07:00:00Z"} {
+		if got := all[uid+"@sprakpool.test"].Start; got != utc {
+			t.Errorf("%s starts %s, want %s", uid, got, utc)
+		}
+	}
+	checkParsers(t, paths, want)
+}
+
+// unfold undoes line folding.
+func unfold(b []byte) []byte { return bytes.ReplaceAll(b, []byte("\r\n "), nil) }
+
+// parsedFile is what the parser scripts print for one file.
+type parsedFile struct {
+	Method string                 `json:"method"`
+	Events map[string]parsedEvent `json:"events"`
+}
+
+type parsedEvent struct {
+	Start, End, Summary, Status, Location, Description, Error string
+	Sequence                                                  int
+}
+
+// independentParsers returns the parser commands, each taking file paths:
+// Python's icalendar and Mozilla's ical.js. Missing ones fail the test under
+// CI=true and skip it elsewhere.
+func independentParsers(t *testing.T, testdata, nodeModules string) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	var missing []string
+	python := ""
+	for _, p := range []string{"/usr/bin/python3", "python3"} {
+		if exec.Command(p, "-c", "import icalendar").Run() == nil {
+			python = p
+			break
+		}
+	}
+	if python == "" {
+		missing = append(missing, "python3 with icalendar (apt-get install python3-icalendar)")
+	} else {
+		out["python-icalendar"] = []string{python, filepath.Join(testdata, "parse_ics.py")}
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		missing = append(missing, "node")
+	} else if _, err := os.Stat(filepath.Join(nodeModules, "ical.js", "package.json")); err != nil {
+		missing = append(missing, "ical.js in "+nodeModules+" (bash .ci/test installs it)")
+	} else {
+		out["ical.js"] = []string{"node", filepath.Join(testdata, "parse_ics.mjs"), nodeModules}
+	}
+	if len(missing) > 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("independent parsers missing: %s", strings.Join(missing, "; "))
+		}
+		t.Skipf("independent parsers missing: %s", strings.Join(missing, "; "))
+	}
+	return out
+}
+
+// checkParsers runs both parsers on the files and requires, per file, exactly
+// the wanted UIDs with the wanted UTC start and end.
+func checkParsers(t *testing.T, paths []string, want map[string]map[string]span) {
+	t.Helper()
+	for name, cmd := range independentParsers(t, "testdata", filepath.Join("..", ".ci", "node_modules")) {
+		got := runParser(t, name, cmd, paths)
+		for _, p := range paths {
+			pf, ok := got[p]
+			if !ok {
+				t.Errorf("%s: no result for %s", name, p)
+				continue
+			}
+			for uid, ev := range pf.Events {
+				if ev.Error != "" {
+					t.Errorf("%s: %s: %s: %s", name, filepath.Base(p), uid, ev.Error)
+				}
+				w, ok := want[p][uid]
+				if !ok {
+					t.Errorf("%s: %s: unexpected event %s", name, filepath.Base(p), uid)
+					continue
+				}
+				if (span{ev.Start, ev.End}) != w {
+					t.Errorf("%s: %s: %s is %s–%s, the API says %s–%s", name, filepath.Base(p), uid, ev.Start, ev.End, w.Start, w.End)
+				}
+			}
+			if len(pf.Events) != len(want[p]) {
+				t.Errorf("%s: %s: %d events, want %d", name, filepath.Base(p), len(pf.Events), len(want[p]))
+			}
+		}
+	}
+}
+
+func runParser(t *testing.T, name string, cmd, paths []string) map[string]parsedFile {
+	t.Helper()
+	c := exec.Command(cmd[0], append(slices.Clone(cmd[1:]), paths...)...)
+	var stderr bytes.Buffer
+	c.Stderr = &stderr
+	raw, err := c.Output()
+	if err != nil {
+		t.Fatalf("%s: %v: %s", name, err, stderr.String())
+	}
+	var got map[string]parsedFile
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatalf("%s: %v: %s", name, err, raw)
+	}
+	return got
+}
+
+func TestFoldingNeverSplitsUTF8(t *testing.T) {
+	for n := 60; n < 160; n++ {
+		text := strings.Repeat("å", n) + "ö€𝄞" + strings.Repeat("a", n%7)
+		cal := ical.NewCalendar()
+		cal.Props.SetText(ical.PropVersion, "2.0")
+		cal.Props.SetText(ical.PropProductID, prodID)
+		ev := ical.NewEvent()
+		ev.Props.SetText(ical.PropUID, "x")
+		ev.Props.SetDateTime(ical.PropDateTimeStamp, calNow)
+		ev.Props.SetText(ical.PropDescription, text)
+		cal.Children = append(cal.Children, ev.Component)
+		body, err := encodeCalendar(cal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back := checkWellFormed(t, fmt.Sprint(n), body)
+		got, err := back.Events()[0].Props.Text(ical.PropDescription)
+		if err != nil || got != text {
+			t.Fatalf("%d: round trip gave %q, %v", n, got, err)
+		}
+	}
+}
+
+func TestVTimezoneRules(t *testing.T) {
+	for _, tc := range []struct{ zone, want string }{
+		{"Europe/Stockholm", "BEGIN:DAYLIGHT\r\nDTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nTZNAME:CEST\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nEND:DAYLIGHT\r\n" +
+			"BEGIN:STANDARD\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nTZNAME:CET\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n"},
+		{"America/New_York", "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\nTZNAME:EDT\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\n"},
+		{"Asia/Tokyo", "BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZNAME:JST\r\nTZOFFSETFROM:+0900\r\nTZOFFSETTO:+0900\r\nEND:STANDARD\r\n"},
+	} {
+		loc, err := time.LoadLocation(tc.zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cal := ical.NewCalendar()
+		cal.Props.SetText(ical.PropVersion, "2.0")
+		cal.Props.SetText(ical.PropProductID, prodID)
+		cal.Children = append(cal.Children, vtimezone(loc, 2026))
+		body, err := encodeCalendar(cal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(body), tc.want) {
+			t.Errorf("%s:\n%s\nlacks\n%s", tc.zone, body, tc.want)
+		}
+	}
+}
+
+func TestInvitationFollowsTheBooking(t *testing.T) {
+	cf := newCalFixture(t)
+	b := cf.bookings["summer-0900"]
+	start, end := cf.at("2026-06-16 10:00"), cf.at("2026-06-16 11:00")
+	if _, err := cf.s.UpdateBooking(cf.ctx, cf.admin, b.ID, BookingPatch{Start: &start, End: &end}); err != nil {
+		t.Fatal(err)
+	}
+	body, method, err := cf.s.Invitation(cf.ctx, b.ID, "mailto:sprakpool@kommun.example.se")
+	if err != nil || method != "REQUEST" {
+		t.Fatal(method, err)
+	}
+	cal := checkWellFormed(t, "moved", body)
+	ev := cal.Events()[0]
+	seq, _ := ev.Props.Get(ical.PropSequence).Int()
+	uid, _ := ev.Props.Text(ical.PropUID)
+	got, _ := ev.DateTimeStart(nil)
+	if seq != 1 || uid != "summer-0900@sprakpool.test" || !got.Equal(time.Date(2026, 6, 16, 8, 0, 0, 0, time.UTC)) {
+		t.Errorf("moved invitation: seq %d uid %s start %s", seq, uid, got)
+	}
+	if org := ev.Props.Get(ical.PropOrganizer).Value; org != "mailto:sprakpool@kommun.example.se" {
+		t.Errorf("ORGANIZER %q", org)
+	}
+	ms, err := cf.s.BookingManagers(cf.ctx, b.ID)
+	if err != nil || len(ms) != 1 || ms[0].Email != "maria.ostlund@example.se" {
+		t.Errorf("BookingManagers: %v %v", ms, err)
+	}
+	if _, _, err := cf.s.Invitation(cf.ctx, 99999, "x@example.se"); ErrorCode(err) != CodeNotFound {
+		t.Errorf("unknown booking: %v", err)
+	}
+}
+
+// BenchmarkFeed2000 renders a supervisor's feed of 2,000 bookings.
+func BenchmarkFeed2000(b *testing.B) {
+	f := newFixture(b, calNow)
+	sv := f.supervisor("Amina Yusuf", []string{"ar"})
+	f.manager("chef@example.se", f.wpA.ID)
+	ctx := context.Background()
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, f.s.cfg.Location)
+	for i := 0; i < 2000; i++ {
+		d := day.AddDate(0, 0, i/4)
+		start := time.Date(d.Year(), d.Month(), d.Day(), 8+2*(i%4), 0, 0, 0, f.s.cfg.Location)
+		bk := &Booking{UID: fmt.Sprintf("b%d@bench", i), SupervisorID: sv.ID, WorkplaceID: f.wpA.ID, Language: "ar",
+			Area: "childcare", Mode: "on_site", Start: start.UTC(), End: start.Add(90 * time.Minute).UTC(),
+			Purpose: "workplace_support", ParticipantsExpected: 5, Notes: longNote, Status: StatusConfirmed,
+			CreatedAt: calNow, UpdatedAt: calNow}
+		if err := f.s.store.db.Create(bk).Error; err != nil {
+			b.Fatal(err)
+		}
+	}
+	full, err := f.s.Supervisor(ctx, f.admin, sv.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		feed, err := f.s.SupervisorFeed(ctx, full.FeedToken)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n := bytes.Count(feed.Body, []byte("BEGIN:VEVENT")); n != 2000 {
+			b.Fatalf("%d events", n)
+		}
+		b.SetBytes(int64(len(feed.Body)))
+	}
+}

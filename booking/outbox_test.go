@@ -1,0 +1,105 @@
+package booking
+
+import (
+	"testing"
+	"time"
+)
+
+// Booking events become one outbox row per recipient, once: planning again adds
+// nothing, and each event is marked planned in the same transaction.
+func TestPlanEventMailsOnce(t *testing.T) {
+	f := newFixture(t, time.Date(2026, 9, 1, 6, 0, 0, 0, time.UTC))
+	sv := f.supervisor("Amina", []string{"ar"})
+	mgr := f.manager("chef@example.se", f.wpA.ID)
+	b, err := f.book(sv, f.wpA, "2026-09-08 09:00", "2026-09-08 10:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The supervisor has no user: the mail goes to the supervisor's own address, if any.
+	n, err := f.s.PlanEventMails(f.ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("planned %d, %v; want 1 (the manager; the supervisor has no address)", n, err)
+	}
+	if n, err := f.s.PlanEventMails(f.ctx); err != nil || n != 0 {
+		t.Fatalf("planned again %d, %v; want 0", n, err)
+	}
+	if _, err := f.s.CancelBooking(f.ctx, f.admin, b.ID, "illness", ""); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.s.PlanEventMails(f.ctx); err != nil || n != 1 {
+		t.Fatalf("planned %d, %v after the cancellation; want 1", n, err)
+	}
+	rows, err := f.s.Outbox(f.ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[0].Kind != MailBookingConfirmed || rows[1].Kind != MailBookingCancelled ||
+		rows[0].Recipient != mgr.Email || *rows[1].Sequence != 1 || rows[0].MessageID == rows[1].MessageID {
+		t.Fatalf("outbox %+v", rows)
+	}
+}
+
+// A claim holds a message for its lease: a second claimer (another process)
+// gets nothing until the lease runs out; a recorded send is never claimed again.
+func TestClaimMailLease(t *testing.T) {
+	now := time.Date(2026, 9, 1, 6, 0, 0, 0, time.UTC)
+	s := newTestService(t, now)
+	if err := s.QueueMail(t.Context(), MailInput{Key: "k1", Kind: MailInvite, Recipient: "a@example.se", Payload: map[string]any{"link": "x"}}); err != nil {
+		t.Fatal(err)
+	}
+	first, err := s.ClaimMail(t.Context(), now, 5*time.Minute, 10)
+	if err != nil || len(first) != 1 || first[0].Attempts != 1 || first[0].Status != MailSending {
+		t.Fatalf("first claim %+v, %v", first, err)
+	}
+	if again, err := s.ClaimMail(t.Context(), now.Add(4*time.Minute), 5*time.Minute, 10); err != nil || len(again) != 0 {
+		t.Fatalf("claimed during the lease: %+v, %v", again, err)
+	}
+	late, err := s.ClaimMail(t.Context(), now.Add(5*time.Minute), 5*time.Minute, 10)
+	if err != nil || len(late) != 1 || late[0].Attempts != 2 {
+		t.Fatalf("after the lease: %+v, %v", late, err)
+	}
+	if err := s.RecordMailSent(t.Context(), late[0].ID, now.Add(5*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	// The first claimer's late failure does not undo the send.
+	if status, err := s.RecordMailFailure(t.Context(), first[0].ID, now.Add(6*time.Minute), "timeout", false); err != nil || status != MailSent {
+		t.Fatalf("late failure: %s, %v", status, err)
+	}
+	if rest, err := s.ClaimMail(t.Context(), now.Add(time.Hour), 5*time.Minute, 10); err != nil || len(rest) != 0 {
+		t.Fatalf("a sent message was claimed again: %+v, %v", rest, err)
+	}
+}
+
+// A booking handed to another supervisor tells both: the new one and the one it
+// was taken from.
+func TestPlanEventMailsTellsTheFormerSupervisor(t *testing.T) {
+	f := newFixture(t, time.Date(2026, 9, 1, 6, 0, 0, 0, time.UTC))
+	a, b := f.supervisor("Amina", []string{"ar"}), f.supervisor("Bashir", []string{"ar"})
+	for _, sv := range []*Supervisor{a, b} {
+		if _, err := f.s.CreateUser(f.ctx, UserInput{Email: sv.Name + "@example.se", Name: sv.Name, Role: RoleSupervisor,
+			SupervisorID: &sv.ID, Password: "secret-password"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bk, err := f.book(a, f.wpA, "2026-09-08 09:00", "2026-09-08 10:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.UpdateBooking(f.ctx, f.admin, bk.ID, BookingPatch{SupervisorID: &b.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.PlanEventMails(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.s.Outbox(f.ctx, MailBookingChanged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var to []string
+	for _, r := range rows {
+		to = append(to, r.Recipient)
+	}
+	if len(to) != 2 || to[0] != "bashir@example.se" || to[1] != "amina@example.se" {
+		t.Fatalf("the change went to %v, want the new and the former supervisor", to)
+	}
+}

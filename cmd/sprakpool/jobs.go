@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/sprakpool/sprakpool/notify"
+)
+
+// notifyConfig is notify's part of the configuration.
+func (c *Config) notifyConfig() notify.Config {
+	return notify.Config{SMTPURL: c.SMTPURL, From: c.MailFrom, BaseURL: c.BaseURL, ReminderLead: c.ReminderLead}
+}
+
+// cmdJobs is `jobs list` and `jobs run NAME [--at RFC3339]`.
+func cmdJobs(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (args[0] != "list" && args[0] != "run") {
+		return usageError{"jobs needs list or run NAME [--at RFC3339]"}
+	}
+	if args[0] == "list" {
+		return cmdJobsList(args[1:], stdout, stderr)
+	}
+	if len(args) < 2 || strings.HasPrefix(args[1], "-") {
+		return usageError{"jobs run needs a job name; see sprakpool jobs list"}
+	}
+	return cmdJobsRun(ctx, args[1], args[2:], stdout, stderr)
+}
+
+func cmdJobsList(args []string, stdout, stderr io.Writer) error {
+	c := newCommand("jobs list", stderr)
+	if err := c.parse(args, stderr); err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	for _, j := range notify.Describe(c.cfg.notifyConfig()) {
+		fmt.Fprintf(tw, "%s\t%s\n", j.Name, j.Schedule)
+	}
+	return tw.Flush()
+}
+
+func cmdJobsRun(ctx context.Context, name string, args []string, stdout, stderr io.Writer) error {
+	c := newCommand("jobs run "+name, stderr)
+	atFlag := c.fs.String("at", "", "run as if the clock said this time (RFC 3339 with an offset); default now")
+	if err := c.parse(args, stderr); err != nil {
+		return err
+	}
+	at := time.Now()
+	if *atFlag != "" {
+		t, err := time.Parse(time.RFC3339, *atFlag)
+		if err != nil {
+			return usageError{fmt.Sprintf("--at: %q is not an RFC 3339 time such as 2026-03-28T08:00:00+01:00", *atFlag)}
+		}
+		at = t
+	}
+	svc, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	cfg := c.cfg.notifyConfig()
+	cfg.Logger = c.log
+	n, err := notify.New(svc, cfg)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	known := false
+	for _, j := range n.Jobs() {
+		known = known || j.Name == name
+	}
+	if !known {
+		return usageError{fmt.Sprintf("unknown job %q; see sprakpool jobs list", name)}
+	}
+	msg, err := n.Run(ctx, name, at)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, msg)
+	return nil
+}

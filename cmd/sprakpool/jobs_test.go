@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/sprakpool/sprakpool/booking"
+)
+
+// smtpSink is a real SMTP server on loopback that keeps the recipients and
+// subjects of what it receives.
+type smtpSink struct {
+	mu   sync.Mutex
+	got  []string // "recipient kind"
+	addr string
+}
+
+func newSMTPSink(t *testing.T) *smtpSink {
+	k := &smtpSink{}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &sinkSession{sink: k}, nil }))
+	srv.Domain, srv.AllowInsecureAuth = "localhost", true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.addr = ln.Addr().String()
+	go srv.Serve(ln)
+	t.Cleanup(func() { ln.Close(); srv.Close() })
+	return k
+}
+
+func (k *smtpSink) messages() []string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return append([]string(nil), k.got...)
+}
+
+type sinkSession struct {
+	sink *smtpSink
+	to   []string
+}
+
+func (s *sinkSession) Reset()                                    { s.to = nil }
+func (s *sinkSession) Logout() error                             { return nil }
+func (s *sinkSession) Mail(string, *smtp.MailOptions) error      { return nil }
+func (s *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = append(s.to, to); return nil }
+func (s *sinkSession) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	kind := ""
+	for _, l := range strings.Split(string(data), "\r\n") {
+		if v, ok := strings.CutPrefix(l, "X-Sprakpool-Kind: "); ok {
+			kind = v
+		}
+	}
+	s.sink.mu.Lock()
+	s.sink.got = append(s.sink.got, strings.Join(s.to, ",")+" "+kind)
+	s.sink.mu.Unlock()
+	return nil
+}
+
+func TestJobsList(t *testing.T) {
+	out, err := exec.Command(binary, "jobs", "list").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"outbox", "reminders", "dayplan", "followups", "monthly-report"} {
+		if !strings.Contains(string(out), "\n"+name+" ") && !strings.HasPrefix(string(out), name+" ") {
+			t.Errorf("jobs list lacks %s:\n%s", name, out)
+		}
+	}
+	cmd := exec.Command(binary, "jobs", "run", "nonsense")
+	cmd.Env = cleanEnv("SPRAKPOOL_DB=" + filepath.Join(t.TempDir(), "x.db"))
+	if err := cmd.Run(); err == nil || cmd.ProcessState.ExitCode() != 2 {
+		t.Errorf("an unknown job gave %v, want exit status 2", err)
+	}
+}
+
+// `jobs run reminders --at T` plans the reminder once; `serve` then delivers the
+// booking's confirmation and the reminder to the SMTP server within 10 seconds.
+func TestJobsRunThenServeDelivers(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "pool.db")
+	svc, err := booking.Open(ctx, db, booking.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	admin, err := svc.CreateUser(ctx, booking.UserInput{Email: "admin@kommun.example", Name: "Admin", Role: booking.RoleAdmin, Password: "secret-password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, kind, svName, svEmail := "Förskolan Solrosen", "childcare", "Amina", "amina@kommun.example"
+	langs, areas := []string{"ar"}, []string{"childcare"}
+	wp, err := svc.CreateWorkplace(ctx, admin, booking.WorkplaceInput{Name: &name, Kind: &kind})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, err := svc.CreateSupervisor(ctx, admin, booking.SupervisorInput{Name: &svName, Email: &svEmail, Languages: &langs, Areas: &areas})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now().Add(72 * time.Hour).Truncate(time.Hour)
+	if start.In(booking.DefaultConfig().Location).Hour() > 20 {
+		start = start.Add(-6 * time.Hour)
+	}
+	_, err = svc.CreateBooking(ctx, admin, booking.BookingInput{SupervisorID: &sv.ID, WorkplaceID: wp.ID, Language: "ar",
+		Purpose: "workplace_support", Start: start.Format(time.RFC3339), End: start.Add(time.Hour).Format(time.RFC3339),
+		Override: booking.OverridableRules, Overriding: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Close()
+
+	sink := newSMTPSink(t)
+	env := cleanEnv("SPRAKPOOL_DB="+db, "SPRAKPOOL_SMTP_URL=smtp://"+sink.addr+"?tls=none", "SPRAKPOOL_MAIL_FROM=pool@kommun.example",
+		"SPRAKPOOL_ADDR=127.0.0.1:0", "SPRAKPOOL_REMINDER_LEAD=24h")
+	at := start.Add(-time.Hour).Format(time.RFC3339)
+	for _, want := range []string{"planned 1 reminders", "planned 0 reminders"} {
+		cmd := exec.Command(binary, "jobs", "run", "reminders", "--at", at)
+		cmd.Env = env
+		out, err := cmd.Output()
+		if err != nil || strings.TrimSpace(string(out)) != want {
+			t.Fatalf("jobs run reminders --at %s: %q, %v; want %q", at, out, err, want)
+		}
+	}
+	if got := sink.messages(); len(got) != 0 {
+		t.Fatalf("planning sent mail: %v", got)
+	}
+
+	serve := exec.Command(binary, "serve")
+	serve.Env = env
+	var stderr bytes.Buffer
+	serve.Stderr = &stderr
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		serve.Process.Signal(syscall.SIGTERM)
+		serve.Wait()
+	}()
+	want := []string{"amina@kommun.example booking_confirmed", "amina@kommun.example reminder"}
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) && len(sink.messages()) < len(want) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	got := sink.messages()
+	if len(got) != 2 || !(got[0] == want[0] && got[1] == want[1] || got[0] == want[1] && got[1] == want[0]) {
+		t.Fatalf("within 10 seconds of serve the SMTP server got %v, want %v\n%s", got, want, stderr.String())
+	}
+}

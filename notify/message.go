@@ -1,0 +1,205 @@
+package notify
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"strconv"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/sprakpool/sprakpool/booking"
+)
+
+//go:embed templates/*.txt templates/layout.html
+var templateFiles embed.FS
+
+// Languages mail is written in; Swedish unless the user chose English.
+var Languages = []string{"sv", "en"}
+
+// Kinds are the kinds of mail notify can render.
+var Kinds = []string{booking.MailBookingConfirmed, booking.MailBookingChanged, booking.MailBookingCancelled,
+	booking.MailReminder, booking.MailDayplan, booking.MailFollowupRequest, booking.MailMonthlyReport,
+	booking.MailInvite, booking.MailPasswordReset}
+
+// templates holds every message template, parsed once at start.
+type templates struct {
+	text   map[string]*template.Template // by "kind.lang"
+	layout *htmltemplate.Template
+}
+
+func parseTemplates() (*templates, error) {
+	t := &templates{text: map[string]*template.Template{}}
+	funcs := template.FuncMap{"hours": hours, "percent": percent}
+	for _, lang := range Languages {
+		for _, kind := range Kinds {
+			name := kind + "." + lang + ".txt"
+			tt, err := template.New(name).Funcs(funcs).Option("missingkey=error").
+				ParseFS(templateFiles, "templates/"+name, "templates/booking."+lang+".txt")
+			if err != nil {
+				return nil, fmt.Errorf("parse mail template %s: %w", name, err)
+			}
+			t.text[kind+"."+lang] = tt
+		}
+	}
+	layout, err := htmltemplate.ParseFS(templateFiles, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse mail layout: %w", err)
+	}
+	t.layout = layout
+	return t, nil
+}
+
+// rendered is one message's subject and bodies.
+type rendered struct {
+	Subject, Text, HTML string
+}
+
+// render fills the template of kind in lang (Swedish for any other) with data.
+func (t *templates) render(kind, lang string, data any) (*rendered, error) {
+	if lang != "en" {
+		lang = "sv"
+	}
+	tt := t.text[kind+"."+lang]
+	if tt == nil {
+		return nil, fmt.Errorf("no mail template for %s", kind)
+	}
+	var buf bytes.Buffer
+	if err := tt.Execute(&buf, data); err != nil {
+		return nil, fmt.Errorf("render %s mail: %w", kind, err)
+	}
+	head, body, ok := strings.Cut(buf.String(), "\n")
+	subject, found := strings.CutPrefix(head, "Subject: ")
+	if !ok || !found {
+		return nil, fmt.Errorf("render %s mail: the template does not start with a Subject line", kind)
+	}
+	r := &rendered{Subject: strings.TrimSpace(subject), Text: strings.TrimSpace(body) + "\n"}
+	var html bytes.Buffer
+	if err := t.layout.Execute(&html, map[string]any{"Lang": lang, "Subject": r.Subject, "Paragraphs": paragraphs(r.Text)}); err != nil {
+		return nil, fmt.Errorf("render %s mail as HTML: %w", kind, err)
+	}
+	r.HTML = html.String()
+	return r, nil
+}
+
+// line is one line of a paragraph in the HTML part, with its link, if it ends in one.
+type line struct{ Text, URL string }
+
+// paragraphs splits plain text at blank lines, and each line before a trailing
+// http(s) link, so the HTML part says the same as the text part with live links.
+func paragraphs(text string) [][]line {
+	var out [][]line
+	for _, p := range strings.Split(strings.TrimSpace(text), "\n\n") {
+		var ls []line
+		for _, l := range strings.Split(strings.Trim(p, "\n"), "\n") {
+			i := strings.LastIndex(l, "https://")
+			if i < 0 {
+				i = strings.LastIndex(l, "http://")
+			}
+			if i >= 0 && !strings.ContainsAny(l[i:], " \t") {
+				ls = append(ls, line{Text: l[:i], URL: l[i:]})
+			} else {
+				ls = append(ls, line{Text: l})
+			}
+		}
+		out = append(out, ls)
+	}
+	return out
+}
+
+func hours(minutes int) string {
+	h := strconv.FormatFloat(float64(minutes)/60, 'f', 1, 64)
+	return strings.Replace(strings.TrimSuffix(h, ".0"), ".", ",", 1)
+}
+
+// percent is a share as Swedish and English readers both take it: "13,8 %", or "–" for none.
+func percent(v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return strings.Replace(strconv.FormatFloat(*v*100, 'f', 1, 64), ".", ",", 1) + " %"
+}
+
+// bookingView is a booking as a message shows it, in the recipient's language
+// and the pool's zone: 24-hour times, Swedish names unless English was chosen.
+type bookingView struct {
+	ID                                         int64
+	Weekday, Date, Start, End                  string
+	Workplace, Address, Supervisor             string
+	LanguageName, ModeText, PurposeText, Notes string
+	MeetingURL, Link                           string
+	Participants                               int
+}
+
+func (n *Notifier) view(d *booking.BookingDetails, lang string) bookingView {
+	b := d.Booking
+	start, end := b.Start.In(n.loc), b.End.In(n.loc)
+	v := bookingView{ID: b.ID, Weekday: weekday(start, lang), Date: dateText(start, lang),
+		Start: start.Format("15:04"), End: end.Format("15:04"), Workplace: d.Workplace.Name,
+		Supervisor: d.Supervisor.Name, ModeText: text(modes, b.Mode, lang), PurposeText: text(purposes, b.Purpose, lang),
+		Notes: b.Notes, Participants: b.ParticipantsExpected, Link: fmt.Sprintf("%s/bookings/%d", n.cfg.BaseURL, b.ID)}
+	if b.Mode == "on_site" {
+		v.Address = d.Workplace.Address
+	}
+	if b.MeetingURL != nil {
+		v.MeetingURL = *b.MeetingURL
+	}
+	v.LanguageName = b.Language
+	if l, ok := booking.LanguageByCode(b.Language); ok {
+		v.LanguageName = l.NameSV
+		if lang == "en" {
+			v.LanguageName = l.NameEN
+		}
+	}
+	return v
+}
+
+var (
+	weekdaysSV = []string{"söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"}
+	monthsSV   = []string{"januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+		"september", "oktober", "november", "december"}
+	modes = map[string][2]string{"on_site": {"på plats", "on site"}, "phone": {"telefon", "phone"}, "video": {"video", "video"}}
+	// purposes and reasons are the contract's vocabularies in Swedish and English.
+	purposes = map[string][2]string{
+		"workplace_support":   {"språkstöd i arbetet", "language support at work"},
+		"substitute_intro":    {"introduktion av vikarier", "introduction of substitutes"},
+		"parent_information":  {"föräldrainformation", "information for parents"},
+		"information_meeting": {"informationsträff", "information meeting"},
+		"other":               {"annat", "other"},
+	}
+	reasons = map[string][2]string{
+		"illness":                {"sjukdom", "illness"},
+		"workplace_closed":       {"verksamheten är stängd", "the workplace is closed"},
+		"no_participants":        {"inga deltagare", "no participants"},
+		"supervisor_unavailable": {"handledaren kan inte", "the supervisor is unavailable"},
+		"other":                  {"annat", "other"},
+	}
+)
+
+func text(vocab map[string][2]string, code, lang string) string {
+	t, ok := vocab[code]
+	if !ok {
+		return code
+	}
+	if lang == "en" {
+		return t[1]
+	}
+	return t[0]
+}
+
+func weekday(t time.Time, lang string) string {
+	if lang == "en" {
+		return t.Weekday().String()
+	}
+	return weekdaysSV[t.Weekday()]
+}
+
+// dateText is "30 mars 2026" or "30 March 2026".
+func dateText(t time.Time, lang string) string {
+	if lang == "en" {
+		return t.Format("2 January 2006")
+	}
+	return fmt.Sprintf("%d %s %d", t.Day(), monthsSV[t.Month()-1], t.Year())
+}

@@ -1,0 +1,71 @@
+package notify
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/sprakpool/sprakpool/booking"
+)
+
+// Config is notify's part of the configuration, built in cmd.
+type Config struct {
+	// SMTPURL is smtp://user:pass@host:port?tls=…; empty: mail is logged, not sent.
+	SMTPURL string
+	// From is the sender address, and the ORGANIZER of invitations.
+	From string
+	// BaseURL makes the absolute links in mail.
+	BaseURL string
+	// ReminderLead is how long before the start a reminder goes out (absolute).
+	ReminderLead time.Duration
+	Logger       *slog.Logger
+	// Mailer replaces the one SMTPURL would make (tests, benchmarks).
+	Mailer Mailer
+}
+
+// Notifier plans, renders and sends the pool's mail and runs its jobs.
+type Notifier struct {
+	svc    *booking.Service
+	cfg    Config
+	loc    *time.Location
+	log    *slog.Logger
+	mailer Mailer
+	tmpl   *templates
+	// batch is how many messages are claimed and sent over one connection.
+	batch int
+	// lease is how long a claimed message is ours before another process may take it.
+	lease time.Duration
+}
+
+// New checks the configuration and parses the templates.
+func New(svc *booking.Service, cfg Config) (*Notifier, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.From == "" {
+		cfg.From = "sprakpool@localhost"
+	}
+	if cfg.ReminderLead == 0 {
+		cfg.ReminderLead = 24 * time.Hour
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	t, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	n := &Notifier{svc: svc, cfg: cfg, loc: svc.Config().Location, log: cfg.Logger, tmpl: t, batch: 50, lease: 5 * time.Minute}
+	switch {
+	case cfg.Mailer != nil:
+		n.mailer = cfg.Mailer
+	case cfg.SMTPURL != "":
+		m, err := NewSMTP(cfg.SMTPURL)
+		if err != nil {
+			return nil, fmt.Errorf("notify: %w", err)
+		}
+		n.mailer = m
+	default:
+		n.mailer = LogMailer{Log: cfg.Logger}
+	}
+	return n, nil
+}

@@ -1,0 +1,291 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/wneessen/go-mail"
+
+	"github.com/sprakpool/sprakpool/booking"
+)
+
+// errSkip: the message has nothing left to say (a day plan whose bookings were
+// all cancelled); it is marked skipped, not failed.
+var errSkip = errors.New("nothing to send")
+
+// Outcome counts what one outbox run did.
+type Outcome struct {
+	Planned, Sent, Retrying, Failed, Skipped int
+}
+
+// SendDue plans the mail of new booking events, then claims every message due
+// at at and sends it: claim (with a lease) → send → record, one batch per SMTP
+// connection, until nothing due is left. A failure waits booking.RetryDelay and
+// is given up after booking.RetryWindow.
+func (n *Notifier) SendDue(ctx context.Context, at time.Time) (Outcome, error) {
+	var out Outcome
+	planned, err := n.svc.PlanEventMails(ctx)
+	out.Planned = planned
+	if err != nil {
+		return out, err
+	}
+	for {
+		claimed, err := n.svc.ClaimMail(ctx, at, n.lease, n.batch)
+		if err != nil || len(claimed) == 0 {
+			return out, err
+		}
+		if err := n.sendBatch(ctx, at, claimed, &out); err != nil {
+			return out, err
+		}
+		if len(claimed) < n.batch {
+			return out, nil
+		}
+	}
+}
+
+func (n *Notifier) sendBatch(ctx context.Context, at time.Time, claimed []booking.Mail, out *Outcome) error {
+	var msgs []*mail.Msg
+	var rows []booking.Mail
+	for _, m := range claimed {
+		msg, err := n.compose(ctx, m)
+		switch {
+		case errors.Is(err, errSkip):
+			out.Skipped++
+			if err := n.svc.RecordMailSkipped(ctx, m.ID, err.Error()); err != nil {
+				return err
+			}
+		case err != nil:
+			// A message that cannot be rendered will not render on a retry either.
+			n.log.Error("mail cannot be composed", "id", m.ID, "kind", m.Kind, "err", err)
+			out.Failed++
+			if _, err := n.svc.RecordMailFailure(ctx, m.ID, at, err.Error(), true); err != nil {
+				return err
+			}
+		default:
+			msgs, rows = append(msgs, msg), append(rows, m)
+		}
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	// Stop sending well before the lease runs out, so no other process takes a
+	// message over while this one may still be sending it; what is left is retried.
+	sendCtx, cancel := context.WithTimeout(ctx, n.lease/2)
+	defer cancel()
+	errs := n.mailer.Send(sendCtx, msgs)
+	for i, m := range rows {
+		if errs[i] == nil {
+			out.Sent++
+			if err := n.svc.RecordMailSent(ctx, m.ID, at); err != nil {
+				return err
+			}
+			continue
+		}
+		status, err := n.svc.RecordMailFailure(ctx, m.ID, at, errs[i].Error(), isPermanent(errs[i]))
+		if err != nil {
+			return err
+		}
+		if status == booking.MailFailed {
+			out.Failed++
+			n.log.Error("mail given up", "id", m.ID, "kind", m.Kind, "to", m.Recipient, "attempts", m.Attempts, "err", errs[i])
+		} else {
+			out.Retrying++
+			n.log.Warn("mail not sent; will retry", "id", m.ID, "kind", m.Kind, "to", m.Recipient,
+				"attempt", m.Attempts, "retry_in", booking.RetryDelay(m.Attempts), "err", errs[i])
+		}
+	}
+	return nil
+}
+
+// mailData is what every template may use.
+type mailData struct {
+	Name   string
+	B      bookingView
+	Before string
+	Reason string
+	Link   string
+	Date   string
+	Day    []bookingView
+	Month  string
+	Report *booking.Utilization
+}
+
+// compose renders one outbox row into a message in its recipient's language.
+func (n *Notifier) compose(ctx context.Context, m booking.Mail) (*mail.Msg, error) {
+	lang := m.Locale
+	var payload map[string]any
+	if err := json.Unmarshal([]byte(m.Payload), &payload); err != nil {
+		return nil, fmt.Errorf("payload of mail %d: %w", m.ID, err)
+	}
+	d := mailData{Name: m.RecipientName}
+	if d.Name == "" {
+		d.Name, _ = payload["name"].(string)
+	}
+	var ics []byte
+	var method string
+	var attachment *attachment
+	var err error
+	switch m.Kind {
+	case booking.MailBookingConfirmed, booking.MailBookingChanged, booking.MailBookingCancelled, booking.MailReminder, booking.MailFollowupRequest:
+		if m.BookingID == nil {
+			return nil, fmt.Errorf("mail %d of kind %s has no booking", m.ID, m.Kind)
+		}
+		det, err := n.svc.MailBooking(ctx, *m.BookingID)
+		if err != nil {
+			return nil, err
+		}
+		d.B = n.view(det, lang)
+		if d.Name == "" && strings.EqualFold(m.Recipient, det.Supervisor.Email) {
+			d.Name = det.Supervisor.Name
+		}
+		d.Before = n.before(payload, lang)
+		if b := det.Booking; b.CancelReasonCode != nil {
+			d.Reason = text(reasons, *b.CancelReasonCode, lang)
+			if b.CancelReason != nil && *b.CancelReason != "" {
+				d.Reason += ": " + *b.CancelReason
+			}
+		}
+		// The booking page holds the follow-up form; #followup is its anchor.
+		d.Link = fmt.Sprintf("%s/bookings/%d#followup", n.cfg.BaseURL, det.Booking.ID)
+		if m.Kind != booking.MailReminder && m.Kind != booking.MailFollowupRequest {
+			if ics, method, err = n.invitation(ctx, det.Booking.ID); err != nil {
+				return nil, err
+			}
+		}
+	case booking.MailDayplan:
+		if err := n.dayplan(ctx, payload, lang, &d); err != nil {
+			return nil, err
+		}
+	case booking.MailMonthlyReport:
+		if attachment, err = n.monthly(ctx, m, payload, lang, &d); err != nil {
+			return nil, err
+		}
+	case booking.MailInvite, booking.MailPasswordReset:
+		d.Link, _ = payload["link"].(string)
+		if d.Link == "" {
+			return nil, fmt.Errorf("mail %d of kind %s has no link", m.ID, m.Kind)
+		}
+	default:
+		return nil, fmt.Errorf("mail %d: unknown kind %q", m.ID, m.Kind)
+	}
+	r, err := n.tmpl.render(m.Kind, lang, d)
+	if err != nil {
+		return nil, err
+	}
+	return n.message(m, lang, r, ics, method, attachment)
+}
+
+// attachment is a file sent with a message.
+type attachment struct {
+	name, contentType string
+	data              []byte
+}
+
+func (n *Notifier) message(m booking.Mail, lang string, r *rendered, ics []byte, method string, att *attachment) (*mail.Msg, error) {
+	msg := mail.NewMsg()
+	if err := msg.FromFormat("Språkpoolen", n.cfg.From); err != nil {
+		return nil, fmt.Errorf("sender %q: %w", n.cfg.From, err)
+	}
+	if err := msg.To(m.Recipient); err != nil {
+		return nil, fmt.Errorf("recipient %q: %w", m.Recipient, err)
+	}
+	msg.Subject(r.Subject)
+	msg.SetMessageIDWithValue(m.MessageID)
+	msg.SetDate()
+	if lang != "en" {
+		lang = "sv"
+	}
+	msg.SetGenHeader(mail.HeaderContentLang, lang)
+	msg.SetGenHeader("Auto-Submitted", "auto-generated")
+	msg.SetGenHeader("X-Sprakpool-Kind", m.Kind)
+	msg.SetBodyString(mail.TypeTextPlain, r.Text)
+	msg.AddAlternativeString(mail.TypeTextHTML, r.HTML)
+	if ics != nil {
+		msg.AddAlternativeString(mail.ContentType("text/calendar; method="+method), string(ics))
+	}
+	if att != nil {
+		if err := msg.AttachReader(att.name, bytes.NewReader(att.data), mail.WithFileContentType(mail.ContentType(att.contentType))); err != nil {
+			return nil, fmt.Errorf("attach %s: %w", att.name, err)
+		}
+	}
+	return msg, nil
+}
+
+// before describes where a changed booking was: "måndag 30 mars 2026 09:00–11:00".
+func (n *Notifier) before(payload map[string]any, lang string) string {
+	b, _ := payload["before"].(map[string]any)
+	s, _ := b["start"].(string)
+	e, _ := b["end"].(string)
+	start, err1 := time.Parse(time.RFC3339, s)
+	end, err2 := time.Parse(time.RFC3339, e)
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	start, end = start.In(n.loc), end.In(n.loc)
+	return fmt.Sprintf("%s %s %s–%s", weekday(start, lang), dateText(start, lang), start.Format("15:04"), end.Format("15:04"))
+}
+
+func (n *Notifier) dayplan(ctx context.Context, payload map[string]any, lang string, d *mailData) error {
+	date, _ := payload["date"].(string)
+	id, _ := payload["supervisor_id"].(float64)
+	day, err := n.svc.SupervisorDay(ctx, int64(id), date)
+	if err != nil {
+		return err
+	}
+	if len(day) == 0 {
+		return errSkip
+	}
+	for i := range day {
+		d.Day = append(d.Day, n.view(&day[i], lang))
+	}
+	d.Date = d.Day[0].Weekday + " " + d.Day[0].Date
+	if d.Name == "" {
+		d.Name = day[0].Supervisor.Name
+	}
+	return nil
+}
+
+// monthly fills in the utilization report of the month, by supervisor, as the
+// coordinator sees it, and attaches the same report as CSV.
+func (n *Notifier) monthly(ctx context.Context, m booking.Mail, payload map[string]any, lang string, d *mailData) (*attachment, error) {
+	period, _ := payload["month"].(string)
+	month, err := time.Parse("2006-01", period)
+	if err != nil {
+		return nil, fmt.Errorf("monthly report month %q: %w", period, err)
+	}
+	d.Month = month.Format("January 2006")
+	if lang != "en" {
+		d.Month = fmt.Sprintf("%s %d", monthsSV[month.Month()-1], month.Year())
+	}
+	if m.UserID == nil {
+		return nil, fmt.Errorf("monthly report %d has no coordinator", m.ID)
+	}
+	u, err := n.svc.UserByID(ctx, *m.UserID)
+	if err != nil {
+		return nil, err
+	}
+	from, to := month.Format(time.DateOnly), month.AddDate(0, 1, -1).Format(time.DateOnly)
+	if d.Report, err = n.svc.UtilizationReport(ctx, u, from, to, "supervisor"); err != nil {
+		return nil, err
+	}
+	csv, err := n.svc.UtilizationCSV(ctx, u, from, to, "supervisor")
+	if err != nil {
+		return nil, err
+	}
+	return &attachment{name: "nyttjande-" + period + ".csv", contentType: "text/csv", data: csv}, nil
+}
+
+// invitation is the booking's iTIP invitation (REQUEST, or CANCEL once
+// cancelled), with the feed's UID and SEQUENCE; the sender is its ORGANIZER.
+func (n *Notifier) invitation(ctx context.Context, bookingID int64) ([]byte, string, error) {
+	ics, method, err := n.svc.Invitation(ctx, bookingID, n.cfg.From)
+	if err != nil {
+		return nil, "", fmt.Errorf("invitation for booking %d: %w", bookingID, err)
+	}
+	return ics, method, nil
+}

@@ -1,0 +1,234 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sprakpool/sprakpool/booking"
+)
+
+// windowsPerDay is how many availability windows the editor offers per weekday.
+const windowsPerDay = 2
+
+// availabilityPage is the weekly availability editor: for each weekday up to
+// two windows, as 24-hour times.
+type availabilityPage struct {
+	Form *form
+	Days []availabilityDay
+	Done bool
+}
+
+type availabilityDay struct {
+	Weekday int
+	Slots   []availabilitySlot
+}
+
+type availabilitySlot struct{ Start, End string }
+
+func slotField(wd, i int, which string) string { return fmt.Sprintf("d%d_%d_%s", wd, i, which) }
+
+func newAvailabilityPage(f *form) *availabilityPage {
+	p := &availabilityPage{Form: f}
+	for wd := 1; wd <= 7; wd++ {
+		d := availabilityDay{Weekday: wd}
+		for i := range windowsPerDay {
+			d.Slots = append(d.Slots, availabilitySlot{Start: slotField(wd, i, "start"), End: slotField(wd, i, "end")})
+		}
+		p.Days = append(p.Days, d)
+	}
+	return p
+}
+
+func (s *Server) availabilityPage(c echo.Context) error {
+	u := actor(c)
+	if u.SupervisorID == nil {
+		return &booking.Error{Code: booking.CodeForbidden, Message: "no supervisor"}
+	}
+	ws, err := s.svc.Availability(c.Request().Context(), u, *u.SupervisorID)
+	if err != nil {
+		return err
+	}
+	f := newForm()
+	count := map[int]int{}
+	for _, w := range ws {
+		i := count[w.Weekday]
+		if i < windowsPerDay {
+			f.Values[slotField(w.Weekday, i, "start")] = formatClock(w.Start)
+			f.Values[slotField(w.Weekday, i, "end")] = formatClock(w.End)
+		}
+		count[w.Weekday]++
+	}
+	p := newAvailabilityPage(f)
+	p.Done = c.QueryParam("done") == "1"
+	return s.render(c, http.StatusOK, "availability", s.lang(c).T("availability.title"), p)
+}
+
+// saveAvailability replaces the weekly pattern; a half-filled or reversed
+// window is an error on its own fields.
+func (s *Server) saveAvailability(c echo.Context) error {
+	u := actor(c)
+	if u.SupervisorID == nil {
+		return &booking.Error{Code: booking.CodeForbidden, Message: "no supervisor"}
+	}
+	l := s.lang(c)
+	f := newForm()
+	var ws []booking.Window
+	for wd := 1; wd <= 7; wd++ {
+		for i := range windowsPerDay {
+			sf, ef := slotField(wd, i, "start"), slotField(wd, i, "end")
+			f.Values[sf], f.Values[ef] = c.FormValue(sf), c.FormValue(ef)
+			if f.V(sf) == "" && f.V(ef) == "" {
+				continue
+			}
+			start, ok1 := parseClock(f.V(sf))
+			end, ok2 := parseClock(f.V(ef))
+			switch {
+			case !ok1:
+				f.Fail(sf, l.T("err.clock"))
+			case !ok2:
+				f.Fail(ef, l.T("err.clock"))
+			case end <= start:
+				f.Fail(ef, l.T("err.end_before_start"))
+			default:
+				ws = append(ws, booking.Window{Weekday: wd, Start: start, End: end})
+			}
+		}
+	}
+	if f.OK() {
+		_, err := s.svc.SetAvailability(c.Request().Context(), u, *u.SupervisorID, ws)
+		if err != nil && !failFrom(f, l, err, map[string]string{"availability": slotField(1, 0, "start")}) {
+			return err
+		}
+	}
+	if !f.OK() {
+		return s.render(c, http.StatusUnprocessableEntity, "availability", l.T("availability.title"), newAvailabilityPage(f))
+	}
+	return c.Redirect(http.StatusSeeOther, "/availability?done=1")
+}
+
+// absencePage lists the supervisor's coming absences with a form to add one.
+type absencePage struct {
+	Form              *form
+	Absences          []absenceView
+	Imported, Skipped string // what the last .ics import did
+}
+
+type absenceView struct {
+	ID         int64
+	Start, End time.Time
+	Reason     string
+}
+
+func (s *Server) absencesPage(c echo.Context) error {
+	return s.showAbsences(c, http.StatusOK, newForm())
+}
+
+func (s *Server) showAbsences(c echo.Context, status int, f *form) error {
+	u := actor(c)
+	if u.SupervisorID == nil {
+		return &booking.Error{Code: booking.CodeForbidden, Message: "no supervisor"}
+	}
+	now := s.svc.Now().In(s.loc)
+	list, err := s.svc.Absences(c.Request().Context(), u, *u.SupervisorID, now.Format(time.DateOnly), now.AddDate(1, 0, 0).Format(time.DateOnly))
+	if err != nil {
+		return err
+	}
+	p := &absencePage{Form: f, Imported: c.QueryParam("imported"), Skipped: c.QueryParam("skipped")}
+	for _, a := range list {
+		p.Absences = append(p.Absences, absenceView{ID: a.ID, Start: a.Start.In(s.loc), End: a.End.In(s.loc), Reason: a.Reason})
+	}
+	return s.render(c, status, "absences", s.lang(c).T("absences.title"), p)
+}
+
+// addAbsence records an absence from a start date and time to an end date and time.
+func (s *Server) addAbsence(c echo.Context) error {
+	u := actor(c)
+	if u.SupervisorID == nil {
+		return &booking.Error{Code: booking.CodeForbidden, Message: "no supervisor"}
+	}
+	l := s.lang(c)
+	f := formFrom(c, "start_date", "start_time", "end_date", "end_time", "reason")
+	start := s.formTime(f, l, "start_date", "start_time", 0)
+	end := s.formTime(f, l, "end_date", "end_time", 1440)
+	if f.OK() && !end.After(start) {
+		f.Fail("end_date", l.T("err.end_before_start"))
+	}
+	if f.OK() {
+		_, err := s.svc.CreateAbsence(c.Request().Context(), u, *u.SupervisorID, booking.AbsenceInput{
+			Start: start.Format(time.RFC3339), End: end.Format(time.RFC3339), Reason: f.V("reason")})
+		if err != nil && !failFrom(f, l, err, map[string]string{"start": "start_date", "end": "end_date"}) {
+			return err
+		}
+	}
+	if !f.OK() {
+		return s.showAbsences(c, http.StatusUnprocessableEntity, f)
+	}
+	return c.Redirect(http.StatusSeeOther, "/absences")
+}
+
+// formTime reads a date field and an optional clock field; an empty clock is
+// the given minute of the day (0 for a start, 1440 for an end: the whole day).
+func (s *Server) formTime(f *form, l Lang, dateField, clockField string, defMinute int) time.Time {
+	day, err := time.ParseInLocation(time.DateOnly, f.V(dateField), s.loc)
+	if err != nil {
+		f.Fail(dateField, l.T("err.date"))
+		return time.Time{}
+	}
+	minute := defMinute
+	if v := f.V(clockField); v != "" {
+		m, ok := parseClock(v)
+		if !ok {
+			f.Fail(clockField, l.T("err.clock"))
+			return time.Time{}
+		}
+		minute = m
+	}
+	return time.Date(day.Year(), day.Month(), day.Day(), 0, minute, 0, 0, s.loc)
+}
+
+func (s *Server) deleteAbsencePage(c echo.Context) error {
+	u := actor(c)
+	aid, err := strconv.ParseInt(c.Param("aid"), 10, 64)
+	if err != nil || u.SupervisorID == nil {
+		return notFound()
+	}
+	if err := s.svc.DeleteAbsence(c.Request().Context(), u, *u.SupervisorID, aid); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/absences")
+}
+
+// importAbsences reads an .ics file from the supervisor's own calendar: every
+// busy event becomes an absence.
+func (s *Server) importAbsencesPage(c echo.Context) error {
+	u := actor(c)
+	if u.SupervisorID == nil {
+		return &booking.Error{Code: booking.CodeForbidden, Message: "no supervisor"}
+	}
+	l := s.lang(c)
+	f := newForm()
+	fh, err := c.FormFile("ics")
+	if err != nil {
+		f.Fail("ics", l.T("err.ics_file"))
+		return s.showAbsences(c, http.StatusUnprocessableEntity, f)
+	}
+	file, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	res, err := s.svc.ImportAbsences(c.Request().Context(), u, *u.SupervisorID, io.LimitReader(file, booking.MaxImportBytes))
+	if booking.ErrorCode(err) == booking.CodeInvalid {
+		f.Fail("ics", l.T("err.ics_file"))
+		return s.showAbsences(c, http.StatusUnprocessableEntity, f)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/absences?imported=%d&skipped=%d", res.Created, res.Skipped))
+}

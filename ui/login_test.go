@@ -1,0 +1,242 @@
+package ui_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/sprakpool/sprakpool/booking"
+)
+
+func sessionCookieOf(resp *http.Response) *http.Cookie {
+	for _, c := range resp.Cookies() {
+		if c.Name == "sprakpool_session" {
+			return c
+		}
+	}
+	return nil
+}
+
+func TestLoginPageHasTheContractsForm(t *testing.T) {
+	e := newEnv(t, march)
+	b := e.browser()
+	status, body := b.get("/")
+	if status != 200 {
+		t.Fatalf("GET /: %d", status)
+	}
+	for _, want := range []string{`name="email"`, `name="password"`, `name="_csrf"`, `<html lang="sv">`, "Logga in"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("login page lacks %s", want)
+		}
+	}
+	if _, en := b.get("/?lang=en"); !strings.Contains(en, `<html lang="en">`) || !strings.Contains(en, "Log in") {
+		t.Error("?lang=en does not give the English page")
+	}
+}
+
+func TestLoginSessionCookieRenewedAndFlagged(t *testing.T) {
+	p := newWebPool(t, march)
+	b := p.browser()
+	b.get("/")
+	// A wrong password first: 422 with the message at the password field.
+	status, body, _ := b.post("/login", url.Values{"email": {p.mgrA}, "password": {"wrong-password"}})
+	if status != http.StatusUnprocessableEntity || !hasFieldError(body, "password", "Fel e-postadress eller lösenord.") {
+		t.Fatalf("wrong password: status %d, body lacks the Swedish field error", status)
+	}
+	if !strings.Contains(body, `value="`+p.mgrA+`"`) {
+		t.Error("the e-mail typed is not kept")
+	}
+	status, _, resp := b.post("/login", url.Values{"email": {p.mgrA}, "password": {"secret-password"}})
+	if status != http.StatusSeeOther {
+		t.Fatalf("login: %d", status)
+	}
+	ck := sessionCookieOf(resp)
+	if ck == nil || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Secure {
+		t.Fatalf("session cookie %+v: want HttpOnly, SameSite=Lax, not Secure on http", ck)
+	}
+	first := ck.Value
+	if status, body := b.get("/"); status != 200 || !strings.Contains(body, "Kommande bokningar") {
+		t.Fatalf("start page after login: %d", status)
+	}
+	// Logging in again gives a new session id.
+	_, _, resp = b.post("/login", url.Values{"email": {p.mgrA}, "password": {"secret-password"}})
+	if ck := sessionCookieOf(resp); ck == nil || ck.Value == first {
+		t.Fatal("the session id was not renewed at login")
+	}
+	// Logging out ends the session.
+	b.get("/")
+	if status, _, _ := b.post("/logout", url.Values{}); status != http.StatusSeeOther {
+		t.Fatalf("logout: %d", status)
+	}
+	if status, body := b.get("/"); status != 200 || !strings.Contains(body, `name="password"`) {
+		t.Fatal("still signed in after logout")
+	}
+}
+
+func TestLoginSecureCookieBehindHTTPS(t *testing.T) {
+	srv := newSecureServer(t)
+	b := &browser{t: t, base: srv.URL, client: srv.Client()}
+	b.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := b.client.Get(srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("Strict-Transport-Security") == "" {
+		t.Error("no HSTS with an https BASE_URL")
+	}
+	var csrf *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == "sprakpool_csrf" {
+			csrf = c
+		}
+	}
+	if csrf == nil {
+		t.Fatal("no CSRF cookie")
+	}
+	form := url.Values{"email": {"a@example.se"}, "password": {"secret-password"}, "_csrf": {csrf.Value}}
+	req, _ := http.NewRequest("POST", srv.URL+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(csrf)
+	resp, err = b.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if ck := sessionCookieOf(resp); ck == nil || !ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode {
+		t.Fatalf("status %d, session cookie %+v: want Secure, HttpOnly, SameSite=Lax", resp.StatusCode, ck)
+	}
+}
+
+func TestLoginCSRFRefused(t *testing.T) {
+	p := newWebPool(t, march)
+	b := p.browser()
+	b.get("/")
+	for name, token := range map[string]string{"missing": "", "wrong": strings.Repeat("x", 43)} {
+		status, body, _ := b.post("/login", url.Values{"email": {p.mgrA}, "password": {"secret-password"}, "_csrf": {token}})
+		if status != http.StatusForbidden {
+			t.Errorf("%s token: status %d, want 403", name, status)
+		}
+		if !strings.Contains(body, "Formuläret har gått ut") {
+			t.Errorf("%s token: the 403 page does not explain it in Swedish", name)
+		}
+	}
+	b.login(p.mgrA)
+	// A signed-in form without the token is refused too, and nothing happens.
+	status, _, _ := b.post("/account/locale", url.Values{"locale": {"en"}, "_csrf": {""}})
+	if status != http.StatusForbidden {
+		t.Errorf("signed-in form without token: %d, want 403", status)
+	}
+	u, _ := p.svc.UserByEmail(context.Background(), p.mgrA)
+	if u.Locale != "sv" {
+		t.Error("the locale changed without a CSRF token")
+	}
+	// The API with the session cookie: unsafe methods need the header.
+	req, _ := http.NewRequest("POST", p.srv.URL+"/api/v1/bookings", strings.NewReader(`{}`))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := b.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("API POST with session cookie, no CSRF header: %d, want 403", resp.StatusCode)
+	}
+	req, _ = http.NewRequest("POST", p.srv.URL+"/api/v1/bookings", strings.NewReader(`{}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", b.csrf)
+	resp, err = b.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("API POST with session cookie and CSRF header: %d, want 422 (the empty booking)", resp.StatusCode)
+	}
+	resp, err = b.client.Get(p.srv.URL + "/api/v1/me")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("API GET with the session cookie: %d", resp.StatusCode)
+	}
+}
+
+func TestLoginTenthWrongPasswordIs429(t *testing.T) {
+	p := newWebPool(t, march)
+	b := p.browser()
+	b.get("/")
+	for i := 1; i <= 10; i++ {
+		status, body, _ := b.post("/login", url.Values{"email": {p.mgrA}, "password": {"nope-nope"}})
+		want := http.StatusUnprocessableEntity
+		if i == 10 {
+			want = http.StatusTooManyRequests
+		}
+		if status != want {
+			t.Fatalf("try %d: status %d, want %d", i, status, want)
+		}
+		if i == 10 && !hasFieldError(body, "password", "För många misslyckade försök") {
+			t.Error("the 429 page does not explain it next to the field")
+		}
+	}
+	// The right password is refused too while the account is limited.
+	if status, _, _ := b.post("/login", url.Values{"email": {p.mgrA}, "password": {"secret-password"}}); status != http.StatusTooManyRequests {
+		t.Errorf("right password while limited: %d", status)
+	}
+}
+
+func TestLoginLimitedPerAddress(t *testing.T) {
+	p := newWebPool(t, march)
+	b := p.browser()
+	b.get("/")
+	// Wrong passwords spread over many accounts, from one address.
+	var status int
+	for i := range 31 {
+		status, _, _ = b.post("/login", url.Values{"email": {"nobody" + string(rune('a'+i%26)) + string(rune('a'+i/26)) + "@example.se"}, "password": {"x-wrong-x"}})
+	}
+	if status != http.StatusTooManyRequests {
+		t.Fatalf("31st wrong login from one address: %d, want 429", status)
+	}
+}
+
+func TestSessionsRevokedOnDeactivateAndPasswordChange(t *testing.T) {
+	p := newWebPool(t, march)
+	ctx := context.Background()
+	phone, laptop := p.browser(), p.browser()
+	phone.login(p.mgrA)
+	laptop.login(p.mgrA)
+	// Changing the password on the laptop ends the phone's session, not the laptop's.
+	laptop.get("/account")
+	status, _, _ := laptop.post("/account/password", url.Values{"current_password": {"secret-password"},
+		"password": {"new-secret-pw"}, "password_again": {"new-secret-pw"}})
+	if status != http.StatusSeeOther {
+		t.Fatalf("change password: %d", status)
+	}
+	if _, body := phone.get("/"); !strings.Contains(body, `name="password"`) {
+		t.Error("the phone is still signed in after the password change")
+	}
+	if status, _ := laptop.get("/account"); status != 200 {
+		t.Errorf("the laptop was signed out by its own password change: %d", status)
+	}
+	// Deactivating the user ends every session at once.
+	u, err := p.svc.UserByEmail(ctx, p.mgrA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := p.browser()
+	admin.login(p.admin)
+	admin.get("/users")
+	if status, _, _ := admin.post("/users/"+itoa(u.ID)+"/deactivate", url.Values{}); status != http.StatusSeeOther {
+		t.Fatalf("deactivate: %d", status)
+	}
+	if n, _ := p.svc.Sessions().SessionCount(ctx, u.ID); n != 0 {
+		t.Errorf("%d sessions left after deactivation", n)
+	}
+	if status, _ := laptop.get("/account"); status != http.StatusSeeOther {
+		t.Errorf("deactivated user's page: %d, want a redirect to the login form", status)
+	}
+	_ = booking.RoleAdmin
+}

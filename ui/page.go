@@ -1,0 +1,302 @@
+package ui
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sprakpool/sprakpool/booking"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// pages holds every page template, parsed once at start: each page file is
+// parsed together with the layout and the shared parts.
+type pages struct {
+	byName map[string]*template.Template
+	assets map[string]string // file name → content-hashed URL
+}
+
+// pageData is what every page template receives.
+type pageData struct {
+	L      Lang
+	User   *booking.User
+	CSRF   string
+	Title  string
+	Nav    string
+	Assets map[string]string
+	Now    time.Time
+	Loc    *time.Location
+	Page   any
+}
+
+var templateFuncs = template.FuncMap{
+	"fld": func(f *form, name, label, typ string, extra ...string) field {
+		fd := field{Name: name, Label: label, Type: typ, Value: f.V(name), Error: f.E(name)}
+		for _, x := range extra {
+			switch {
+			case x == "required":
+				fd.Required = true
+			case strings.HasPrefix(x, "ac="):
+				fd.Autocomplete = strings.TrimPrefix(x, "ac=")
+			case strings.HasPrefix(x, "hint="):
+				fd.Hint = strings.TrimPrefix(x, "hint=")
+			case strings.HasPrefix(x, "min="):
+				fd.Min = strings.TrimPrefix(x, "min=")
+			}
+		}
+		return fd
+	},
+	"langName": func(l Lang, code string) string {
+		if lang, ok := booking.LanguageByCode(code); ok {
+			if l.Code == "en" {
+				return lang.NameEN
+			}
+			return lang.NameSV
+		}
+		return code
+	},
+	"languages": booking.Languages,
+	"add":       func(a, b int) int { return a + b },
+	"eq64":      func(a, b int64) bool { return a == b },
+	"has64": func(list []int64, v int64) bool {
+		for _, x := range list {
+			if x == v {
+				return true
+			}
+		}
+		return false
+	},
+	"hasStr": func(list []string, v string) bool {
+		for _, x := range list {
+			if x == v {
+				return true
+			}
+		}
+		return false
+	},
+	"errs": func(l Lang, f *form) map[string]any { return map[string]any{"L": l, "F": f} },
+	"blist": func(d pageData, list []bookingView) map[string]any {
+		return map[string]any{"L": d.L, "Loc": d.Loc, "List": list}
+	},
+	"list":  func(v ...string) []string { return v },
+	"hours": func(min int) string { return fmt.Sprintf("%d:%02d", min/60, min%60) },
+	"wb":    func(d pageData, b weekBooking) map[string]any { return map[string]any{"L": d.L, "B": b} },
+	"pct": func(f *float64) string {
+		if f == nil {
+			return "–"
+		}
+		return fmt.Sprintf("%.0f %%", *f*100)
+	},
+}
+
+// field is one labelled input with its value and error.
+type field struct {
+	Name, Label, Type, Value, Error, Autocomplete, Hint, Min string
+	Required                                                 bool
+}
+
+func loadPages() (*pages, error) {
+	p := &pages{byName: map[string]*template.Template{}}
+	assets, err := hashAssets()
+	if err != nil {
+		return nil, err
+	}
+	p.assets = assets
+	shared, err := fs.Glob(templateFiles, "templates/_*.html")
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if strings.HasPrefix(name, "_") {
+			continue
+		}
+		t, err := template.New(name).Funcs(templateFuncs).ParseFS(templateFiles, append(shared, f)...)
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+		p.byName[name] = t
+	}
+	return p, nil
+}
+
+// Names lists every page template; the template test renders each one.
+func (p *pages) names() []string {
+	out := make([]string, 0, len(p.byName))
+	for n := range p.byName {
+		out = append(out, n)
+	}
+	return out
+}
+
+// render writes a page inside the layout with the given status.
+func (s *Server) render(c echo.Context, status int, name, title string, page any) error {
+	t, ok := s.pages.byName[name]
+	if !ok {
+		return fmt.Errorf("render: no template %q", name)
+	}
+	d := s.pageData(c, title, page)
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", d); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// renderPart writes one named block of a page without the layout (for the live search).
+func (s *Server) renderPart(c echo.Context, name, block string, page any) error {
+	var buf bytes.Buffer
+	if err := s.pages.byName[name].ExecuteTemplate(&buf, block, s.pageData(c, "", page)); err != nil {
+		return fmt.Errorf("render %s/%s: %w", name, block, err)
+	}
+	return c.HTMLBlob(http.StatusOK, buf.Bytes())
+}
+
+func (s *Server) pageData(c echo.Context, title string, page any) pageData {
+	u := actor(c)
+	return pageData{L: s.lang(c), User: u, CSRF: csrfToken(c), Title: title, Nav: c.Path(),
+		Assets: s.pages.assets, Now: s.svc.Now().In(s.loc), Loc: s.loc, Page: page}
+}
+
+// lang is the user's language, or for visitors the ?lang= of the page.
+func (s *Server) lang(c echo.Context) Lang {
+	if u := actor(c); u != nil {
+		return langOf(u.Locale)
+	}
+	if ck, err := c.Cookie("sprakpool_lang"); err == nil {
+		return langOf(ck.Value)
+	}
+	return langOf(c.QueryParam("lang"))
+}
+
+// form is what a user typed into a form, with an error per field.
+type form struct {
+	Values map[string]string
+	Errors map[string]string
+	Order  []string // fields with errors, in the order they were found
+}
+
+func newForm() *form { return &form{Values: map[string]string{}, Errors: map[string]string{}} }
+
+// formFrom reads the named fields of a posted form.
+func formFrom(c echo.Context, names ...string) *form {
+	f := newForm()
+	for _, n := range names {
+		f.Values[n] = strings.TrimSpace(c.FormValue(n))
+	}
+	return f
+}
+
+// V is the value of a field.
+func (f *form) V(name string) string { return f.Values[name] }
+
+// E is the error of a field.
+func (f *form) E(name string) string { return f.Errors[name] }
+
+// Fail records an error on a field (the first one wins).
+func (f *form) Fail(name, msg string) {
+	if _, ok := f.Errors[name]; !ok {
+		f.Errors[name] = msg
+		f.Order = append(f.Order, name)
+	}
+}
+
+// OK reports whether no field failed.
+func (f *form) OK() bool { return len(f.Errors) == 0 }
+
+// failFrom puts the service's field errors on the form, in the page's language.
+// It reports whether err was such an error.
+func failFrom(f *form, l Lang, err error, fields map[string]string) bool {
+	var be *booking.Error
+	if !errors.As(err, &be) {
+		return false
+	}
+	fes, ok := be.Details.([]booking.FieldError)
+	if be.Code != booking.CodeInvalid || !ok {
+		return false
+	}
+	for _, fe := range fes {
+		name := fe.Field
+		if mapped, ok := fields[name]; ok {
+			name = mapped
+		}
+		f.Fail(name, l.fieldMessage(fe))
+	}
+	return true
+}
+
+// fieldMessage translates a service message about a field into the page's language.
+func (l Lang) fieldMessage(fe booking.FieldError) string {
+	m := fe.Message
+	switch {
+	case strings.Contains(m, "is required"):
+		return l.T("err.required")
+	case strings.Contains(m, "lies in the past"):
+		return l.T("err.past")
+	case strings.Contains(m, "after start"):
+		return l.T("err.end_before_start")
+	case strings.Contains(m, "same day"):
+		return l.T("err.same_day")
+	case strings.Contains(m, "characters") && strings.Contains(m, "at least"):
+		return l.T("err.password_short", booking.MinPasswordLength)
+	case strings.Contains(m, "is wrong"):
+		return l.T("err.wrong_password")
+	case strings.Contains(m, "e-mail"):
+		return l.T("err.email")
+	case strings.Contains(m, "does not speak"):
+		return l.T("err.lacks_language")
+	case strings.Contains(m, "already cancelled"):
+		return l.T("err.already_cancelled")
+	case strings.Contains(m, "session is over"), strings.Contains(m, "has been held"):
+		return l.T("err.timing")
+	case strings.Contains(m, "rating"), fe.Field == "rating":
+		return l.T("err.rating")
+	case strings.Contains(m, "between 0 and 10000"):
+		return l.T("err.count")
+	case strings.Contains(m, "overlap"):
+		return l.T("err.windows_overlap")
+	case strings.Contains(m, "yourself"):
+		return l.T("err.self")
+	}
+	return l.T("err.invalid")
+}
+
+// pageError answers a page request that failed with a page in the user's
+// language; a visitor whose session ended is sent to the login form.
+func (s *Server) pageError(c echo.Context, status int) {
+	if status == http.StatusUnauthorized && c.Request().Method == http.MethodGet {
+		_ = c.Redirect(http.StatusSeeOther, "/")
+		return
+	}
+	key := map[int]string{http.StatusForbidden: "error.forbidden", http.StatusNotFound: "error.not_found",
+		http.StatusUnauthorized: "error.unauthenticated", http.StatusTooManyRequests: "error.rate_limited",
+		http.StatusConflict: "error.conflict"}[status]
+	if key == "" {
+		key = "error.other"
+		if status >= 500 {
+			key = "error.internal"
+		}
+	}
+	if status == http.StatusForbidden && c.Get(csrfKey) != nil && c.Request().Method != http.MethodGet && actor(c) == nil {
+		key = "error.csrf"
+	}
+	if err := s.render(c, status, "error", s.lang(c).T("error.title"), key); err != nil {
+		s.log.Error("render error page", "err", err)
+		_ = c.String(status, http.StatusText(status))
+	}
+}
