@@ -475,6 +475,10 @@ type BookingFilter struct {
 	SupervisorID *int64
 	WorkplaceID  *int64
 	Status       string
+	// Unconfirmed keeps only held sessions (confirmed and ended by the service's
+	// clock) that their supervisor has not yet confirmed, so the coordinator sees
+	// what billing still rests on booked time for.
+	Unconfirmed bool
 }
 
 // ListBookings returns, ordered by start, the bookings the actor may see that
@@ -505,6 +509,10 @@ func (s *Service) ListBookings(ctx context.Context, actor *User, f BookingFilter
 	}
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)
+	}
+	if f.Unconfirmed {
+		q = q.Where("status = ? AND end_at <= ? AND NOT EXISTS (SELECT 1 FROM booking_confirmations c WHERE c.booking_id = bookings.id)",
+			StatusConfirmed, s.now().UTC())
 	}
 	list := []Booking{}
 	if err := q.Order("start_at, id").Find(&list).Error; err != nil {

@@ -237,6 +237,16 @@ func withoutBookingIndexes(ctx context.Context, tx *gorm.DB, fn func(sqlConn) er
 	if !ok {
 		return fmt.Errorf("bulk load needs a database/sql transaction")
 	}
+	if tx.Dialector.Name() == "postgres" {
+		// PostgreSQL keeps its indexes and exclusion constraint during the load;
+		// it numbers placeholders, and the given booking ids must move the
+		// identity sequence past them.
+		if err := fn(numberedConn{db}); err != nil {
+			return err
+		}
+		_, err := db.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('bookings', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM bookings`)
+		return err
+	}
 	rows, err := db.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master
 		WHERE tbl_name = 'bookings' AND type IN ('index', 'trigger') AND sql IS NOT NULL`)
 	if err != nil {
@@ -270,6 +280,36 @@ func withoutBookingIndexes(ctx context.Context, tx *gorm.DB, fn func(sqlConn) er
 		}
 	}
 	return nil
+}
+
+// numberedConn rewrites the ? placeholders of the bulk load's statements to
+// PostgreSQL's $1, $2, ... (the statements hold no literal question marks).
+type numberedConn struct{ sqlConn }
+
+func numberPlaceholders(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (c numberedConn) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return c.sqlConn.ExecContext(ctx, numberPlaceholders(q), args...)
+}
+
+func (c numberedConn) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return c.sqlConn.QueryRowContext(ctx, numberPlaceholders(q), args...)
+}
+
+func (c numberedConn) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return c.sqlConn.QueryContext(ctx, numberPlaceholders(q), args...)
 }
 
 // bulk collects rows of one table and inserts them genBatch at a time.

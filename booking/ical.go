@@ -262,6 +262,11 @@ func (s *Service) vevent(e *calendarEntry) *ical.Event {
 	u := ical.NewProp(ical.PropURL)
 	u.SetValueType(ical.ValueURI)
 	u.Value = link
+	if b.Mode == "video" && b.MeetingURL != nil {
+		// A video session's URL is where to join it (issue 9: LOCATION and URL);
+		// the booking's page is still in the description.
+		u.Value = *b.MeetingURL
+	}
 	ev.Props.Set(u)
 	ev.Props.SetText(ical.PropClass, "PUBLIC")
 	return ev

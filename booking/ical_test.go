@@ -176,8 +176,17 @@ func TestICalGolden(t *testing.T) {
 	if err != nil || method != "CANCEL" {
 		t.Fatalf("cancel invitation: %q %v", method, err)
 	}
+	phone, _, err := s.Invitation(ctx, cf.bookings["monday-after-spring"].ID, "sprakpool@kommun.example.se")
+	if err != nil {
+		t.Fatalf("phone invitation: %v", err)
+	}
+	video, _, err := s.Invitation(ctx, cf.bookings["summer-0900"].ID, "sprakpool@kommun.example.se")
+	if err != nil {
+		t.Fatalf("video invitation: %v", err)
+	}
 	files := map[string][]byte{"feed_supervisor.ics": feed.Body, "feed_empty.ics": empty.Body,
-		"invitation_request.ics": request, "invitation_cancel.ics": cancel}
+		"invitation_request.ics": request, "invitation_cancel.ics": cancel,
+		"invitation_phone.ics": phone, "invitation_video.ics": video}
 	for name, body := range files {
 		checkWellFormed(t, name, body)
 		golden(t, name, body)
@@ -215,6 +224,22 @@ func TestICalGolden(t *testing.T) {
 			t.Errorf("REQUEST lacks %q", want)
 		}
 	}
+	// Where, per mode (issue 9): the address on site, "Telefon" for a call, the
+	// meeting link in LOCATION and URL for video.
+	const meet = "https://meet.example.se/j/123?pwd=a,b;c"
+	for name, body := range map[string][]byte{"invitation_phone.ics": phone, "invitation_video.ics": video} {
+		inv := string(unfold(body))
+		wants := map[string][]string{
+			"invitation_phone.ics": {"UID:monday-after-spring@sprakpool.test\r\n", "LOCATION:Telefon\r\n", "URL:http://127.0.0.1:8080/bookings/"},
+			"invitation_video.ics": {"UID:summer-0900@sprakpool.test\r\n", "LOCATION:https://meet.example.se/j/123?pwd=a\\,b\\;c\r\n",
+				"URL:" + meet + "\r\n", "CONFERENCE;", ":" + meet + "\r\n"},
+		}[name]
+		for _, want := range append(wants, "METHOD:REQUEST\r\n") {
+			if !strings.Contains(inv, want) {
+				t.Errorf("%s lacks %q", name, want)
+			}
+		}
+	}
 	can := string(unfold(cancel))
 	for _, want := range []string{"METHOD:CANCEL\r\n", "UID:cancelled@sprakpool.test\r\n", "SEQUENCE:1\r\n", "STATUS:CANCELLED\r\n"} {
 		if !strings.Contains(can, want) {
@@ -245,6 +270,10 @@ func TestICalGolden(t *testing.T) {
 			want[p] = map[string]span{"friday-before-spring@sprakpool.test": all["friday-before-spring@sprakpool.test"]}
 		case "invitation_cancel.ics":
 			want[p] = map[string]span{"cancelled@sprakpool.test": all["cancelled@sprakpool.test"]}
+		case "invitation_phone.ics":
+			want[p] = map[string]span{"monday-after-spring@sprakpool.test": all["monday-after-spring@sprakpool.test"]}
+		case "invitation_video.ics":
+			want[p] = map[string]span{"summer-0900@sprakpool.test": all["summer-0900@sprakpool.test"]}
 		}
 	}
 	// The instants the DST tests are about, spelt out.
@@ -255,8 +284,20 @@ func TestICalGolden(t *testing.T) {
 			t.Errorf("%s starts %s, want %s", uid, got, utc)
 		}
 	}
-	checkParsers(t, paths, want)
+	// And what both parsers read as the place, per mode, wherever the event is.
+	page := func(name string) string {
+		return fmt.Sprintf("http://127.0.0.1:8080/bookings/%d", cf.bookings[name].ID)
+	}
+	places := map[string]place{
+		"friday-before-spring@sprakpool.test": {"Förskolan Solrosen, Solrosvägen 12, 123 45 Storstad; ingång B", page("friday-before-spring")},
+		"monday-after-spring@sprakpool.test":  {"Telefon", page("monday-after-spring")},
+		"summer-0900@sprakpool.test":          {meet, meet},
+	}
+	checkParsers(t, paths, want, places)
 }
+
+// place is an event's LOCATION and URL as a parser reads them.
+type place struct{ Location, URL string }
 
 // unfold undoes line folding.
 func unfold(b []byte) []byte { return bytes.ReplaceAll(b, []byte("\r\n "), nil) }
@@ -268,8 +309,8 @@ type parsedFile struct {
 }
 
 type parsedEvent struct {
-	Start, End, Summary, Status, Location, Description, Error string
-	Sequence                                                  int
+	Start, End, Summary, Status, Location, Description, Error, URL string
+	Sequence                                                       int
 }
 
 // independentParsers returns the parser commands, each taking file paths:
@@ -308,8 +349,9 @@ func independentParsers(t *testing.T, testdata, nodeModules string) map[string][
 }
 
 // checkParsers runs both parsers on the files and requires, per file, exactly
-// the wanted UIDs with the wanted UTC start and end.
-func checkParsers(t *testing.T, paths []string, want map[string]map[string]span) {
+// the wanted UIDs with the wanted UTC start and end, and for the UIDs in places
+// that LOCATION and URL.
+func checkParsers(t *testing.T, paths []string, want map[string]map[string]span, places map[string]place) {
 	t.Helper()
 	for name, cmd := range independentParsers(t, "testdata", filepath.Join("..", ".ci", "node_modules")) {
 		got := runParser(t, name, cmd, paths)
@@ -330,6 +372,9 @@ func checkParsers(t *testing.T, paths []string, want map[string]map[string]span)
 				}
 				if (span{ev.Start, ev.End}) != w {
 					t.Errorf("%s: %s: %s is %s–%s, the API says %s–%s", name, filepath.Base(p), uid, ev.Start, ev.End, w.Start, w.End)
+				}
+				if pl, ok := places[uid]; ok && (place{ev.Location, ev.URL}) != pl {
+					t.Errorf("%s: %s: %s is at %+v, want %+v", name, filepath.Base(p), uid, place{ev.Location, ev.URL}, pl)
 				}
 			}
 			if len(pf.Events) != len(want[p]) {

@@ -275,7 +275,8 @@ type aggRow struct {
 	bookings, bookedMinutes         int // confirmed
 	cancelled, cancelledMinutes     int
 	late, lateMinutes               int // cancelled late, by the notice of their mode
-	held, heldMinutes               int // confirmed and over
+	held, heldMinutes               int // confirmed and over; heldMinutes are billable (billableMinutesSQL)
+	attested                        int // held and confirmed by the supervisor
 	followups, persons, ratingTotal int
 }
 
@@ -295,10 +296,16 @@ func lateSQL(st *store) string {
 // heldSQL is true for a held session: confirmed and over.
 const heldSQL = "(b.status = 'confirmed' AND b.end_at <= @now)"
 
-// billableMinutesSQL is the one definition of the minutes a held session bills:
-// its booked length. When supervisors confirm the actual time (issue 9), this is
-// the expression to change (and the join in aggregate to add).
-func billableMinutesSQL(st *store) string { return minutesSQL(st) }
+// billableMinutesSQL is the one definition of the minutes a held session bills,
+// from its supervisor's confirmation (c, joined in aggregate): the confirmed
+// actual time when it was held, nothing when it was not held, and the booked
+// time after a no-show or while it is unconfirmed, so billing rests on what
+// happened wherever that is known. Late cancellations bill their booked time
+// (lateSQL with minutesSQL).
+func billableMinutesSQL(st *store) string {
+	return "CASE WHEN c.outcome = 'held' THEN CAST(ROUND(" + st.millisBetween("c.actual_start", "c.actual_end") +
+		" / 60000.0) AS INTEGER) WHEN c.outcome = 'not_held' THEN 0 ELSE " + minutesSQL(st) + " END"
+}
 
 // aggregate sums the bookings that start in start..end by the key expression
 // keyExpr (params holds its named parameters), in one query.
@@ -311,15 +318,17 @@ func (s *Service) aggregate(db *gorm.DB, start, end time.Time, keyExpr string, p
 	q := `SELECT k, COALESCE(SUM(confirmed), 0), COALESCE(SUM(confirmed * minutes), 0),
 	COALESCE(SUM(cancelled), 0), COALESCE(SUM(cancelled * minutes), 0),
 	COALESCE(SUM(late), 0), COALESCE(SUM(late * minutes), 0),
-	COALESCE(SUM(held), 0), COALESCE(SUM(held * billable), 0),
+	COALESCE(SUM(held), 0), COALESCE(SUM(held * billable), 0), COALESCE(SUM(held * attested), 0),
 	COALESCE(SUM(answered), 0), COALESCE(SUM(persons), 0), COALESCE(SUM(rating), 0)
 FROM (SELECT ` + keyExpr + ` AS k, CASE WHEN b.status = 'confirmed' THEN 1 ELSE 0 END AS confirmed,
 		CASE WHEN b.status = 'cancelled' THEN 1 ELSE 0 END AS cancelled,
 		` + minutesSQL(st) + ` AS minutes, CASE WHEN ` + lateSQL(st) + ` THEN 1 ELSE 0 END AS late,
 		CASE WHEN ` + heldSQL + ` THEN 1 ELSE 0 END AS held, ` + billableMinutesSQL(st) + ` AS billable,
+		CASE WHEN c.booking_id IS NOT NULL THEN 1 ELSE 0 END AS attested,
 		CASE WHEN f.booking_id IS NOT NULL THEN 1 ELSE 0 END AS answered,
 		COALESCE(f.persons_supervised, 0) AS persons, COALESCE(f.rating, 0) AS rating
 	FROM bookings b LEFT JOIN booking_followups f ON f.booking_id = b.id
+		LEFT JOIN booking_confirmations c ON c.booking_id = b.id
 	WHERE b.start_at >= @start AND b.start_at < @end ` + st.noFlatten() + `) AS per_booking
 GROUP BY k`
 	named := map[string]any{"start": start.UTC(), "end": end.UTC(), "now": s.now(),
@@ -337,7 +346,7 @@ GROUP BY k`
 		var key string
 		var a aggRow
 		if err := rows.Scan(&key, &a.bookings, &a.bookedMinutes, &a.cancelled, &a.cancelledMinutes,
-			&a.late, &a.lateMinutes, &a.held, &a.heldMinutes, &a.followups, &a.persons, &a.ratingTotal); err != nil {
+			&a.late, &a.lateMinutes, &a.held, &a.heldMinutes, &a.attested, &a.followups, &a.persons, &a.ratingTotal); err != nil {
 			return nil, fmt.Errorf("sum bookings: %w", err)
 		}
 		out[key] = a
@@ -683,16 +692,23 @@ func (s *Service) followupComments(db *gorm.DB, start, end time.Time, names map[
 }
 
 // BillingFigures are the billable time of held sessions and late cancellations,
-// and the amount in kronor.
+// and the amount in kronor. HeldSessions are the bookings that were not
+// cancelled and are over; HeldMinutes their billable minutes (billableMinutesSQL:
+// confirmed actual time, 0 when confirmed not held, booked time after a no-show
+// or while unconfirmed). Confirmed counts those the supervisor has confirmed;
+// ConfirmationRate is Confirmed/HeldSessions (four decimals, nil without held
+// sessions), so a funder sees how much of the bill rests on confirmed time.
 type BillingFigures struct {
-	HeldSessions    int     `json:"held_sessions"`
-	HeldMinutes     int     `json:"held_minutes"`
-	LateCancelled   int     `json:"late_cancelled"`
-	LateMinutes     int     `json:"late_minutes"`
-	BillableMinutes int     `json:"billable_minutes"`
-	BillableHours   float64 `json:"billable_hours"`
-	Amount          float64 `json:"amount"`
-	amountOre       int64
+	HeldSessions     int      `json:"held_sessions"`
+	HeldMinutes      int      `json:"held_minutes"`
+	LateCancelled    int      `json:"late_cancelled"`
+	LateMinutes      int      `json:"late_minutes"`
+	BillableMinutes  int      `json:"billable_minutes"`
+	BillableHours    float64  `json:"billable_hours"`
+	Amount           float64  `json:"amount"`
+	Confirmed        int      `json:"confirmed"`
+	ConfirmationRate *float64 `json:"confirmation_rate"`
+	amountOre        int64
 }
 
 func (f *BillingFigures) add(o BillingFigures) {
@@ -701,6 +717,7 @@ func (f *BillingFigures) add(o BillingFigures) {
 	f.LateCancelled += o.LateCancelled
 	f.LateMinutes += o.LateMinutes
 	f.BillableMinutes += o.BillableMinutes
+	f.Confirmed += o.Confirmed
 	f.amountOre += o.amountOre
 	f.finish()
 }
@@ -708,6 +725,7 @@ func (f *BillingFigures) add(o BillingFigures) {
 func (f *BillingFigures) finish() {
 	f.BillableHours = math.Round(float64(f.BillableMinutes)/60*100) / 100
 	f.Amount = float64(f.amountOre) / 100
+	f.ConfirmationRate = ratio(f.Confirmed, f.HeldSessions, 4)
 }
 
 // BillingRow is one workplace during one rate period (clipped to the range).
@@ -724,12 +742,28 @@ type BillingRow struct {
 	rateOre int64
 }
 
-// Billing is the billing basis.
+// Billing is the billing basis. Unconfirmed lists the held sessions of the
+// range that their supervisor has not confirmed yet: they are billed on booked
+// time until they are (JSON only; the CSV has the rows and the total).
 type Billing struct {
-	From  string         `json:"from"`
-	To    string         `json:"to"`
-	Rows  []BillingRow   `json:"rows"`
-	Total BillingFigures `json:"total"`
+	From        string               `json:"from"`
+	To          string               `json:"to"`
+	Rows        []BillingRow         `json:"rows"`
+	Total       BillingFigures       `json:"total"`
+	Unconfirmed []UnconfirmedSession `json:"unconfirmed"`
+}
+
+// UnconfirmedSession is a held session whose supervisor has not confirmed it.
+type UnconfirmedSession struct {
+	BookingID    int64  `json:"booking_id"`
+	Date         string `json:"date"`
+	Start        string `json:"start"`
+	End          string `json:"end"`
+	Minutes      int    `json:"minutes"`
+	SupervisorID int64  `json:"supervisor_id"`
+	Supervisor   string `json:"supervisor"`
+	WorkplaceID  int64  `json:"workplace_id"`
+	Workplace    string `json:"workplace"`
 }
 
 // BillingReport is the billing basis: per workplace and cost centre, the
@@ -782,7 +816,7 @@ func (s *Service) BillingReport(ctx context.Context, actor *User, from, to strin
 			r.RateID, r.Funder, r.HourlyRate, r.rateOre = &rate.ID, rate.Funder, &hr, rate.HourlyRateOre
 		}
 		r.BillingFigures = BillingFigures{HeldSessions: a.held, HeldMinutes: a.heldMinutes, LateCancelled: a.late,
-			LateMinutes: a.lateMinutes, BillableMinutes: a.heldMinutes + a.lateMinutes}
+			LateMinutes: a.lateMinutes, BillableMinutes: a.heldMinutes + a.lateMinutes, Confirmed: a.attested}
 		rows = append(rows, r)
 	}
 	slices.SortFunc(rows, func(a, b BillingRow) int {
@@ -801,7 +835,41 @@ func (s *Service) BillingReport(ctx context.Context, actor *User, from, to strin
 		r.finish()
 		rep.Total.add(r.BillingFigures)
 	}
+	rep.Total.finish()
+	if rep.Unconfirmed, err = s.unconfirmedSessions(db, start, end, names); err != nil {
+		return nil, fmt.Errorf("billing report: %w", err)
+	}
 	return rep, nil
+}
+
+// unconfirmedSessions lists, by start, the held sessions starting in
+// start..end that have no confirmation.
+func (s *Service) unconfirmedSessions(db *gorm.DB, start, end time.Time, names map[int64]Workplace) ([]UnconfirmedSession, error) {
+	type row struct {
+		ID           int64
+		StartAt      time.Time
+		EndAt        time.Time
+		SupervisorID int64
+		Supervisor   string
+		WorkplaceID  int64
+	}
+	var list []row
+	err := db.Raw(`SELECT b.id, b.start_at, b.end_at, b.supervisor_id, sv.name AS supervisor, b.workplace_id
+		FROM bookings b JOIN supervisors sv ON sv.id = b.supervisor_id
+		LEFT JOIN booking_confirmations c ON c.booking_id = b.id
+		WHERE b.start_at >= @start AND b.start_at < @end AND `+heldSQL+` AND c.booking_id IS NULL
+		ORDER BY b.start_at, b.id`, map[string]any{"start": start.UTC(), "end": end.UTC(), "now": s.now().UTC()}).Scan(&list).Error
+	if err != nil {
+		return nil, fmt.Errorf("unconfirmed sessions: %w", err)
+	}
+	out := make([]UnconfirmedSession, len(list))
+	for i, r := range list {
+		ls, le := s.local(r.StartAt), s.local(r.EndAt)
+		out[i] = UnconfirmedSession{BookingID: r.ID, Date: ls.Format(time.DateOnly), Start: ls.Format(time.RFC3339),
+			End: le.Format(time.RFC3339), Minutes: int(r.EndAt.Sub(r.StartAt) / time.Minute), SupervisorID: r.SupervisorID,
+			Supervisor: r.Supervisor, WorkplaceID: r.WorkplaceID, Workplace: names[r.WorkplaceID].Name}
+	}
+	return out, nil
 }
 
 // mergeBillingRows joins a workplace's rows of adjacent stretches that have the

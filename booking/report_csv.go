@@ -120,10 +120,11 @@ func (r *Followups) Table() [][]string {
 func (r *Billing) Table() [][]string {
 	out := [][]string{{"Verksamhets-id", "Verksamhet", "Kostnadsställe", "Från", "Till", "Finansiär", "Timpris (kr)",
 		"Hållna pass", "Hållna minuter", "Sena avbokningar", "Sent avbokade minuter", "Debiterbara minuter",
-		"Debiterbara timmar", "Belopp (kr)"}}
+		"Debiterbara timmar", "Belopp (kr)", "Bekräftade pass", "Bekräftelsegrad"}}
 	cells := func(lead []string, rate *float64, f BillingFigures) []string {
 		return append(lead, decimal(rate, 2), itoa(f.HeldSessions), itoa(f.HeldMinutes), itoa(f.LateCancelled),
-			itoa(f.LateMinutes), itoa(f.BillableMinutes), decimal(&f.BillableHours, -1), decimal(&f.Amount, 2))
+			itoa(f.LateMinutes), itoa(f.BillableMinutes), decimal(&f.BillableHours, -1), decimal(&f.Amount, 2),
+			itoa(f.Confirmed), decimal(f.ConfirmationRate, -1))
 	}
 	for _, row := range r.Rows {
 		out = append(out, cells([]string{strconv.FormatInt(row.WorkplaceID, 10), row.Workplace, row.CostCenter,

@@ -367,9 +367,18 @@ func TestBillingReportHandComputed(t *testing.T) {
 		min := heldMin + lateMin
 		return BillingRow{WorkplaceID: w.ID, Workplace: w.Name, CostCenter: cc, From: from, To: to, RateID: &rate,
 			Funder: funder, HourlyRate: f64(kr), BillingFigures: BillingFigures{HeldSessions: held, HeldMinutes: heldMin,
-				LateCancelled: late, LateMinutes: lateMin, BillableMinutes: min, BillableHours: float64(min) / 60, Amount: amount}}
+				LateCancelled: late, LateMinutes: lateMin, BillableMinutes: min, BillableHours: float64(min) / 60, Amount: amount,
+				ConfirmationRate: ratio(0, held, 4)}}
 	}
-	same(t, "billing", got, &Billing{From: reportFrom, To: reportTo,
+	// Nothing is confirmed: every held session is billed on booked time and listed.
+	var unconfirmed []int64
+	for _, u := range got.Unconfirmed {
+		unconfirmed = append(unconfirmed, u.BookingID)
+	}
+	if fmt.Sprint(unconfirmed) != "[1 9 2 3 8 10]" {
+		t.Errorf("unconfirmed sessions %v, want b1 b9 b2 b3 b8 b11 by start", unconfirmed)
+	}
+	same(t, "billing", got, &Billing{From: reportFrom, To: reportTo, Unconfirmed: got.Unconfirmed,
 		Rows: []BillingRow{
 			brow(p.wpA, "1130-212", "2026-03-23", "2026-03-25", general0, "Samordningsförbundet", 0, 1, 120, 0, 0, 0),
 			brow(p.wpA, "1130-212", "2026-03-26", "2026-04-05", general350, "", 350, 3, 420, 0, 0, 2450),
@@ -378,7 +387,7 @@ func TestBillingReportHandComputed(t *testing.T) {
 			brow(p.wpB, "1240-311", "2026-04-01", "2026-04-05", wpB500, "", 500, 0, 0, 1, 60, 500),
 		},
 		Total: BillingFigures{HeldSessions: 6, HeldMinutes: 750, LateCancelled: 2, LateMinutes: 120,
-			BillableMinutes: 870, BillableHours: 14.5, Amount: 3825}})
+			BillableMinutes: 870, BillableHours: 14.5, Amount: 3825, ConfirmationRate: f64(0)}})
 }
 
 func TestRates(t *testing.T) {
@@ -468,7 +477,7 @@ func TestReportCSV(t *testing.T) {
 	if err := WriteCSV(&buf, bill); err != nil {
 		t.Fatal(err)
 	}
-	for _, cell := range []string{"Kostnadsställe", "Timpris (kr)", ";350,00;", ";2,5;", ";875,00\r\n", "Samordningsförbundet", "Totalt;;;2026-03-23;2026-04-05;;;6;750;2;120;870;14,5;3825,00"} {
+	for _, cell := range []string{"Kostnadsställe", "Timpris (kr)", ";350,00;", ";2,5;", ";875,00;0;0\r\n", ";500,00;0;\r\n", "Samordningsförbundet", "Totalt;;;2026-03-23;2026-04-05;;;6;750;2;120;870;14,5;3825,00;0;0\r\n"} {
 		if !strings.Contains(buf.String(), cell) {
 			t.Errorf("billing csv lacks %q:\n%s", cell, buf.String())
 		}

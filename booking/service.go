@@ -42,7 +42,8 @@ type Service struct {
 	Now   func() time.Time
 }
 
-// Open connects to the database at dsn (a SQLite file path for now) without migrating it.
+// Open connects to the database at dsn (a SQLite file path, or a postgres:// URL)
+// without migrating it.
 func Open(ctx context.Context, dsn string, cfg Config) (*Service, error) {
 	st, err := openStore(ctx, dsn)
 	if err != nil {

@@ -45,6 +45,11 @@ func (n *Notifier) Jobs() []Job {
 				k, err := n.svc.PlanFollowups(ctx, at)
 				return fmt.Sprintf("planned %d follow-up requests", k), err
 			}},
+		{Name: "confirmations", Schedule: "every minute: each supervisor's unconfirmed sessions of yesterday at 07:30 local", Spec: "* * * * *",
+			Run: func(ctx context.Context, at time.Time) (string, error) {
+				k, err := n.svc.PlanConfirmationReminders(ctx, at)
+				return fmt.Sprintf("planned %d confirmation reminders", k), err
+			}},
 		{Name: "monthly-report", Schedule: "every minute: last month's report to every coordinator on the 1st at 06:00 local", Spec: "* * * * *",
 			Run: func(ctx context.Context, at time.Time) (string, error) {
 				k, err := n.svc.PlanMonthlyReports(ctx, at)

@@ -13,7 +13,6 @@ import (
 	"mime/quotedprintable"
 	"net"
 	netmail "net/mail"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -25,6 +24,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/internal/testdb"
 )
 
 // received is one message as the SMTP server got it, parsed back with the
@@ -325,7 +325,7 @@ type pool struct {
 func newPool(t testing.TB, now time.Time) *pool {
 	t.Helper()
 	ctx := context.Background()
-	p := &pool{t: t, ctx: ctx, dsn: filepath.Join(t.TempDir(), "pool.db"), clock: &clock{now: now}}
+	p := &pool{t: t, ctx: ctx, dsn: testdb.DSN(t, "pool.db"), clock: &clock{now: now}}
 	p.svc = p.open()
 	p.loc = p.svc.Config().Location
 	must := func(err error) {

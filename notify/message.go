@@ -22,7 +22,7 @@ var Languages = []string{"sv", "en"}
 // Kinds are the kinds of mail notify can render.
 var Kinds = []string{booking.MailBookingConfirmed, booking.MailBookingChanged, booking.MailBookingCancelled,
 	booking.MailReminder, booking.MailDayplan, booking.MailFollowupRequest, booking.MailMonthlyReport,
-	booking.MailInvite, booking.MailPasswordReset}
+	booking.MailInvite, booking.MailPasswordReset, booking.MailConfirmationReminder}
 
 // templates holds every message template, parsed once at start.
 type templates struct {
@@ -130,7 +130,10 @@ type bookingView struct {
 	Workplace, Address, Supervisor             string
 	LanguageName, ModeText, PurposeText, Notes string
 	MeetingURL, Link                           string
-	Participants                               int
+	// Mode is the booking's mode code: the templates say where by it (the
+	// address on site, "Telefon" for a call, the meeting link for video).
+	Mode         string
+	Participants int
 }
 
 func (n *Notifier) view(d *booking.BookingDetails, lang string) bookingView {
@@ -139,7 +142,7 @@ func (n *Notifier) view(d *booking.BookingDetails, lang string) bookingView {
 	v := bookingView{ID: b.ID, Weekday: weekday(start, lang), Date: dateText(start, lang),
 		Start: start.Format("15:04"), End: end.Format("15:04"), Workplace: d.Workplace.Name,
 		Supervisor: d.Supervisor.Name, ModeText: text(modes, b.Mode, lang), PurposeText: text(purposes, b.Purpose, lang),
-		Notes: b.Notes, Participants: b.ParticipantsExpected, Link: fmt.Sprintf("%s/bookings/%d", n.cfg.BaseURL, b.ID)}
+		Notes: b.Notes, Participants: b.ParticipantsExpected, Link: fmt.Sprintf("%s/bookings/%d", n.cfg.BaseURL, b.ID), Mode: b.Mode}
 	if b.Mode == "on_site" {
 		v.Address = d.Workplace.Address
 	}

@@ -161,6 +161,10 @@ func (n *Notifier) compose(ctx context.Context, m booking.Mail) (*mail.Msg, erro
 		if err := n.dayplan(ctx, payload, lang, &d); err != nil {
 			return nil, err
 		}
+	case booking.MailConfirmationReminder:
+		if err := n.confirmations(ctx, payload, lang, &d); err != nil {
+			return nil, err
+		}
 	case booking.MailMonthlyReport:
 		if attachment, err = n.monthly(ctx, m, payload, lang, &d); err != nil {
 			return nil, err
@@ -242,6 +246,31 @@ func (n *Notifier) dayplan(ctx context.Context, payload map[string]any, lang str
 	}
 	for i := range day {
 		d.Day = append(d.Day, n.view(&day[i], lang))
+	}
+	d.Date = d.Day[0].Weekday + " " + d.Day[0].Date
+	if d.Name == "" {
+		d.Name = day[0].Supervisor.Name
+	}
+	return nil
+}
+
+// confirmations fills in the sessions of the payload's date that the
+// supervisor has still not confirmed when the mail goes out (none left: the mail
+// is skipped), each with the link to its confirmation page.
+func (n *Notifier) confirmations(ctx context.Context, payload map[string]any, lang string, d *mailData) error {
+	date, _ := payload["date"].(string)
+	id, _ := payload["supervisor_id"].(float64)
+	day, err := n.svc.SupervisorUnconfirmed(ctx, int64(id), date)
+	if err != nil {
+		return err
+	}
+	if len(day) == 0 {
+		return errSkip
+	}
+	for i := range day {
+		v := n.view(&day[i], lang)
+		v.Link += "/confirm"
+		d.Day = append(d.Day, v)
 	}
 	d.Date = d.Day[0].Weekday + " " + d.Day[0].Date
 	if d.Name == "" {

@@ -16,6 +16,9 @@ import (
 func (s *Server) accountPage(c echo.Context) error {
 	f := newForm()
 	f.Values["locale"] = actor(c).Locale
+	if d := c.QueryParam("done"); d == "password" || d == "locale" {
+		f.Values["done"] = d
+	}
 	return s.render(c, http.StatusOK, "account", s.lang(c).T("account.title"), f)
 }
 

@@ -285,8 +285,24 @@ func TestSupervisorForms(t *testing.T) {
 
 func TestCoordinatorForms(t *testing.T) {
 	p := newWebPool(t, march)
+	a := p.book(p.sups[0], p.wpA, "2026-03-02 09:00", "2026-03-02 10:00")
+	bID := p.book(p.sups[1], p.wpB, "2026-03-03 09:00", "2026-03-03 10:00")
 	b := p.browser()
 	b.login(p.admin)
+	_, body := b.get("/timeline?date=2026-03-04")
+	if !strings.Contains(body, "/bookings/"+itoa(a)+`"`) || !strings.Contains(body, "/bookings/"+itoa(bID)+`"`) || !strings.Contains(body, "v. 10") {
+		t.Error("the week timeline lacks a booking")
+	}
+	_, body = b.get("/timeline?date=2026-03-04&workplace_id=" + itoa(p.wpB))
+	if strings.Contains(body, "/bookings/"+itoa(a)+`"`) || !strings.Contains(body, "/bookings/"+itoa(bID)+`"`) {
+		t.Error("the workplace filter does not filter")
+	}
+	if _, body = b.get("/timeline?date=2026-03-04&language=so"); strings.Contains(body, "/bookings/"+itoa(a)+`"`) {
+		t.Error("the language filter does not filter")
+	}
+	if _, body = b.get("/bookings/" + itoa(a)); !strings.Contains(body, "Händelser") || !strings.Contains(body, "Bokad") {
+		t.Error("the coordinator does not see the booking's audit trail")
+	}
 	for _, path := range []string{"/", "/timeline", "/supervisors", "/workplaces", "/users", "/supervisors/new", "/workplaces/new"} {
 		if status, _ := b.get(path); status != 200 {
 			t.Errorf("GET %s: %d", path, status)
@@ -349,5 +365,33 @@ func TestForgotPasswordMailsALink(t *testing.T) {
 	}
 	if _, err := p.svc.Login(context.Background(), p.mgrA, "ett-nytt-losen"); err != nil {
 		t.Errorf("login with the new password: %v", err)
+	}
+}
+
+func TestSupervisorConfirmsOutcome(t *testing.T) {
+	p := newWebPool(t, march)
+	mine := p.book(p.sups[0], p.wpA, "2026-02-20 09:00", "2026-02-20 10:00")
+	other := p.book(p.sups[1], p.wpA, "2026-02-20 09:00", "2026-02-20 10:00")
+	b := p.browser()
+	b.login(p.supUser)
+	if status, body := b.get("/bookings/" + itoa(mine)); status != 200 || !strings.Contains(body, "Blev passet av?") {
+		t.Fatalf("the supervisor's held booking: %d, no confirmation form", status)
+	}
+	status, body, _ := b.post("/bookings/"+itoa(mine)+"/confirmation", url.Values{"note": {"bra möte"}})
+	if status != http.StatusUnprocessableEntity || !hasFieldError(body, "outcome", "Fyll i det här fältet.") || !strings.Contains(body, "bra möte") {
+		t.Fatalf("confirmation without an outcome: %d", status)
+	}
+	if status, _, _ := b.post("/bookings/"+itoa(mine)+"/confirmation", url.Values{"outcome": {"no_show"}, "note": {"bra möte"}}); status != http.StatusSeeOther {
+		t.Fatalf("confirmation: %d", status)
+	}
+	bk, err := p.svc.Booking(context.Background(), &booking.User{Role: booking.RoleAdmin}, mine)
+	if err != nil || bk.Confirmation == nil || bk.Confirmation.Outcome != "no_show" {
+		t.Fatalf("outcome not stored: %+v %v", bk, err)
+	}
+	if status, _ := b.get("/bookings/" + itoa(other)); status != http.StatusNotFound {
+		t.Errorf("another supervisor's booking page: %d, want 404", status)
+	}
+	if status, _, _ := b.post("/bookings/"+itoa(other)+"/confirmation", url.Values{"outcome": {"held"}}); status != http.StatusNotFound {
+		t.Errorf("confirming another supervisor's booking: %d, want 404", status)
 	}
 }

@@ -106,8 +106,13 @@ func (s *Server) listBookings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	unconfirmed := c.QueryParam("unconfirmed")
+	if unconfirmed != "" && unconfirmed != "true" && unconfirmed != "false" {
+		return &booking.Error{Code: booking.CodeInvalid, Message: "unconfirmed must be true or false",
+			Details: []booking.FieldError{{Field: "unconfirmed", Message: "must be true or false"}}}
+	}
 	f := booking.BookingFilter{From: c.QueryParam("from"), To: c.QueryParam("to"), SupervisorID: sid,
-		WorkplaceID: wid, Status: c.QueryParam("status")}
+		WorkplaceID: wid, Status: c.QueryParam("status"), Unconfirmed: unconfirmed == "true"}
 	list, err := s.svc.ListBookings(c.Request().Context(), actor(c), f)
 	if err != nil {
 		return err

@@ -13,16 +13,18 @@ import (
 // bookingPageData is the booking page: the booking, its people, the cancel and
 // follow-up forms where they apply, and for coordinators the audit trail.
 type bookingPageData struct {
-	B         bookingView
-	Start     time.Time
-	End       time.Time
-	Contacts  []booking.User
-	Cancel    *form
-	Followup  *form
-	CanCancel bool
-	CanFollow bool
-	Events    []eventView
-	Done      string
+	B          bookingView
+	Start      time.Time
+	End        time.Time
+	Contacts   []booking.User
+	Cancel     *form
+	Followup   *form
+	Confirm    *form
+	CanCancel  bool
+	CanFollow  bool
+	CanConfirm bool
+	Events     []eventView
+	Done       string
 }
 
 type eventView struct {
@@ -33,6 +35,12 @@ type eventView struct {
 
 func (s *Server) bookingPage(c echo.Context) error {
 	return s.showBooking(c, http.StatusOK, nil, nil)
+}
+
+// showBookingConfirm renders the booking page with a failed confirmation form.
+func (s *Server) showBookingConfirm(c echo.Context, f *form) error {
+	c.Set("confirm_form", f)
+	return s.showBooking(c, http.StatusUnprocessableEntity, nil, nil)
 }
 
 // showBooking renders the booking page, with a failed form when one is given.
@@ -59,8 +67,16 @@ func (s *Server) showBooking(c echo.Context, status int, cancel, followup *form)
 	mayChange := u.IsAdmin() || u.Manages(b.WorkplaceID)
 	p := &bookingPageData{B: n.view(*b), Start: b.Start.In(s.loc), End: b.End.In(s.loc), Contacts: contacts,
 		Cancel: cancel, Followup: followup, Done: c.QueryParam("done"),
-		CanCancel: mayChange && b.Status == booking.StatusConfirmed && b.End.After(now),
-		CanFollow: mayChange && b.Held(now)}
+		CanCancel:  mayChange && b.Status == booking.StatusConfirmed && b.End.After(now),
+		CanFollow:  mayChange && b.Held(now),
+		CanConfirm: (u.IsAdmin() || u.Is(b.SupervisorID)) && b.Status == booking.StatusConfirmed && !b.End.After(now)}
+	p.Confirm, _ = c.Get("confirm_form").(*form)
+	if p.Confirm == nil {
+		p.Confirm = newForm()
+		if cf := b.Confirmation; cf != nil {
+			p.Confirm.Values["outcome"], p.Confirm.Values["note"] = cf.Outcome, cf.Note
+		}
+	}
 	if p.Cancel == nil {
 		p.Cancel = newForm()
 	}
@@ -156,4 +172,27 @@ func (s *Server) followupPage(c echo.Context) error {
 		return s.showBooking(c, http.StatusUnprocessableEntity, nil, f)
 	}
 	return c.Redirect(http.StatusSeeOther, "/bookings/"+strconv.FormatInt(id, 10)+"?done=followup")
+}
+
+// confirmPage records, for the supervisor, whether a session took place.
+func (s *Server) confirmPage(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	l := s.lang(c)
+	f := formFrom(c, "outcome", "note")
+	if f.V("outcome") == "" {
+		f.Fail("outcome", l.T("err.required"))
+	}
+	if f.OK() {
+		_, err = s.svc.ConfirmBooking(c.Request().Context(), actor(c), id, booking.ConfirmationInput{Outcome: f.V("outcome"), Note: f.V("note")})
+		if err != nil && !failFrom(f, l, err, map[string]string{"booking": "outcome", "status": "outcome"}) {
+			return err
+		}
+	}
+	if !f.OK() {
+		return s.showBookingConfirm(c, f)
+	}
+	return c.Redirect(http.StatusSeeOther, "/bookings/"+strconv.FormatInt(id, 10)+"?done=confirmed")
 }

@@ -1,7 +1,6 @@
 package ui_test
 
 import (
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/sprakpool/sprakpool/internal/testdb"
 )
 
 var march = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -129,18 +130,9 @@ func TestConcurrentRandomBookingsNeverOverlap(t *testing.T) {
 	if counts[201] == 0 || counts[409] == 0 {
 		t.Fatalf("expected both successes and conflicts: %v", counts)
 	}
-	db, err := sql.Open("sqlite3", e.dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var overlaps, confirmed int
-	if err := db.QueryRow(`SELECT COUNT(*) FROM bookings a JOIN bookings b
-		ON a.supervisor_id = b.supervisor_id AND a.id < b.id
-		AND a.status = 'confirmed' AND b.status = 'confirmed'
-		AND a.start_at < b.end_at AND b.start_at < a.end_at`).Scan(&overlaps); err != nil {
-		t.Fatal(err)
-	}
+	db := testdb.Open(t, e.dbPath)
+	var confirmed int
+	overlaps := testdb.OverlappingPairs(t, db, testdb.IsPostgres(e.dbPath))
 	if err := db.QueryRow(`SELECT COUNT(*) FROM bookings WHERE status = 'confirmed'`).Scan(&confirmed); err != nil {
 		t.Fatal(err)
 	}

@@ -112,6 +112,19 @@ func (tb *tab) waitText(want string) {
 	tb.t.Fatalf("the page at %s never showed %q; it shows:\n%s", tb.path(), want, eval[string](tb, `document.body.innerText`))
 }
 
+// waitJS waits until the script is true in the loaded page.
+func (tb *tab) waitJS(js string) {
+	tb.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if eval[bool](tb, `document.readyState === "complete" && !!(`+js+`)`) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tb.t.Fatalf("the page at %s never made %s true", tb.path(), js)
+}
+
 func (tb *tab) path() string { return eval[string](tb, `location.pathname + location.search`) }
 
 // open loads a page; a navigation that a late one of the previous page
@@ -149,7 +162,8 @@ func (tb *tab) login(email, password, want string) {
 	tb.t.Helper()
 	tb.open("/")
 	if eval[bool](tb, `!!document.querySelector('form[action="/logout"] button')`) {
-		tb.click(`form[action="/logout"] button`, "Glömt lösenordet?")
+		tb.do(chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
+		tb.waitJS(`document.querySelector("#f-password")`)
 	}
 	tb.set("#f-email", email)
 	tb.set("#f-password", password)
@@ -214,6 +228,9 @@ func TestBrowser(t *testing.T) {
 	tb.set("#f-end", "11:00")
 	tb.set("#f-purpose", "parent_information")
 	tb.set("#f-participants_expected", "12")
+	// The little script shows who is free as the form changes (the CSP lets it run).
+	eval[bool](tb, `document.getElementById("book-form").dispatchEvent(new Event("change"))`)
+	tb.waitText("Lediga handledare just nu: 2")
 	tb.click("#book-form button[type=submit]", "Steg 2 av 2")
 	screens = append(screens, tb.path())
 	tb.click(`form[action="/book"] button[type=submit]`, "Klart! Bokningen är gjord")
@@ -253,14 +270,11 @@ func TestBrowser(t *testing.T) {
 	tb.login(p.supUser, "secret-password", "Min vecka")
 	tb.open("/week?date=2026-03-02")
 	tb.waitText("Avbokad")
-	tb.screenshot("supervisor")
 
 	// A coordinator invites a manager, who sets a password through the link.
 	tb.login(p.admin, "secret-password", "Översikt")
-	tb.screenshot("coordinator")
 	tb.open("/timeline?date=2026-03-02")
 	tb.waitText("Handledare 02")
-	tb.screenshot("coordinator-timeline")
 	tb.open("/users")
 	tb.set("#f-name", "Nora Nilsson")
 	tb.set("#f-email", "nora@example.se")
@@ -284,14 +298,14 @@ func TestBrowser(t *testing.T) {
 	tb.set("#f-password_again", "noras-losenord")
 	tb.click("main button[type=submit]", "Kommande bokningar")
 	tb.waitText("Nora Nilsson")
-	tb.screenshot("manager")
 
-	t.Run("axe", func(t *testing.T) { checkEveryPage(t, tb, p, first) })
+	held := itoa(p.book(p.sups[0], p.wpA, "2026-02-20 09:00", "2026-02-20 10:00"))
+	t.Run("axe", func(t *testing.T) { checkEveryPage(t, tb, p, first, held) })
 }
 
 // checkEveryPage runs axe on every page of every role, in Swedish and
 // English, at desktop and phone widths.
-func checkEveryPage(t *testing.T, tb *tab, p *webPool, bookingID string) {
+func checkEveryPage(t *testing.T, tb *tab, p *webPool, bookingID, heldID string) {
 	tb.t = t
 	ctx := context.Background()
 	roles := []struct {
@@ -300,8 +314,8 @@ func checkEveryPage(t *testing.T, tb *tab, p *webPool, bookingID string) {
 	}{
 		{"", []string{"/", "/forgot"}},
 		{p.mgrA, []string{"/", "/book", "/book?step=choose&workplace_id=" + itoa(p.wpA) + "&language=ar&date=2026-03-04&start=09:00&end=10:00&purpose=other",
-			"/book?step=choose&language=&date=x", "/bookings/" + bookingID, "/account", "/timeline"}},
-		{p.supUser, []string{"/", "/week?date=2026-03-02", "/availability", "/absences", "/bookings/" + bookingID}},
+			"/book?step=choose&language=&date=x", "/bookings/" + bookingID, "/bookings/" + heldID, "/account", "/timeline"}},
+		{p.supUser, []string{"/", "/week?date=2026-03-02", "/availability", "/absences", "/bookings/" + bookingID, "/bookings/" + heldID}},
 		{p.admin, []string{"/", "/timeline?date=2026-03-02", "/book", "/bookings/" + bookingID, "/supervisors", "/supervisors/new",
 			"/supervisors/" + itoa(p.sups[0]), "/workplaces", "/workplaces/new", "/workplaces/" + itoa(p.wpA), "/users", "/reports", "/account", "/bookings/999"}},
 	}
@@ -342,8 +356,9 @@ func checkEveryPage(t *testing.T, tb *tab, p *webPool, bookingID string) {
 	// A form with errors, at phone width: errors are tied to their fields.
 	tb.open("/")
 	tb.do(chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
-	tb.waitText("Glömt lösenordet?")
-	tb.click("main button[type=submit]", "Fyll i det här fältet.")
+	tb.waitJS(`document.querySelector("#f-password")`)
+	tb.do(chromedp.Click(chromedp.CSS("main button[type=submit]")))
+	tb.waitJS(`document.querySelector("#err-email")`)
 	tb.checkAxe("login form with errors")
 }
 
@@ -364,4 +379,44 @@ func TestREADMEShowsScreenshots(t *testing.T) {
 			t.Errorf("%s is not a PNG screenshot: %v", path, err)
 		}
 	}
+}
+
+// TestBrowserScreenshots takes the README's pictures of the three roles' main
+// pages on the demo pool, at desktop width, and the supervisor's week on a phone.
+func TestBrowserScreenshots(t *testing.T) {
+	srv, svc := newServer(t, "http://sprakpool.test", march, func(svc *booking.Service) error { return svc.LoadDemo(context.Background()) })
+	tb := newTab(t, srv.URL)
+	first := map[string]string{}
+	for _, l := range booking.DemoLogins() {
+		if first[l.Role] == "" {
+			first[l.Role] = l.Email
+		}
+	}
+	tb.login(first[booking.RoleManager], booking.DemoPassword, "Kommande bokningar")
+	tb.screenshot("manager")
+	// The supervisor's week: the first coming week with a booking of theirs.
+	ctx := context.Background()
+	u, err := svc.UserByEmail(ctx, first[booking.RoleSupervisor])
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := svc.ListBookings(ctx, u, booking.BookingFilter{From: "2026-03-02", To: "2026-04-30", Status: booking.StatusConfirmed})
+	if err != nil || len(list) == 0 {
+		t.Fatalf("no coming booking of %s in the demo pool: %v", u.Email, err)
+	}
+	week := "/week?date=" + list[0].Start.In(svc.Config().Location).Format(time.DateOnly)
+	tb.login(u.Email, booking.DemoPassword, "Min vecka")
+	tb.open(week)
+	tb.waitText(list[0].Start.In(svc.Config().Location).Format("15:04"))
+	tb.screenshot("supervisor")
+	tb.do(chromedp.EmulateViewport(375, 740))
+	tb.open(week)
+	tb.waitText("Min vecka")
+	tb.screenshot("supervisor-phone")
+	tb.do(chromedp.EmulateViewport(1280, 900))
+	tb.login(first[booking.RoleAdmin], booking.DemoPassword, "Översikt")
+	tb.screenshot("coordinator")
+	tb.open("/timeline?date=2026-03-02")
+	tb.waitText("Alla bokningar")
+	tb.screenshot("coordinator-timeline")
 }

@@ -56,3 +56,52 @@ func TestConfirmation(t *testing.T) {
 		t.Fatalf("events: %+v", events)
 	}
 }
+
+// TestUnconfirmedBookings: the coordinator sees which held sessions still lack
+// their supervisor's confirmation (?unconfirmed=true); a session leaves the list
+// once confirmed; a supervisor sees only their own.
+func TestUnconfirmedBookings(t *testing.T) {
+	e := newEnv(t, march)
+	sups, wpA, _ := e.pool(2)
+	own := e.user("amina@example.se", "supervisor", nil, &sups[0])
+	var b1, b2, b3, b4 struct {
+		ID int64 `json:"id"`
+	}
+	e.must(201, "POST", "/api/v1/bookings", e.admin, bookingBody(sups[0], wpA, e.at("2026-03-30 09:00"), e.at("2026-03-30 11:00")), &b1)
+	e.must(201, "POST", "/api/v1/bookings", e.admin, bookingBody(sups[1], wpA, e.at("2026-03-30 09:00"), e.at("2026-03-30 10:00")), &b2)
+	e.must(201, "POST", "/api/v1/bookings", e.admin, bookingBody(sups[0], wpA, e.at("2026-03-31 09:00"), e.at("2026-03-31 10:00")), &b3)
+	e.must(201, "POST", "/api/v1/bookings", e.admin, bookingBody(sups[1], wpA, e.at("2026-03-30 13:00"), e.at("2026-03-30 14:00")), &b4)
+	e.must(200, "POST", fmt.Sprintf("/api/v1/bookings/%d/cancel", b4.ID), e.admin, map[string]any{"reason_code": "illness"}, nil)
+	e.svc.Now = func() time.Time { return time.Date(2026, 3, 30, 16, 0, 0, 0, time.UTC) }
+
+	const list = "/api/v1/bookings?from=2026-03-30&to=2026-03-31&unconfirmed=true"
+	ids := func(token string) string {
+		t.Helper()
+		var got []struct {
+			ID int64 `json:"id"`
+		}
+		e.must(200, "GET", list, token, nil, &got)
+		out := ""
+		for _, b := range got {
+			out += fmt.Sprintf("%d ", b.ID)
+		}
+		return out
+	}
+	// b3 has not happened yet; b4 was cancelled.
+	if got, want := ids(e.admin), fmt.Sprintf("%d %d ", b1.ID, b2.ID); got != want {
+		t.Fatalf("unconfirmed: %q, want %q", got, want)
+	}
+	if got, want := ids(own), fmt.Sprintf("%d ", b1.ID); got != want {
+		t.Fatalf("supervisor's unconfirmed: %q, want %q", got, want)
+	}
+	e.must(200, "POST", fmt.Sprintf("/api/v1/bookings/%d/confirmation", b1.ID), own, map[string]any{"outcome": "held"}, nil)
+	if got, want := ids(e.admin), fmt.Sprintf("%d ", b2.ID); got != want {
+		t.Fatalf("after confirming b1: %q, want %q", got, want)
+	}
+	var all []struct{ ID int64 }
+	e.must(200, "GET", "/api/v1/bookings?from=2026-03-30&to=2026-03-31&unconfirmed=false", e.admin, nil, &all)
+	if len(all) != 4 {
+		t.Fatalf("unconfirmed=false lists %d, want all 4", len(all))
+	}
+	e.must(422, "GET", "/api/v1/bookings?from=2026-03-30&to=2026-03-31&unconfirmed=yes", e.admin, nil, nil)
+}

@@ -20,6 +20,8 @@ const (
 	csrfField  = "_csrf"
 	csrfHeader = "X-CSRF-Token"
 	csrfKey    = "csrf"
+	// maxFormBody is the largest form a page accepts.
+	maxFormBody = 2 << 20
 )
 
 func newCSRFToken() string {
@@ -55,6 +57,9 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		sent := c.Request().Header.Get(csrfHeader)
 		if sent == "" && !strings.HasPrefix(c.Request().URL.Path, "/api/") {
+			// Forms are small; an .ics upload is at most 1 MiB. Nothing larger is read.
+			r := c.Request()
+			r.Body = http.MaxBytesReader(c.Response(), r.Body, maxFormBody)
 			sent = c.FormValue(csrfField)
 		}
 		if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {

@@ -17,9 +17,13 @@ type dashboardPage struct {
 	Today       []bookingView
 	WeekCount   int
 	Utilization *float64
-	Overdue     []bookingView
+	Overdue     []bookingView // the oldest few
+	OverdueN    int
 	FailedMail  []booking.Mail
 }
+
+// overdueShown is how many overdue follow-ups the overview lists.
+const overdueShown = 10
 
 func (s *Server) dashboard(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -46,7 +50,9 @@ func (s *Server) dashboard(c echo.Context) error {
 			p.WeekCount++
 		}
 		if b.Held(now) && b.Followup == nil && now.Sub(b.End) > overdueAfter {
-			p.Overdue = append(p.Overdue, n.view(b))
+			if p.OverdueN++; p.OverdueN <= overdueShown {
+				p.Overdue = append(p.Overdue, n.view(b))
+			}
 		}
 	}
 	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, s.loc)

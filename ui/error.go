@@ -51,7 +51,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	status, body := s.errorBody(c, err)
-	if !strings.HasPrefix(c.Request().URL.Path, "/api/") && c.Request().URL.Path != "/healthz" {
+	if path := c.Request().URL.Path; !strings.HasPrefix(path, "/api/") && path != "/healthz" && path != "/metrics" {
 		s.pageError(c, status)
 		return
 	}

@@ -13,6 +13,11 @@ func (s *Server) home(c echo.Context) error {
 	u := actor(c)
 	switch {
 	case u == nil:
+		if l := c.QueryParam("lang"); l == "sv" || l == "en" {
+			// A visitor's choice of language holds for the forms that follow.
+			c.SetCookie(&http.Cookie{Name: "sprakpool_lang", Value: l, Path: "/", HttpOnly: true, Secure: s.secure,
+				SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
+		}
 		f := newForm()
 		f.Values["next"] = safeNext(c.QueryParam("next"))
 		return s.render(c, http.StatusOK, "login", s.lang(c).T("login.title"), f)

@@ -34,6 +34,11 @@ func TestLoginPageHasTheContractsForm(t *testing.T) {
 	if _, en := b.get("/?lang=en"); !strings.Contains(en, `<html lang="en">`) || !strings.Contains(en, "Log in") {
 		t.Error("?lang=en does not give the English page")
 	}
+	// The visitor's choice holds for the form's answer.
+	if status, body, _ := b.post("/login", url.Values{"email": {"x@example.se"}, "password": {"wrong-one"}}); status != 422 ||
+		!hasFieldError(body, "password", "Wrong e-mail address or password.") {
+		t.Errorf("English login error: %d", status)
+	}
 }
 
 func TestLoginSessionCookieRenewedAndFlagged(t *testing.T) {
@@ -239,4 +244,29 @@ func TestSessionsRevokedOnDeactivateAndPasswordChange(t *testing.T) {
 		t.Errorf("deactivated user's page: %d, want a redirect to the login form", status)
 	}
 	_ = booking.RoleAdmin
+}
+
+func TestAccountFormsValidate(t *testing.T) {
+	p := newWebPool(t, march)
+	b := p.browser()
+	b.login(p.mgrA)
+	b.get("/account")
+	status, body, _ := b.post("/account/password", url.Values{"current_password": {"fel-losenord"}, "password": {"kort"}, "password_again": {"kort"}})
+	if status != http.StatusUnprocessableEntity || !hasFieldError(body, "current_password", "Lösenordet stämmer inte.") ||
+		!hasFieldError(body, "password", "Lösenordet måste ha minst 8 tecken.") {
+		t.Fatalf("bad password change: %d", status)
+	}
+	status, body, _ = b.post("/account/password", url.Values{"current_password": {"secret-password"}, "password": {"ett-langt-losen"}, "password_again": {"ett-annat-losen"}})
+	if status != http.StatusUnprocessableEntity || !hasFieldError(body, "password_again", "Lösenorden är inte lika.") {
+		t.Fatalf("mismatched new passwords: %d", status)
+	}
+	if status, body, _ = b.post("/account/locale", url.Values{"locale": {"fi"}}); status != http.StatusUnprocessableEntity || !hasFieldError(body, "locale", "Kontrollera värdet.") {
+		t.Fatalf("unknown locale: %d", status)
+	}
+	if status, _, _ = b.post("/account/locale", url.Values{"locale": {"en"}}); status != http.StatusSeeOther {
+		t.Fatalf("locale: %d", status)
+	}
+	if _, body := b.get("/account?done=locale"); !strings.Contains(body, `<html lang="en">`) || !strings.Contains(body, "The language is saved.") {
+		t.Error("the pages are not in English after choosing it")
+	}
 }

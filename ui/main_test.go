@@ -9,12 +9,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 	_ "time/tzdata"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/internal/testdb"
 	"github.com/sprakpool/sprakpool/ui"
 )
 
@@ -31,7 +31,7 @@ type env struct {
 func newEnv(t testing.TB, now time.Time) *env {
 	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ui.db")
+	path := testdb.DSN(t, "ui.db") // SQLite, or PostgreSQL with SPRAKPOOL_TEST_POSTGRES
 	cfg := booking.DefaultConfig()
 	svc, err := booking.Open(ctx, path, cfg)
 	if err != nil {

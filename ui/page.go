@@ -178,10 +178,13 @@ func (s *Server) lang(c echo.Context) Lang {
 	if u := actor(c); u != nil {
 		return langOf(u.Locale)
 	}
+	if q := c.QueryParam("lang"); q != "" {
+		return langOf(q)
+	}
 	if ck, err := c.Cookie("sprakpool_lang"); err == nil {
 		return langOf(ck.Value)
 	}
-	return langOf(c.QueryParam("lang"))
+	return swedish
 }
 
 // form is what a user typed into a form, with an error per field.

@@ -53,9 +53,13 @@ func samplePages(loc *time.Location) map[string]any {
 		"login":         loginForm,
 		"forgot":        failed("email"),
 		"password_link": linkForm,
-		"account":       failed("current_password", "password", "password_again", "locale"),
-		"error":         "error.forbidden",
-		"home_manager":  &managerHomePage{Coming: []bookingView{bv}, Waiting: []bookingView{bv}},
+		"account": func() *form {
+			f := failed("current_password", "password", "password_again", "locale")
+			f.Values["done"] = "password"
+			return f
+		}(),
+		"error":        "error.forbidden",
+		"home_manager": &managerHomePage{Coming: []bookingView{bv}, Waiting: []bookingView{bv}},
 		"book": []*bookPage{
 			{Form: bookForm, Workplaces: []booking.Workplace{wp, wp}, Step: "form", Free: free},
 			{Form: failed("supervisor_id"), Workplaces: []booking.Workplace{wp}, Step: "choose", Free: free, Conflict: conflict},
@@ -63,8 +67,8 @@ func samplePages(loc *time.Location) map[string]any {
 		},
 		"booking": []*bookingPageData{
 			{B: bv, Start: start, End: end, Contacts: wb.Contacts, Cancel: failed("reason_code", "reason"), Followup: failed("persons_supervised", "rating"),
-				CanCancel: true, CanFollow: true, Events: []eventView{{Kind: "created", At: start, Actor: "Chef"}}, Done: "booked"},
-			{B: bv, Start: start, End: end, Cancel: newForm(), Followup: newForm()},
+				CanCancel: true, CanFollow: true, CanConfirm: true, Confirm: failed("outcome"), Events: []eventView{{Kind: "created", At: start, Actor: "Chef"}}, Done: "booked"},
+			{B: bv, Start: start, End: end, Cancel: newForm(), Followup: newForm(), Confirm: newForm(), CanConfirm: true},
 		},
 		"week": &weekPage{Monday: start, Prev: "2026-03-23", Next: "2026-04-06", Days: days, FeedURL: "https://x/ical/supervisors/t.ics", FeedRenewed: true},
 		"availability": func() *availabilityPage {
@@ -73,7 +77,7 @@ func samplePages(loc *time.Location) map[string]any {
 			return p
 		}(),
 		"absences":        &absencePage{Form: failed("start_date", "start_time", "end_date", "end_time", "reason"), Absences: []absenceView{{ID: 1, Start: start, End: end, Reason: "kurs"}}, Imported: "3", Skipped: "1"},
-		"dashboard":       &dashboardPage{Today: []bookingView{bv}, WeekCount: 3, Utilization: &util, Overdue: []bookingView{bv}, FailedMail: []booking.Mail{{Recipient: "a@example.se", Kind: "reminder", LastError: "550"}}},
+		"dashboard":       &dashboardPage{Today: []bookingView{bv}, WeekCount: 3, Utilization: &util, Overdue: []bookingView{bv}, OverdueN: 12, FailedMail: []booking.Mail{{Recipient: "a@example.se", Kind: "reminder", LastError: "550"}}},
 		"timeline":        &timelinePage{Monday: start, Days: []time.Time{start}, Today: 0, Rows: []timelineRow{{Supervisor: sv, Cells: cells}}, Language: "ar", Workplace: 5, Workplaces: []booking.Workplace{wp}, Languages: []string{"ar"}},
 		"supervisors":     []booking.Supervisor{sv, {ID: 4, Name: "Inaktiv"}},
 		"supervisor_form": &supervisorFormPage{ID: 3, Form: failed("name", "email", "phone", "languages", "areas"), Languages: sv.Languages, Areas: sv.Areas},
@@ -175,9 +179,9 @@ func TestCatalogCoversEveryKey(t *testing.T) {
 		values []string
 	}{{"purpose.", booking.Purposes}, {"mode.", booking.Modes}, {"reason.", booking.CancelReasons}, {"area.", booking.Areas},
 		{"status.", []string{booking.StatusConfirmed, booking.StatusCancelled}}, {"role.", []string{"admin", "manager", "supervisor"}},
-		{"rating.", []string{"1", "2", "3", "4", "5"}}, {"event.", []string{booking.EventCreated, booking.EventChanged, booking.EventCancelled, booking.EventFollowup}},
+		{"rating.", []string{"1", "2", "3", "4", "5"}}, {"event.", []string{booking.EventCreated, booking.EventChanged, booking.EventCancelled, booking.EventFollowup, booking.EventConfirmed}}, {"outcome.", booking.Outcomes},
 		{"rule.", append(slices.Clone(booking.OverridableRules), booking.RuleOverlap, booking.RuleNoFreeSupervisor)},
-		{"link.title.", []string{booking.TokenInvite, booking.TokenPasswordReset}}, {"reports.by.", booking.UtilizationKeys}, {"booking.done.", []string{"booked", "cancelled", "followup"}},
+		{"link.title.", []string{booking.TokenInvite, booking.TokenPasswordReset}}, {"reports.by.", booking.UtilizationKeys}, {"account.done.", []string{"password", "locale"}}, {"booking.done.", []string{"booked", "cancelled", "followup", "confirmed"}},
 		{"error.", []string{"forbidden", "not_found", "unauthenticated", "rate_limited", "conflict", "csrf", "internal", "other"}}} {
 		for _, v := range set.values {
 			used[set.prefix+v] = true

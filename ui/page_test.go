@@ -121,7 +121,8 @@ func hasFieldError(body, field, msg string) bool {
 	return strings.Contains(body, `id="err-`+field+`">`+msg) && strings.Contains(body, `aria-describedby="err-`+field)
 }
 
-func newSecureServer(t *testing.T) *httptest.Server {
+// newServer starts a server on a fresh database, prepared by setup.
+func newServer(t *testing.T, baseURL string, now time.Time, setup func(*booking.Service) error) (*httptest.Server, *booking.Service) {
 	ctx := context.Background()
 	svc, err := booking.Open(ctx, filepath.Join(t.TempDir(), "s.db"), booking.DefaultConfig())
 	if err != nil {
@@ -130,12 +131,21 @@ func newSecureServer(t *testing.T) *httptest.Server {
 	if err := svc.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.CreateUser(ctx, booking.UserInput{Email: "a@example.se", Name: "A", Role: booking.RoleAdmin, Password: "secret-password"}); err != nil {
+	svc.Now = func() time.Time { return now }
+	if err := setup(svc); err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(ui.New(svc, ui.Config{BaseURL: "https://sprakpool.example.se", Logger: log}))
+	srv := httptest.NewServer(ui.New(svc, ui.Config{BaseURL: baseURL, Logger: log}))
 	t.Cleanup(func() { srv.Close(); svc.Close() })
+	return srv, svc
+}
+
+func newSecureServer(t *testing.T) *httptest.Server {
+	srv, _ := newServer(t, "https://sprakpool.example.se", time.Now(), func(svc *booking.Service) error {
+		_, err := svc.CreateUser(context.Background(), booking.UserInput{Email: "a@example.se", Name: "A", Role: booking.RoleAdmin, Password: "secret-password"})
+		return err
+	})
 	return srv
 }
 

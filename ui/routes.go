@@ -17,6 +17,8 @@ const (
 // routes is the one list of every route.
 func (s *Server) routes(e *echo.Echo) {
 	e.GET("/healthz", s.healthz)
+	// Prometheus figures, for a scraper holding a coordinator's API token.
+	e.GET("/metrics", s.serveMetrics, s.authenticate, allow(admin))
 
 	// Calendar feeds: the token in the path is the credential.
 	e.GET("/ical/supervisors/:file", s.supervisorFeed)
@@ -48,6 +50,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/bookings/:id", s.bookingPage, everyone)
 	e.POST("/bookings/:id/cancel", s.cancelBookingPage, booker)
 	e.POST("/bookings/:id/followup", s.followupPage, booker)
+	e.POST("/bookings/:id/confirmation", s.confirmPage, s.requirePage(admin, supervisor))
 	own := s.requirePage(supervisor)
 	e.GET("/week", s.supervisorWeek, own)
 	e.POST("/feed/renew", s.renewFeed, own)

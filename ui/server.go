@@ -1,6 +1,7 @@
 // Package ui is Språkpool's web face: the echo server with the JSON API of the
-// contract (and, later, the HTML pages). Handlers are thin: they read input, call
-// the booking service, and render its answer or its error.
+// contract and the HTML pages (server-side sessions, CSRF, Swedish and English).
+// Handlers are thin: they read input, call the booking service, and render its
+// answer or its error.
 package ui
 
 import (
@@ -33,6 +34,7 @@ type Server struct {
 	pages    *pages
 	sessions *scs.SessionManager
 	secure   bool
+	metrics  *metrics // Prometheus figures of this instance (/metrics)
 }
 
 // New builds the echo server with every route.
@@ -58,6 +60,8 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 			return err
 		},
 	}))
+	s.metrics = newMetrics(svc)
+	e.Use(s.metrics.observe)
 	e.Use(s.logRequests)
 	e.Use(s.securityHeaders, s.sessionMiddleware(), s.csrf)
 	s.routes(e)

@@ -47,9 +47,16 @@ func (s *Server) timeline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.fillTimeline(p, n, list)
+	return s.render(c, http.StatusOK, "timeline", s.lang(c).T("timeline.title"), p)
+}
+
+// fillTimeline puts the week's days, the bookings (a row per supervisor who has
+// one, by name) and the filter choices into p.
+func (s *Server) fillTimeline(p *timelinePage, n *names, list []booking.Booking) {
 	now := s.svc.Now().In(s.loc)
 	for i := range 7 {
-		d := monday.AddDate(0, 0, i)
+		d := p.Monday.AddDate(0, 0, i)
 		p.Days = append(p.Days, d)
 		if d.Format(time.DateOnly) == now.Format(time.DateOnly) {
 			p.Today = i
@@ -85,5 +92,4 @@ func (s *Server) timeline(c echo.Context) error {
 		p.Workplaces = append(p.Workplaces, w)
 	}
 	sortWorkplaces(p.Workplaces)
-	return s.render(c, http.StatusOK, "timeline", s.lang(c).T("timeline.title"), p)
 }

@@ -32,6 +32,7 @@ for (const file of files) {
       sequence: ev.sequence || 0,
       location: ev.location || "",
       description: ev.description || "",
+      url: ve.getFirstPropertyValue("url") || "",
     };
     for (const [name, t] of [["DTSTART", ev.startDate], ["DTEND", ev.endDate]]) {
       if (t.zone === ICAL.Timezone.localTimezone) {

@@ -33,7 +33,7 @@ def main(paths):
             uid = str(ev["UID"])
             item = {"summary": str(ev.get("SUMMARY", "")), "status": str(ev.get("STATUS", "")),
                     "sequence": int(ev.get("SEQUENCE", 0)), "location": str(ev.get("LOCATION", "")),
-                    "description": str(ev.get("DESCRIPTION", ""))}
+                    "description": str(ev.get("DESCRIPTION", "")), "url": str(ev.get("URL", ""))}
             for key in ("DTSTART", "DTEND"):
                 prop = ev[key]
                 item[key.lower()[2:]] = utc(prop.dt)

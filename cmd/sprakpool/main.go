@@ -44,6 +44,7 @@ commands:
   jobs run NAME [--at T]   run one job now, as if the clock said T (RFC 3339)
   report utilization|cancellations|followups|billing --from DATE --to DATE [--by KEY] [--format text|csv|json]
                            print a report (--by for utilization: supervisor, workplace, language, area, purpose, week, month)
+  backup FILE              write a consistent copy of the SQLite database while it serves (PostgreSQL: use pg_dump)
 
 Run "sprakpool COMMAND -h" for the configuration flags.`
 
@@ -93,6 +94,8 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return cmdJobs(ctx, rest, stdout, stderr)
 	case "report":
 		return cmdReport(ctx, rest, stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -97,6 +97,12 @@ func reportDB(t *testing.T) string {
 	if _, err := svc.RecordFollowup(ctx, admin, b1.ID, booking.FollowupInput{PersonsSupervised: 6, Rating: 4, Comment: "Tack för hjälpen"}); err != nil {
 		t.Fatal(err)
 	}
+	// Confirmed shorter than booked (100 of 120 minutes), so that the billing
+	// report's confirmed columns and list carry something to agree on.
+	if _, err := svc.ConfirmBooking(ctx, admin, b1.ID, booking.ConfirmationInput{Outcome: "held",
+		ActualStart: at("2026-03-02 09:10").Format(time.RFC3339), ActualEnd: at("2026-03-02 10:50").Format(time.RFC3339)}); err != nil {
+		t.Fatal(err)
+	}
 	for _, r := range []struct {
 		from, to string
 		kr       float64
@@ -213,6 +219,15 @@ func TestReportCLIAgreesWithAPI(t *testing.T) {
 	for _, want := range []string{"Handledar-id", "Amina Yusuf", "Örjan Åberg", "10560", "0,0114", "0,0085", "21120", "210", "0,0099"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text lacks %q:\n%s", want, text)
+		}
+	}
+	// Billing by hand: b1 bills its confirmed 100 minutes at 0 kr; b2 (90) is
+	// held but unconfirmed at 350 kr; the late cancellation 60 at 350 kr: 1 of 2
+	// held sessions confirmed.
+	text = string(runCLI(t, "report", "billing", "--db", path, "--from", "2026-03-01", "--to", "2026-03-31"))
+	for _, want := range []string{"Bekräftade pass", "Bekräftelsegrad", "100", "150", "0,5"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("billing text lacks %q:\n%s", want, text)
 		}
 	}
 }

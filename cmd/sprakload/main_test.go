@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/internal/testdb"
+	"github.com/sprakpool/sprakpool/ui"
+)
+
+// A short run against a real server on a generated pool: every operation is
+// measured, the ceiling is taken on the same database, and no bookings overlap.
+func TestLoadShortRun(t *testing.T) {
+	ctx := context.Background()
+	dsn := testdb.DSN(t, "load.db")
+	svc, err := booking.Open(ctx, dsn, booking.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	if err := svc.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	first := time.Now().AddDate(0, 0, -60).Format(time.DateOnly)
+	if err := svc.Generate(ctx, booking.GenerateSpec{Supervisors: 20, Workplaces: 5, Bookings: 3000, Years: 1, Seed: 3, First: first}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateUser(ctx, booking.UserInput{Email: "load@example.se", Name: "Load", Role: booking.RoleAdmin, Password: "secret-password"}); err != nil {
+		t.Fatal(err)
+	}
+	token, err := svc.CreateToken(ctx, "load@example.se")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(ui.New(svc, ui.Config{BaseURL: "http://sprakpool.test", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer srv.Close()
+	var out bytes.Buffer
+	err = run(ctx, []string{"--url", srv.URL, "--token", token, "--db", dsn, "--clients", "4", "--duration", "1500ms"}, &out)
+	t.Logf("\n%s", out.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\nbooking ", "\nsearch ", "\nfeed ", "\npage ", "ceiling (database/sql", "overlapping another of their supervisor: 0"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Contains(out.String(), "[0:") || strings.Contains(out.String(), " 0:") {
+		t.Errorf("transport errors in the run")
+	}
+}
