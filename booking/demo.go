@@ -231,7 +231,9 @@ type demoLoader struct {
 	wpData      []demoWorkplace
 	managers    map[int64]*User // by workplace id
 	supervisors []*Supervisor
-	svData      []demoSupervisor
+	// supervisorUsers are the supervisors' accounts, by supervisor id.
+	supervisorUsers map[int64]*User
+	svData          []demoSupervisor
 }
 
 // today is local midnight of the real now.
@@ -268,6 +270,7 @@ func (d *demoLoader) setup() error {
 		d.managers[w.ID] = m
 	}
 	d.svData = demoSupervisors()
+	d.supervisorUsers = map[int64]*User{}
 	for _, ds := range d.svData {
 		email := demoSupervisorEmail(ds.mailbox)
 		sv, err := s.CreateSupervisor(ctx, admin, SupervisorInput{Name: &ds.name, Email: &email, Phone: &ds.phone,
@@ -278,10 +281,12 @@ func (d *demoLoader) setup() error {
 		if _, err := s.SetAvailability(ctx, admin, sv.ID, ds.windows); err != nil {
 			return fmt.Errorf("set availability of %s: %w", ds.name, err)
 		}
-		if _, err := s.CreateUser(ctx, UserInput{Email: email, Name: ds.name, Role: RoleSupervisor,
-			SupervisorID: &sv.ID, Password: DemoPassword}); err != nil {
+		u, err := s.CreateUser(ctx, UserInput{Email: email, Name: ds.name, Role: RoleSupervisor,
+			SupervisorID: &sv.ID, Password: DemoPassword})
+		if err != nil {
 			return fmt.Errorf("create user of %s: %w", ds.name, err)
 		}
+		d.supervisorUsers[sv.ID] = u
 		d.supervisors = append(d.supervisors, sv)
 	}
 	monday := startOfWeek(d.now, d.loc)
@@ -500,6 +505,34 @@ func (d *demoLoader) book(plans []*demoPlan) error {
 		}
 		if err != nil {
 			return fmt.Errorf("booking %d of the plan (%s): %w", st.plan, p.in.Start, err)
+		}
+	}
+	d.setClock(d.now)
+	return d.confirm(plans)
+}
+
+// confirm has the supervisors confirm most of their held sessions a couple of
+// hours after the end: nearly all as booked, a few shorter, no-shows or not held.
+func (d *demoLoader) confirm(plans []*demoPlan) error {
+	for _, p := range plans {
+		b := p.booking
+		if b == nil || p.cancel != nil || b.End.After(d.now) || d.rng.IntN(100) >= 85 {
+			continue
+		}
+		in := ConfirmationInput{Outcome: "held"}
+		switch r := d.rng.IntN(100); {
+		case r < 5:
+			in.Outcome = "no_show"
+		case r < 8:
+			in.Outcome, in.Note = "not_held", "Personalen var upptagen med en akut situation."
+		case r < 20 && b.End.Sub(b.Start) > 30*time.Minute:
+			in.ActualStart = b.Start.Format(time.RFC3339)
+			in.ActualEnd = b.End.Add(-15 * time.Minute).Format(time.RFC3339)
+			in.Note = "Avslutade en kvart tidigare."
+		}
+		d.setClock(b.End.Add(2 * time.Hour))
+		if _, err := d.s.ConfirmBooking(d.ctx, d.supervisorUsers[b.SupervisorID], b.ID, in); err != nil {
+			return fmt.Errorf("confirm booking %d: %w", b.ID, err)
 		}
 	}
 	d.setClock(d.now)
