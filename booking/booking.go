@@ -341,6 +341,12 @@ func logEvent(tx *gorm.DB, b *Booking, kind string, actor *User, at time.Time, d
 	return tx.Create(&Event{BookingID: b.ID, Kind: kind, Sequence: b.Sequence, ActorID: actorID, At: at, Data: string(raw)}).Error
 }
 
+// maxBookingLength bounds how long a booking can be (one local day, 25 hours on
+// the autumn DST day). It gives the schedule query a lower bound on start_at, so
+// the (supervisor_id, start_at) index is read for the days asked only, not for
+// the supervisor's whole history.
+const maxBookingLength = 25 * time.Hour
+
 // loadSchedules reads, for each supervisor, the weekly windows and the absences
 // and other confirmed bookings that touch the local days from start to end.
 func (s *Service) loadSchedules(db *gorm.DB, ids []int64, start, end time.Time, excludeBooking int64) (map[int64]*schedule, error) {
@@ -368,8 +374,8 @@ func (s *Service) loadSchedules(db *gorm.DB, ids []int64, start, end time.Time, 
 	var bookings []Booking
 	// Only the columns the rules read: this runs for every candidate of every request.
 	if err := db.Select("id, supervisor_id, workplace_id, mode, start_at, end_at").
-		Where("supervisor_id IN ? AND status = ? AND start_at < ? AND end_at > ? AND id <> ?",
-			ids, StatusConfirmed, to, from, excludeBooking).Order("start_at").Find(&bookings).Error; err != nil {
+		Where("supervisor_id IN ? AND status = ? AND start_at < ? AND start_at >= ? AND end_at > ? AND id <> ?",
+			ids, StatusConfirmed, to, from.Add(-maxBookingLength), from, excludeBooking).Order("start_at").Find(&bookings).Error; err != nil {
 		return nil, fmt.Errorf("load bookings: %w", err)
 	}
 	for _, b := range bookings {

@@ -499,8 +499,10 @@ func (s *Service) PlanMonthlyReports(ctx context.Context, at time.Time) (int, er
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
 		}
+		// Only coordinators who were there when it fell due: a pool set up mid-month
+		// does not greet its first coordinator with last month's (empty) report.
 		var admins []User
-		if err := tx.Where("role = ? AND active = ?", RoleAdmin, true).Order("id").Find(&admins).Error; err != nil {
+		if err := tx.Where("role = ? AND active = ? AND created_at <= ?", RoleAdmin, true, due.UTC()).Order("id").Find(&admins).Error; err != nil {
 			return err
 		}
 		payload := fmt.Sprintf(`{"month":%q}`, period)

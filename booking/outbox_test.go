@@ -1,6 +1,7 @@
 package booking
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -101,5 +102,27 @@ func TestPlanEventMailsTellsTheFormerSupervisor(t *testing.T) {
 	}
 	if len(to) != 2 || to[0] != "bashir@example.se" || to[1] != "amina@example.se" {
 		t.Fatalf("the change went to %v, want the new and the former supervisor", to)
+	}
+}
+
+// TestMonthlyReportOnlyForCoordinatorsWhoWereThere: a pool set up mid-month does
+// not mail its new coordinator last month's report; one there on the 1st gets it.
+func TestMonthlyReportOnlyForCoordinatorsWhoWereThere(t *testing.T) {
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	s := newTestService(t, at)
+	ctx := context.Background()
+	if _, err := s.CreateUser(ctx, UserInput{Email: "ny@example.se", Name: "Ny", Role: RoleAdmin, Password: "secret-password"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.PlanMonthlyReports(ctx, at); err != nil || n != 0 {
+		t.Fatalf("new coordinator: planned %d (%v), want 0", n, err)
+	}
+	s2 := newTestService(t, time.Date(2026, 10, 15, 9, 0, 0, 0, time.UTC))
+	if _, err := s2.CreateUser(ctx, UserInput{Email: "gammal@example.se", Name: "Gammal", Role: RoleAdmin, Password: "secret-password"}); err != nil {
+		t.Fatal(err)
+	}
+	s2.Now = func() time.Time { return at }
+	if n, err := s2.PlanMonthlyReports(ctx, at); err != nil || n != 1 {
+		t.Fatalf("coordinator there on the 1st: planned %d (%v), want 1", n, err)
 	}
 }

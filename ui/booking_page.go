@@ -23,8 +23,12 @@ type bookingPageData struct {
 	CanCancel  bool
 	CanFollow  bool
 	CanConfirm bool
-	Events     []eventView
-	Done       string
+	// Late is set when cancelling now would be late and charged; Notice is the
+	// notice the booking's mode needs.
+	Late   bool
+	Notice time.Duration
+	Events []eventView
+	Done   string
 }
 
 type eventView struct {
@@ -70,6 +74,12 @@ func (s *Server) showBooking(c echo.Context, status int, cancel, followup *form)
 		CanCancel:  mayChange && b.Status == booking.StatusConfirmed && b.End.After(now),
 		CanFollow:  mayChange && b.Held(now),
 		CanConfirm: (u.IsAdmin() || u.Is(b.SupervisorID)) && b.Status == booking.StatusConfirmed && !b.End.After(now)}
+	if p.CanCancel && s.svc.IsLateCancel(b, now) {
+		p.Late, p.Notice = true, s.svc.Config().LateCancel
+		if b.Mode != "on_site" {
+			p.Notice = s.svc.Config().LateCancelRemote
+		}
+	}
 	p.Confirm, _ = c.Get("confirm_form").(*form)
 	if p.Confirm == nil {
 		p.Confirm = newForm()
@@ -172,27 +182,4 @@ func (s *Server) followupPage(c echo.Context) error {
 		return s.showBooking(c, http.StatusUnprocessableEntity, nil, f)
 	}
 	return c.Redirect(http.StatusSeeOther, "/bookings/"+strconv.FormatInt(id, 10)+"?done=followup")
-}
-
-// confirmPage records, for the supervisor, whether a session took place.
-func (s *Server) confirmPage(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	l := s.lang(c)
-	f := formFrom(c, "outcome", "note")
-	if f.V("outcome") == "" {
-		f.Fail("outcome", l.T("err.required"))
-	}
-	if f.OK() {
-		_, err = s.svc.ConfirmBooking(c.Request().Context(), actor(c), id, booking.ConfirmationInput{Outcome: f.V("outcome"), Note: f.V("note")})
-		if err != nil && !failFrom(f, l, err, map[string]string{"booking": "outcome", "status": "outcome"}) {
-			return err
-		}
-	}
-	if !f.OK() {
-		return s.showBookingConfirm(c, f)
-	}
-	return c.Redirect(http.StatusSeeOther, "/bookings/"+strconv.FormatInt(id, 10)+"?done=confirmed")
 }

@@ -299,13 +299,35 @@ func TestBrowser(t *testing.T) {
 	tb.click("main button[type=submit]", "Kommande bokningar")
 	tb.waitText("Nora Nilsson")
 
+	// A supervisor on a phone confirms a session from their week in one tap,
+	// and the coordinator then sees it confirmed.
 	held := itoa(p.book(p.sups[0], p.wpA, "2026-02-20 09:00", "2026-02-20 10:00"))
-	t.Run("axe", func(t *testing.T) { checkEveryPage(t, tb, p, first, held) })
+	tb.login(p.supUser, "secret-password", "Min vecka")
+	tb.do(chromedp.EmulateViewport(375, 740))
+	tb.open("/week")
+	tb.waitText("Pass att bekräfta")
+	tb.click(`form.one-tap[action="/bookings/`+held+`/confirmation"] button`, "Tack! Passet är bekräftat.")
+	if got := tb.path(); got != "/week?date=2026-02-20&done=confirmed" {
+		t.Fatalf("after the one tap the supervisor is at %s", got)
+	}
+	tb.waitText("Passet hölls")
+	tb.do(chromedp.EmulateViewport(1280, 900))
+	tb.login(p.admin, "secret-password", "Översikt")
+	tb.open("/bookings/" + held)
+	tb.waitText("Passet hölls, 09:00–10:00")
+
+	// Pages of issue 9 for axe: an unconfirmed session, a late cancellation.
+	open := itoa(p.book(p.sups[0], p.wpA, "2026-02-19 09:00", "2026-02-19 10:00"))
+	late := itoa(p.book(p.sups[0], p.wpA, "2026-03-02 12:00", "2026-03-02 13:00"))
+	tb.login(p.mgrA, "secret-password", "Kommande bokningar")
+	tb.open("/bookings/" + late)
+	tb.waitText("Avbokningen sker mindre än 24 timmar före starten och debiteras verksamheten.")
+	t.Run("axe", func(t *testing.T) { checkEveryPage(t, tb, p, first, held, open, late) })
 }
 
 // checkEveryPage runs axe on every page of every role, in Swedish and
 // English, at desktop and phone widths.
-func checkEveryPage(t *testing.T, tb *tab, p *webPool, bookingID, heldID string) {
+func checkEveryPage(t *testing.T, tb *tab, p *webPool, bookingID, heldID, openID, lateID string) {
 	tb.t = t
 	ctx := context.Background()
 	roles := []struct {
@@ -314,10 +336,11 @@ func checkEveryPage(t *testing.T, tb *tab, p *webPool, bookingID, heldID string)
 	}{
 		{"", []string{"/", "/forgot"}},
 		{p.mgrA, []string{"/", "/book", "/book?step=choose&workplace_id=" + itoa(p.wpA) + "&language=ar&date=2026-03-04&start=09:00&end=10:00&purpose=other",
-			"/book?step=choose&language=&date=x", "/bookings/" + bookingID, "/bookings/" + heldID, "/account", "/timeline"}},
-		{p.supUser, []string{"/", "/week?date=2026-03-02", "/availability", "/absences", "/bookings/" + bookingID, "/bookings/" + heldID}},
+			"/book?step=choose&language=&date=x", "/bookings/" + bookingID, "/bookings/" + heldID, "/bookings/" + lateID, "/account", "/timeline"}},
+		{p.supUser, []string{"/", "/week?date=2026-03-02", "/availability", "/absences", "/bookings/" + bookingID, "/bookings/" + heldID,
+			"/bookings/" + openID + "/confirm", "/bookings/" + heldID + "/confirm?done=confirmed"}},
 		{p.admin, []string{"/", "/timeline?date=2026-03-02", "/book", "/bookings/" + bookingID, "/supervisors", "/supervisors/new",
-			"/supervisors/" + itoa(p.sups[0]), "/workplaces", "/workplaces/new", "/workplaces/" + itoa(p.wpA), "/users", "/reports", "/account", "/bookings/999"}},
+			"/supervisors/" + itoa(p.sups[0]), "/workplaces", "/workplaces/new", "/workplaces/" + itoa(p.wpA), "/users", "/reports", "/reports/cancellations", "/reports/billing", "/account", "/bookings/999"}},
 	}
 	for _, lang := range []string{"sv", "en"} {
 		for _, r := range roles {

@@ -20,6 +20,10 @@ type dashboardPage struct {
 	Overdue     []bookingView // the oldest few
 	OverdueN    int
 	FailedMail  []booking.Mail
+	// Unconfirmed are held sessions their supervisor has not confirmed:
+	// billing still rests on booked time for them.
+	Unconfirmed  []bookingView
+	UnconfirmedN int
 }
 
 // overdueShown is how many overdue follow-ups the overview lists.
@@ -61,6 +65,15 @@ func (s *Server) dashboard(c echo.Context) error {
 		return err
 	}
 	p.Utilization = rep.Total.Utilization
+	open, err := s.svc.ListBookings(ctx, u, booking.BookingFilter{From: now.AddDate(0, 0, -unconfirmedDays).Format(time.DateOnly),
+		To: today, Unconfirmed: true})
+	if err != nil {
+		return err
+	}
+	p.UnconfirmedN = len(open)
+	for i := len(open) - 1; i >= 0 && len(p.Unconfirmed) < overdueShown; i-- {
+		p.Unconfirmed = append(p.Unconfirmed, n.view(open[i]))
+	}
 	if p.FailedMail, err = s.svc.FailedMail(ctx); err != nil {
 		return err
 	}

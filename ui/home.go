@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"cmp"
 	"net/http"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -14,6 +17,15 @@ import (
 type managerHomePage struct {
 	Coming  []bookingView
 	Waiting []bookingView
+	// Feeds are the calendar addresses of the manager's workplaces.
+	Feeds       []workplaceFeed
+	FeedRenewed bool
+}
+
+// workplaceFeed is one workplace's calendar address for its managers.
+type workplaceFeed struct {
+	ID        int64
+	Name, URL string
 }
 
 // homeDays is how far the start pages look ahead and back.
@@ -32,7 +44,13 @@ func (s *Server) managerHome(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := &managerHomePage{}
+	p := &managerHomePage{FeedRenewed: c.QueryParam("done") == "feed"}
+	for _, w := range n.wps {
+		if u.Manages(w.ID) {
+			p.Feeds = append(p.Feeds, workplaceFeed{ID: w.ID, Name: w.Name, URL: s.cfg.BaseURL + "/ical/workplaces/" + w.FeedToken + ".ics"})
+		}
+	}
+	slices.SortFunc(p.Feeds, func(a, b workplaceFeed) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
 	for _, b := range list {
 		switch {
 		case b.End.After(now):
@@ -42,4 +60,16 @@ func (s *Server) managerHome(c echo.Context) error {
 		}
 	}
 	return s.render(c, http.StatusOK, "home_manager", s.lang(c).T("home.title"), p)
+}
+
+// renewWorkplaceFeedPage gives a workplace a new calendar address; the old one stops working.
+func (s *Server) renewWorkplaceFeedPage(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.RenewWorkplaceFeedToken(c.Request().Context(), actor(c), id); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/?done=feed#feed-"+strconv.FormatInt(id, 10))
 }

@@ -79,3 +79,14 @@ func (l Lang) Week(t time.Time) string {
 
 // DateTime is "mån 30 mars 2026, 09:00".
 func (l Lang) DateTime(t time.Time) string { return l.Date(t) + ", " + l.Clock(t) }
+
+// Duration is a notice such as "24 timmar" or "90 minuter".
+func (l Lang) Duration(d time.Duration) string {
+	switch {
+	case d == time.Hour:
+		return l.T("dur.hour")
+	case d%time.Hour == 0:
+		return l.T("dur.hours", int(d/time.Hour))
+	}
+	return l.T("dur.minutes", int(d/time.Minute))
+}

@@ -91,7 +91,23 @@ var templateFuncs = template.FuncMap{
 	},
 	"list":  func(v ...string) []string { return v },
 	"hours": func(min int) string { return fmt.Sprintf("%d:%02d", min/60, min%60) },
-	"wb":    func(d pageData, b weekBooking) map[string]any { return map[string]any{"L": d.L, "B": b} },
+	"wb": func(d pageData, b weekBooking) map[string]any {
+		return map[string]any{"L": d.L, "B": b, "CSRF": d.CSRF}
+	},
+	"whereOf": func(l Lang, v any) map[string]any {
+		b, ok := v.(bookingView)
+		if wb, isWeek := v.(weekBooking); isWeek {
+			b, ok = wb.bookingView, true
+		}
+		if !ok {
+			return map[string]any{"L": l}
+		}
+		url := ""
+		if b.MeetingURL != nil {
+			url = *b.MeetingURL
+		}
+		return map[string]any{"L": l, "Mode": b.Mode, "Name": b.Workplace.Name, "Address": b.Workplace.Address, "URL": url}
+	},
 	"pct": func(f *float64) string {
 		if f == nil {
 			return "–"
@@ -247,6 +263,12 @@ func failFrom(f *form, l Lang, err error, fields map[string]string) bool {
 func (l Lang) fieldMessage(fe booking.FieldError) string {
 	m := fe.Message
 	switch {
+	case fe.Field == "meeting_url" && strings.Contains(m, "https"):
+		return l.T("err.https")
+	case fe.Field == "meeting_url" && strings.Contains(m, "required"):
+		return l.T("err.meeting_url_required")
+	case fe.Field == "meeting_url" && strings.Contains(m, "only video"):
+		return l.T("err.meeting_url_only_video")
 	case strings.Contains(m, "is required"):
 		return l.T("err.required")
 	case strings.Contains(m, "lies in the past"):

@@ -34,9 +34,16 @@ func samplePages(loc *time.Location) map[string]any {
 		return f
 	}
 	wb := weekBooking{bookingView: bv, Start: start, End: end, Contacts: []booking.User{{Name: "Chef", Email: "chef@example.se"}}}
+	held := bk
+	held.Status, held.Mode, held.MeetingURL = "confirmed", "on_site", nil
+	confirmed := held
+	confirmed.Mode, confirmed.Confirmation = "phone", &booking.Confirmation{Outcome: "held", ActualStart: start, ActualEnd: end, Note: "Bra"}
+	heldV, confirmedV := bookingView{Booking: held, Supervisor: sv, Workplace: wp}, bookingView{Booking: confirmed, Supervisor: sv, Workplace: wp}
+	wbHeld := weekBooking{bookingView: heldV, Start: start, End: end, Confirmable: true}
+	wbConfirmed := weekBooking{bookingView: confirmedV, Start: start, End: end}
 	days := make([]weekDay, 7)
 	for i := range days {
-		days[i] = weekDay{Date: start.AddDate(0, 0, i), Today: i == 0, Bookings: []weekBooking{wb}}
+		days[i] = weekDay{Date: start.AddDate(0, 0, i), Today: i == 0, Bookings: []weekBooking{wb, wbHeld, wbConfirmed}}
 	}
 	var cells [7][]weekBooking
 	cells[0] = []weekBooking{wb}
@@ -59,7 +66,7 @@ func samplePages(loc *time.Location) map[string]any {
 			return f
 		}(),
 		"error":        "error.forbidden",
-		"home_manager": &managerHomePage{Coming: []bookingView{bv}, Waiting: []bookingView{bv}},
+		"home_manager": &managerHomePage{Coming: []bookingView{bv}, Waiting: []bookingView{bv}, Feeds: []workplaceFeed{{ID: 5, Name: "Solrosen", URL: "https://x/ical/workplaces/t.ics"}}, FeedRenewed: true},
 		"book": []*bookPage{
 			{Form: bookForm, Workplaces: []booking.Workplace{wp, wp}, Step: "form", Free: free},
 			{Form: failed("supervisor_id"), Workplaces: []booking.Workplace{wp}, Step: "choose", Free: free, Conflict: conflict},
@@ -69,21 +76,34 @@ func samplePages(loc *time.Location) map[string]any {
 			{B: bv, Start: start, End: end, Contacts: wb.Contacts, Cancel: failed("reason_code", "reason"), Followup: failed("persons_supervised", "rating"),
 				CanCancel: true, CanFollow: true, CanConfirm: true, Confirm: failed("outcome"), Events: []eventView{{Kind: "created", At: start, Actor: "Chef"}}, Done: "booked"},
 			{B: bv, Start: start, End: end, Cancel: newForm(), Followup: newForm(), Confirm: newForm(), CanConfirm: true},
+			{B: confirmedV, Start: start, End: end, Cancel: newForm(), Followup: newForm(), Confirm: newForm(), CanCancel: true, Late: true, Notice: 24 * time.Hour},
 		},
-		"week": &weekPage{Monday: start, Prev: "2026-03-23", Next: "2026-04-06", Days: days, FeedURL: "https://x/ical/supervisors/t.ics", FeedRenewed: true},
+		"week": &weekPage{Monday: start, Prev: "2026-03-23", Next: "2026-04-06", Days: days, FeedURL: "https://x/ical/supervisors/t.ics", FeedRenewed: true,
+			Unconfirmed: []weekBooking{wbHeld}, Confirmed: true},
+		"confirm": []*confirmPageData{
+			{B: heldV, Start: start, End: end, Form: failed("outcome", "actual_start", "actual_end", "note"), CanConfirm: true, Done: true},
+			{B: confirmedV, Start: start, End: end, Form: newForm(), CanConfirm: true, ActualStart: start, ActualEnd: end},
+			{B: heldV, Start: start, End: end, Form: newForm()},
+			{B: bv, Start: start, End: end, Form: newForm()},
+		},
 		"availability": func() *availabilityPage {
 			p := newAvailabilityPage(failed("d1_0_start", "d1_0_end"))
 			p.Done = true
 			return p
 		}(),
 		"absences":        &absencePage{Form: failed("start_date", "start_time", "end_date", "end_time", "reason"), Absences: []absenceView{{ID: 1, Start: start, End: end, Reason: "kurs"}}, Imported: "3", Skipped: "1"},
-		"dashboard":       &dashboardPage{Today: []bookingView{bv}, WeekCount: 3, Utilization: &util, Overdue: []bookingView{bv}, OverdueN: 12, FailedMail: []booking.Mail{{Recipient: "a@example.se", Kind: "reminder", LastError: "550"}}},
+		"dashboard":       &dashboardPage{Unconfirmed: []bookingView{heldV}, UnconfirmedN: 11, Today: []bookingView{bv}, WeekCount: 3, Utilization: &util, Overdue: []bookingView{bv}, OverdueN: 12, FailedMail: []booking.Mail{{Recipient: "a@example.se", Kind: "reminder", LastError: "550"}}},
 		"timeline":        &timelinePage{Monday: start, Days: []time.Time{start}, Today: 0, Rows: []timelineRow{{Supervisor: sv, Cells: cells}}, Language: "ar", Workplace: 5, Workplaces: []booking.Workplace{wp}, Languages: []string{"ar"}},
 		"supervisors":     []booking.Supervisor{sv, {ID: 4, Name: "Inaktiv"}},
 		"supervisor_form": &supervisorFormPage{ID: 3, Form: failed("name", "email", "phone", "languages", "areas"), Languages: sv.Languages, Areas: sv.Areas},
 		"workplaces":      []booking.Workplace{wp},
 		"reports": &reportPage{Form: failed("from", "to"), Keys: booking.UtilizationKeys, CSV: "/api/x", Report: &booking.Utilization{By: "supervisor",
 			Rows: []booking.UtilizationRow{{Key: "3", Label: "Amina", UtilizationFigures: booking.UtilizationFigures{AvailableMinutes: 600, Utilization: &util}}}}},
+		"report_table": []*tablePage{
+			{Kind: "billing", Form: newForm(), Head: []string{"Verksamhet", "Belopp (kr)"}, Rows: [][]string{{"Solrosen", "1 200,00"}}, Total: []string{"Totalt", "1 200,00"}, CSV: "/api/x"},
+			{Kind: "cancellations", Form: failed("from", "to")},
+			{Kind: "followups", Form: newForm(), Head: []string{"Verksamhet"}},
+		},
 		"workplace_form": &workplaceFormPage{ID: 5, Form: failed("name", "kind", "address", "cost_center")},
 		"users": &usersPage{Users: []booking.User{{ID: 1, Name: "Admin", Role: "admin", Active: true}, {ID: 2, Name: "Chef", Role: "manager", Active: true}},
 			Workplaces: []booking.Workplace{wp}, Supervisors: []booking.Supervisor{sv}, Form: failed("email", "name", "role", "workplace_id", "supervisor_id"), Invited: "2"},
@@ -118,6 +138,14 @@ func TestTemplatesRenderEveryPage(t *testing.T) {
 				list = append(list, x)
 			}
 		case []*bookingPageData:
+			for _, x := range v {
+				list = append(list, x)
+			}
+		case []*tablePage:
+			for _, x := range v {
+				list = append(list, x)
+			}
+		case []*confirmPageData:
 			for _, x := range v {
 				list = append(list, x)
 			}

@@ -42,3 +42,88 @@ func (s *Server) reportsPage(c echo.Context) error {
 	p.CSV = "/api/v1/reports/utilization?" + url.Values{"from": {f.V("from")}, "to": {f.V("to")}, "by": {f.V("by")}, "format": {"csv"}}.Encode()
 	return s.render(c, http.StatusOK, "reports", l.T("reports.title"), p)
 }
+
+// tableReports are the reports shown as their CSV table: the page's path, the
+// API's path (for the CSV download) and how to compute each.
+var tableReports = map[string]func(s *Server, c echo.Context, from, to string) (booking.Tabular, error){
+	"cancellations": func(s *Server, c echo.Context, from, to string) (booking.Tabular, error) {
+		return s.svc.CancellationReport(c.Request().Context(), actor(c), from, to)
+	},
+	"followups": func(s *Server, c echo.Context, from, to string) (booking.Tabular, error) {
+		return s.svc.FollowupReport(c.Request().Context(), actor(c), from, to)
+	},
+	"billing": func(s *Server, c echo.Context, from, to string) (booking.Tabular, error) {
+		return s.svc.BillingReport(c.Request().Context(), actor(c), from, to)
+	},
+}
+
+// tablePage is a report as a table: the header, the rows and the total row,
+// the same cells as its CSV file.
+type tablePage struct {
+	Kind  string
+	Form  *form
+	Head  []string
+	Rows  [][]string
+	Total []string
+	CSV   string
+	Empty bool
+}
+
+// tableReportPage shows the cancellation, follow-up or billing report for the
+// chosen dates (this month by default), with a link to its CSV file.
+func (s *Server) tableReportPage(c echo.Context) error {
+	kind := c.Param("kind")
+	compute, ok := tableReports[kind]
+	if !ok {
+		return notFound()
+	}
+	l := s.lang(c)
+	now := s.svc.Now().In(s.loc)
+	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, s.loc)
+	f := newForm()
+	f.Values["from"], f.Values["to"] = first.Format(time.DateOnly), first.AddDate(0, 1, -1).Format(time.DateOnly)
+	for _, n := range []string{"from", "to"} {
+		if v := c.QueryParam(n); v != "" {
+			f.Values[n] = v
+		}
+	}
+	p := &tablePage{Kind: kind, Form: f}
+	title := l.T("reports." + kind)
+	rep, err := compute(s, c, f.V("from"), f.V("to"))
+	if failFrom(f, l, err, nil) {
+		return s.render(c, http.StatusUnprocessableEntity, "report_table", title, p)
+	}
+	if err != nil {
+		return err
+	}
+	t := rep.Table()
+	for i, row := range t {
+		row = l.reportCells(row)
+		switch {
+		case i == 0:
+			p.Head = row
+		case i == len(t)-1:
+			p.Total = row
+		default:
+			p.Rows = append(p.Rows, row)
+		}
+	}
+	p.CSV = "/api/v1/reports/" + kind + "?" + url.Values{"from": {f.V("from")}, "to": {f.V("to")}, "format": {"csv"}}.Encode()
+	return s.render(c, http.StatusOK, "report_table", title, p)
+}
+
+// reportCells translates a report's Swedish words (column names, groups) for
+// English pages; figures and names stay as they are.
+func (l Lang) reportCells(row []string) []string {
+	if l.Code != "en" {
+		return row
+	}
+	out := make([]string, len(row))
+	for i, c := range row {
+		out[i] = c
+		if en, ok := reportWordsEN[c]; ok {
+			out[i] = en
+		}
+	}
+	return out
+}

@@ -21,6 +21,8 @@ type weekBooking struct {
 	bookingView
 	Start, End time.Time
 	Contacts   []booking.User
+	// Confirmable is a held session its supervisor has not confirmed yet.
+	Confirmable bool
 }
 
 // weekPage is a supervisor's week, Monday first, with today marked.
@@ -30,7 +32,14 @@ type weekPage struct {
 	Days        []weekDay
 	FeedURL     string
 	FeedRenewed bool
+	// Unconfirmed are the supervisor's held sessions of the last weeks still
+	// waiting for their confirmation, each with its one-tap button.
+	Unconfirmed []weekBooking
+	Confirmed   bool
 }
+
+// unconfirmedDays is how far back the week page looks for sessions to confirm.
+const unconfirmedDays = 60
 
 // weekStart returns the Monday of the week holding ?date= (today when absent).
 func (s *Server) weekStart(c echo.Context, param string) time.Time {
@@ -65,7 +74,16 @@ func (s *Server) supervisorWeek(c echo.Context) error {
 	sv := n.sups[*u.SupervisorID]
 	p := &weekPage{Monday: monday, Days: days, Prev: monday.AddDate(0, 0, -7).Format(time.DateOnly),
 		Next: monday.AddDate(0, 0, 7).Format(time.DateOnly), FeedURL: s.cfg.BaseURL + "/ical/supervisors/" + sv.FeedToken + ".ics",
-		FeedRenewed: c.QueryParam("done") == "feed"}
+		FeedRenewed: c.QueryParam("done") == "feed", Confirmed: c.QueryParam("done") == "confirmed"}
+	now := s.svc.Now().In(s.loc)
+	open, err := s.svc.ListBookings(ctx, u, booking.BookingFilter{From: now.AddDate(0, 0, -unconfirmedDays).Format(time.DateOnly),
+		To: now.Format(time.DateOnly), SupervisorID: u.SupervisorID, Unconfirmed: true})
+	if err != nil {
+		return err
+	}
+	for _, b := range open {
+		p.Unconfirmed = append(p.Unconfirmed, weekBooking{bookingView: n.view(b), Start: b.Start.In(s.loc), End: b.End.In(s.loc), Confirmable: true})
+	}
 	return s.render(c, http.StatusOK, "week", s.lang(c).T("week.title"), p)
 }
 
@@ -88,7 +106,7 @@ func (s *Server) weekDays(ctx context.Context, monday time.Time, n *names, list 
 			return nil, err
 		}
 		days[i].Bookings = append(days[i].Bookings, weekBooking{bookingView: n.view(b), Start: start,
-			End: b.End.In(s.loc), Contacts: contacts})
+			End: b.End.In(s.loc), Contacts: contacts, Confirmable: b.Held(now) && b.Confirmation == nil})
 	}
 	return days, nil
 }
