@@ -42,8 +42,9 @@ func TestConfirmSessionPages(t *testing.T) {
 	if status, body := sup.get(confirmURL); status != 200 || !strings.Contains(body, "Passet kan bekräftas när det är slut.") || strings.Contains(body, "Genomförd som bokat") {
 		t.Fatalf("confirmation page before the end: %d", status)
 	}
-	if status, _, _ := sup.post("/bookings/"+itoa(id)+"/confirmation", url.Values{"outcome": {"held"}, "back": {"week"}}); status != http.StatusUnprocessableEntity {
-		t.Fatalf("confirm before the end: %d, want 422", status)
+	if status, body, _ := sup.post("/bookings/"+itoa(id)+"/confirmation", url.Values{"outcome": {"held"}, "back": {"week"}}); status != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, `<div class="summary" role="alert"><ul><li>Passet kan bekräftas när det är slut.</li>`) {
+		t.Fatalf("confirm before the end: %d, want 422 with the reason at the field", status)
 	}
 
 	p.svc.Now = func() time.Time { return time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC) }

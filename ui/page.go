@@ -269,6 +269,10 @@ func (l Lang) fieldMessage(fe booking.FieldError) string {
 		return l.T("err.meeting_url_required")
 	case fe.Field == "meeting_url" && strings.Contains(m, "only video"):
 		return l.T("err.meeting_url_only_video")
+	case strings.Contains(m, "once it has ended"):
+		return l.T("confirm.not_yet")
+	case strings.Contains(m, "cancelled booking cannot"):
+		return l.T("err.already_cancelled")
 	case strings.Contains(m, "is required"):
 		return l.T("err.required")
 	case strings.Contains(m, "lies in the past"):
