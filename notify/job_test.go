@@ -127,9 +127,15 @@ func TestReminderLeadAndDayplanOverDST(t *testing.T) {
 			if text := plans[0].text("text/plain"); !strings.Contains(text, c.start[11:]+"–"+c.end[11:]+" Förskolan Solrosen, arabiska (på plats)") {
 				t.Errorf("day plan text:\n%s", text)
 			}
-			// The first run also sends last month's report, once: a fresh pool's catch-up.
-			if len(msgs) != 4 || len(byKind(msgs, booking.MailMonthlyReport)) != 1 {
-				t.Errorf("%d messages over the weekend, want 2 reminders, a day plan and a monthly report: %v", len(msgs), recipients(msgs))
+			// The first run also catches up on the month's report, once, for a
+			// coordinator who was there when it fell due: not in March (the pool was
+			// set up on 1 March at 13:00, after the 06:00 due time), but in October.
+			monthly := 0
+			if c.name == "autumn" {
+				monthly = 1
+			}
+			if len(msgs) != 3+monthly || len(byKind(msgs, booking.MailMonthlyReport)) != monthly {
+				t.Errorf("%d messages over the weekend, want 2 reminders, a day plan and %d monthly reports: %v", len(msgs), monthly, recipients(msgs))
 			}
 		})
 	}
