@@ -14,7 +14,7 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
-	"github.com/sprakpool/sprakpool/internal/testdb"
+	"github.com/sprakpool/sprakpool/migrations/testdb"
 )
 
 // Cancel, then book the same slot again: the cancelled booking stays, with its

@@ -7,7 +7,7 @@ import (
 
 	_ "time/tzdata"
 
-	"github.com/sprakpool/sprakpool/internal/testdb"
+	"github.com/sprakpool/sprakpool/migrations/testdb"
 )
 
 // newTestService opens a fresh database with the real migrations (a SQLite file

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sprakpool/sprakpool/internal/testdb"
+	"github.com/sprakpool/sprakpool/migrations/testdb"
 	"github.com/sprakpool/sprakpool/migrations"
 )
 

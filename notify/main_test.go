@@ -24,7 +24,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/sprakpool/sprakpool/booking"
-	"github.com/sprakpool/sprakpool/internal/testdb"
+	"github.com/sprakpool/sprakpool/migrations/testdb"
 )
 
 // received is one message as the SMTP server got it, parsed back with the

@@ -11,7 +11,7 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
-	"github.com/sprakpool/sprakpool/internal/testdb"
+	"github.com/sprakpool/sprakpool/migrations/testdb"
 )
 
 var march = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

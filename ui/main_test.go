@@ -14,7 +14,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/sprakpool/sprakpool/booking"
-	"github.com/sprakpool/sprakpool/internal/testdb"
+	"github.com/sprakpool/sprakpool/migrations/testdb"
 	"github.com/sprakpool/sprakpool/ui"
 )
 

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
-	"github.com/sprakpool/sprakpool/internal/testdb"
+	"github.com/sprakpool/sprakpool/migrations/testdb"
 	"github.com/sprakpool/sprakpool/ui"
 )
 

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
-	"github.com/sprakpool/sprakpool/internal/testdb"
+	"github.com/sprakpool/sprakpool/migrations/testdb"
 )
 
 // TestTwoServersOnePostgres starts two serve processes on one new PostgreSQL
