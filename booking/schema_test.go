@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sprakpool/sprakpool/migrations/testdb"
 	"github.com/sprakpool/sprakpool/migrations"
+	"github.com/sprakpool/sprakpool/migrations/testdb"
 )
 
 // Every SQLite migration has its PostgreSQL twin with the same version and
