@@ -114,6 +114,7 @@ func openDB(dsn string) (*sql.DB, error) {
 type supervisor struct {
 	ID        int64    `json:"id"`
 	Languages []string `json:"languages"`
+	Areas     []string `json:"areas"`
 	FeedURL   string   `json:"feed_url"`
 	Active    bool     `json:"active"`
 }
@@ -299,7 +300,8 @@ func (l *load) book(ctx context.Context, rng *rand.Rand, res *results, n uint64,
 		d := l.days[rng.IntN(len(l.days))]
 		start := d.Add(time.Duration(8+rng.IntN(7)) * time.Hour)
 		body = map[string]any{"supervisor_id": sv.ID, "workplace_id": l.workplaces[rng.IntN(len(l.workplaces))].ID,
-			"language": sv.Languages[0], "purpose": "workplace_support", "override": []string{"outside_availability", "travel_buffer", "daily_limit"},
+			// An area the supervisor covers, so that no request is refused as invalid.
+			"language": sv.Languages[0], "area": sv.Areas[0], "purpose": "workplace_support", "override": []string{"outside_availability", "travel_buffer", "daily_limit"},
 			"start": start.Format(time.RFC3339), "end": start.Add(time.Hour).Format(time.RFC3339), "notes": fmt.Sprintf("sprakload %d", n)}
 		l.mu.Lock()
 		if len(l.asked) < 10000 {
