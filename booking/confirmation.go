@@ -101,25 +101,9 @@ func (s *Service) ConfirmBooking(ctx context.Context, actor *User, id int64, in 
 }
 
 func loadConfirmations(db *gorm.DB, list []*Booking) error {
-	if len(list) == 0 {
-		return nil
-	}
-	ids := make([]int64, len(list))
-	for i, b := range list {
-		ids[i] = b.ID
-	}
-	var cs []Confirmation
-	if err := db.Where("booking_id IN ?", ids).Find(&cs).Error; err != nil {
-		return fmt.Errorf("load confirmations: %w", err)
-	}
-	byID := make(map[int64]*Confirmation, len(cs))
-	for i := range cs {
-		byID[cs[i].BookingID] = &cs[i]
-	}
-	for _, b := range list {
-		b.Confirmation = byID[b.ID]
-	}
-	return nil
+	return loadPerBooking(db, list, "confirmations",
+		func(c *Confirmation) int64 { return c.BookingID },
+		func(b *Booking, c *Confirmation) { b.Confirmation = c })
 }
 
 // MailConfirmationReminder is the morning mail that asks a supervisor to

@@ -62,6 +62,15 @@ func (s *Service) RecordFollowup(ctx context.Context, actor *User, id int64, in 
 }
 
 func loadFollowups(db *gorm.DB, list []*Booking) error {
+	return loadPerBooking(db, list, "follow-ups",
+		func(f *Followup) int64 { return f.BookingID },
+		func(b *Booking, f *Followup) { b.Followup = f })
+}
+
+// loadPerBooking reads the rows of T (one per booking at most, keyed by
+// booking_id) for every booking in list with one query, and hands each booking
+// its row (nil when it has none) through set.
+func loadPerBooking[T any](db *gorm.DB, list []*Booking, what string, bookingID func(*T) int64, set func(*Booking, *T)) error {
 	if len(list) == 0 {
 		return nil
 	}
@@ -69,16 +78,16 @@ func loadFollowups(db *gorm.DB, list []*Booking) error {
 	for i, b := range list {
 		ids[i] = b.ID
 	}
-	var fs []Followup
-	if err := db.Where("booking_id IN ?", ids).Find(&fs).Error; err != nil {
-		return fmt.Errorf("load follow-ups: %w", err)
+	var rows []T
+	if err := db.Where("booking_id IN ?", ids).Find(&rows).Error; err != nil {
+		return fmt.Errorf("load %s: %w", what, err)
 	}
-	byID := make(map[int64]*Followup, len(fs))
-	for i := range fs {
-		byID[fs[i].BookingID] = &fs[i]
+	byID := make(map[int64]*T, len(rows))
+	for i := range rows {
+		byID[bookingID(&rows[i])] = &rows[i]
 	}
 	for _, b := range list {
-		b.Followup = byID[b.ID]
+		set(b, byID[b.ID])
 	}
 	return nil
 }
