@@ -357,7 +357,8 @@ func checkEveryPage(t *testing.T, tb *tab, p *webPool, bookingID, heldID, openID
 				tb.open("/")
 				if eval[bool](tb, `!!document.querySelector('form[action="/logout"] button')`) {
 					tb.do(chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
-					tb.waitText("Språkpool")
+					// The page before logout also says "Språkpool": wait for the login form.
+					tb.waitJS(`document.querySelector("#f-password")`)
 				}
 			}
 			for _, path := range r.pages {
