@@ -24,8 +24,10 @@ type Supervisor struct {
 	FeedTokenHash string `json:"-"`
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
-	Languages     []string `gorm:"-"`
-	Areas         []string `gorm:"-"`
+	// ErasedAt is when the supervisor's personal data was erased (privacy.go).
+	ErasedAt  *time.Time
+	Languages []string `gorm:"-"`
+	Areas     []string `gorm:"-"`
 }
 
 type supervisorLanguage struct {
@@ -205,6 +207,10 @@ func (s *Service) UpdateSupervisor(ctx context.Context, actor *User, id int64, i
 		var err error
 		if sv, err = s.supervisor(ctx, tx, id); err != nil {
 			return err
+		}
+		if sv.ErasedAt != nil && in.Active != nil && *in.Active {
+			// Nobody could reach them: an erased supervisor is never bookable again (privacy.go).
+			return (&Problems{{Field: "active", Message: "an erased supervisor cannot be made active again; add a new supervisor instead"}}).Err()
 		}
 		in.apply(sv)
 		sv.UpdatedAt = s.now()

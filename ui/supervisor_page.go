@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,12 +19,16 @@ func (s *Server) supervisorsPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "supervisors", s.lang(c).T("supervisors.title"), list)
 }
 
-// supervisorFormPage is the add and edit form; ID 0 adds.
+// supervisorFormPage is the add and edit form; ID 0 adds. Erased, Erase and
+// Notice belong to the personal data section (privacy.go).
 type supervisorFormPage struct {
 	ID        int64
 	Form      *form
 	Languages []string
 	Areas     []string
+	Erased    time.Time  // when the personal data was erased; zero if not
+	Erase     *eraseStep // the erasure's confirmation step, when asked for
+	Notice    string
 }
 
 func (s *Server) supervisorForm(c echo.Context) error {
@@ -33,16 +38,30 @@ func (s *Server) supervisorForm(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		sv, err := s.svc.Supervisor(c.Request().Context(), actor(c), id)
-		if err != nil {
+		if p, err = s.supervisorFormFor(c, id); err != nil {
 			return err
 		}
-		p.ID, p.Languages, p.Areas = sv.ID, sv.Languages, sv.Areas
-		p.Form.Values = map[string]string{"name": sv.Name, "email": sv.Email, "phone": sv.Phone, "active": strconv.FormatBool(sv.Active)}
+		if c.QueryParam("erased") != "" {
+			p.Notice = "erased"
+		}
 	} else {
 		p.Form.Values["active"] = "true"
 	}
 	return s.render(c, http.StatusOK, "supervisor_form", s.lang(c).T("supervisor.title"), p)
+}
+
+// supervisorFormFor is the edit form filled in with the supervisor's data.
+func (s *Server) supervisorFormFor(c echo.Context, id int64) (*supervisorFormPage, error) {
+	sv, err := s.svc.Supervisor(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return nil, err
+	}
+	p := &supervisorFormPage{Form: newForm(), ID: sv.ID, Languages: sv.Languages, Areas: sv.Areas}
+	p.Form.Values = map[string]string{"name": sv.Name, "email": sv.Email, "phone": sv.Phone, "active": strconv.FormatBool(sv.Active)}
+	if sv.ErasedAt != nil {
+		p.Erased = sv.ErasedAt.In(s.loc)
+	}
+	return p, nil
 }
 
 // saveSupervisor adds or changes a supervisor.
