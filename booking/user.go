@@ -210,6 +210,44 @@ func (s *Service) createToken(ctx context.Context, u *User) (string, error) {
 	return token, nil
 }
 
+// RevokeToken ends one API token at once, e.g. the one a script was given
+// when the script is retired or the token has leaked. The row stays, so the
+// audit of who held which token survives.
+func (s *Service) RevokeToken(ctx context.Context, token string) error {
+	var n int64
+	err := s.store.write(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&apiToken{}).Where("token_hash = ? AND revoked_at IS NULL", hashToken(token)).Update("revoked_at", s.now())
+		n = res.RowsAffected
+		return res.Error
+	})
+	if err != nil {
+		return fmt.Errorf("revoke token: %w", err)
+	}
+	if n == 0 {
+		return errNotFound("token")
+	}
+	return nil
+}
+
+// RevokeTokens ends every API token of the user with that e-mail (the user
+// stays active and can sign in) and returns how many were still valid.
+func (s *Service) RevokeTokens(ctx context.Context, email string) (int64, error) {
+	u, err := s.UserByEmail(ctx, email)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = s.store.write(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&apiToken{}).Where("user_id = ? AND revoked_at IS NULL", u.ID).Update("revoked_at", s.now())
+		n = res.RowsAffected
+		return res.Error
+	})
+	if err != nil {
+		return 0, fmt.Errorf("revoke tokens of user %d: %w", u.ID, err)
+	}
+	return n, nil
+}
+
 // Limits on failed sign-ins within the failure window.
 const (
 	failureWindow         = 15 * time.Minute
@@ -237,6 +275,10 @@ func (s *Service) Authenticate(ctx context.Context, token, addr string) (*User, 
 				return u, nil
 			}
 		}
+	}
+	if token == "" {
+		// No credentials at all is not a guess: only bad tokens count towards the limit.
+		return nil, &Error{Code: CodeUnauthorized, Message: errMsgUnauthenticated}
 	}
 	n, err := s.recordFailure(ctx, "addr:"+addr)
 	if err != nil {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 
@@ -69,4 +70,18 @@ func (s *Server) createToken(c echo.Context) error {
 		return err
 	}
 	return c.JSON(201, map[string]string{"token": token})
+}
+
+// revokeToken ends the API token the request was made with, so a script can
+// retire its own secret; a browser session has no token to revoke.
+func (s *Server) revokeToken(c echo.Context) error {
+	token, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
+	if !ok {
+		return &booking.Error{Code: booking.CodeInvalid, Message: "this request carries no API token; sign out to end a session",
+			Details: []booking.FieldError{{Field: "authorization", Message: "send the token to revoke as Bearer"}}}
+	}
+	if err := s.svc.RevokeToken(c.Request().Context(), strings.TrimSpace(token)); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
 }

@@ -71,6 +71,8 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/supervisors/new", s.saveSupervisor, coord)
 	e.GET("/supervisors/:id", s.supervisorForm, coord)
 	e.POST("/supervisors/:id", s.saveSupervisor, coord)
+	e.GET("/supervisors/:id/export", s.exportSupervisorPage, coord)
+	e.POST("/supervisors/:id/erase", s.eraseSupervisorPage, coord)
 	e.GET("/workplaces", s.workplacesPage, coord)
 	e.GET("/workplaces/new", s.workplaceForm, coord)
 	e.POST("/workplaces/new", s.saveWorkplace, coord)
@@ -80,6 +82,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/users", s.inviteUser, coord)
 	e.POST("/users/:id/deactivate", s.deactivateUser, coord)
 	e.POST("/api/v1/auth/token", s.createToken)
+	e.DELETE("/api/v1/auth/token", s.revokeToken, s.authenticate, allow(admin, manager, supervisor))
 
 	api := e.Group("/api/v1", s.authenticate)
 	anyone := allow(admin, manager, supervisor)
@@ -97,6 +100,10 @@ func (s *Server) routes(e *echo.Echo) {
 	api.POST("/supervisors/:id/absences", s.createAbsence, allow(admin, supervisor))
 	api.DELETE("/supervisors/:id/absences/:aid", s.deleteAbsence, allow(admin, supervisor))
 	api.POST("/supervisors/:id/absences/import", s.importAbsences, allow(admin, supervisor))
+	// Personal data: export for the coordinator and the supervisor themself, erasure and audit for the coordinator.
+	api.GET("/supervisors/:id/export", s.exportSupervisor, allow(admin, supervisor))
+	api.POST("/supervisors/:id/erase", s.eraseSupervisor, allow(admin))
+	api.GET("/audit", s.auditLog, allow(admin))
 
 	api.GET("/workplaces", s.listWorkplaces, anyone)
 	api.POST("/workplaces", s.createWorkplace, allow(admin))

@@ -40,6 +40,7 @@ commands:
   user add --email E --name N --role admin|manager|supervisor [--workplace ID]... [--supervisor ID]
                            create a user; the password is read from standard input
   token create --email E   print a new API token for that user
+  token revoke --email E   end every API token of that user at once
   jobs list                print the scheduled jobs and their schedules
   jobs run NAME [--at T]   run one job now, as if the clock said T (RFC 3339)
   report utilization|cancellations|followups|billing --from DATE --to DATE [--by KEY] [--format text|csv|json]
@@ -90,6 +91,8 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return cmdUserAdd(ctx, rest, stdin, stdout, stderr)
 	case "token create":
 		return cmdTokenCreate(ctx, rest, stdout, stderr)
+	case "token revoke":
+		return cmdTokenRevoke(ctx, rest, stderr)
 	case "jobs":
 		return cmdJobs(ctx, rest, stdout, stderr)
 	case "report":
@@ -265,5 +268,29 @@ func cmdTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	fmt.Fprintln(stdout, token)
+	return nil
+}
+
+// cmdTokenRevoke ends every API token of a user, e.g. after a leak; the user
+// can still sign in. It prints nothing on standard output; the count goes to the log.
+func cmdTokenRevoke(ctx context.Context, args []string, stderr io.Writer) error {
+	c := newCommand("token revoke", stderr)
+	email := c.fs.String("email", "", "the user's e-mail address")
+	if err := c.parse(args, stderr); err != nil {
+		return err
+	}
+	if *email == "" {
+		return usageError{"token revoke needs --email"}
+	}
+	svc, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	n, err := svc.RevokeTokens(ctx, *email)
+	if err != nil {
+		return err
+	}
+	c.log.Info("revoked API tokens", "email", *email, "count", n)
 	return nil
 }
