@@ -32,6 +32,16 @@ func parseClock(v string) (int, bool) {
 	return t.Hour()*60 + t.Minute(), true
 }
 
+// wallTime is the instant a clock in loc shows minute (after midnight; 1440
+// is the midnight that ends the day) on day's date. ok is false when that
+// clock time does not exist that day, in the hour skipped when summer time
+// begins: time.Date would quietly move it an hour on. An hour that happens
+// twice in autumn is taken as time.Date takes it.
+func wallTime(day time.Time, minute int, loc *time.Location) (t time.Time, ok bool) {
+	t = time.Date(day.Year(), day.Month(), day.Day(), 0, minute, 0, 0, loc)
+	return t, minute == 1440 || t.Hour()*60+t.Minute() == minute
+}
+
 func formatClock(min int) string { return fmt.Sprintf("%02d:%02d", min/60, min%60) }
 
 func windowsJSON(ws []booking.Window) []windowJSON {

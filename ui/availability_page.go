@@ -188,7 +188,11 @@ func (s *Server) formTime(f *form, l Lang, dateField, clockField string, defMinu
 		}
 		minute = m
 	}
-	return time.Date(day.Year(), day.Month(), day.Day(), 0, minute, 0, 0, s.loc)
+	t, ok := wallTime(day, minute, s.loc)
+	if !ok {
+		f.Fail(clockField, l.T("err.no_such_time"))
+	}
+	return t
 }
 
 func (s *Server) deleteAbsencePage(c echo.Context) error {

@@ -190,10 +190,20 @@ func (s *Server) bookingInput(f *form, l Lang) (booking.BookingInput, bool) {
 	if !f.OK() {
 		return in, false
 	}
-	y, m, d := day.Date()
+	startAt, okStart := wallTime(day, start, s.loc)
+	endAt, okEnd := wallTime(day, end, s.loc)
+	if !okStart {
+		f.Fail("start", l.T("err.no_such_time"))
+	}
+	if !okEnd {
+		f.Fail("end", l.T("err.no_such_time"))
+	}
+	if !f.OK() {
+		return in, false
+	}
 	in = booking.BookingInput{WorkplaceID: wid, Language: f.V("language"), Mode: f.V("mode"), Purpose: f.V("purpose"),
-		Start:                time.Date(y, m, d, 0, start, 0, 0, s.loc).Format(time.RFC3339),
-		End:                  time.Date(y, m, d, 0, end, 0, 0, s.loc).Format(time.RFC3339),
+		Start:                startAt.Format(time.RFC3339),
+		End:                  endAt.Format(time.RFC3339),
 		ParticipantsExpected: n, Notes: f.V("notes")}
 	if v := f.V("meeting_url"); v != "" {
 		in.MeetingURL = &v

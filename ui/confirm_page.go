@@ -80,8 +80,12 @@ func (s *Server) confirmTimes(c echo.Context, f *form, l Lang, id int64) (start,
 	day := b.Start.In(s.loc).Format(time.DateOnly)
 	parse := func(name string) time.Time {
 		t, err := time.ParseInLocation(time.DateOnly+" 15:04", day+" "+f.V(name), s.loc)
-		if err != nil {
+		wall, _ := time.Parse("15:04", f.V(name))
+		switch {
+		case err != nil:
 			f.Fail(name, l.T("err.clock"))
+		case t.Hour() != wall.Hour() || t.Minute() != wall.Minute(): // in the hour skipped when summer time begins
+			f.Fail(name, l.T("err.no_such_time"))
 		}
 		return t
 	}
