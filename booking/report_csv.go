@@ -29,10 +29,29 @@ func WriteCSV(w io.Writer, t Tabular) error {
 	}
 	cw := csv.NewWriter(w)
 	cw.Comma, cw.UseCRLF = ';', true
-	if err := cw.WriteAll(t.Table()); err != nil {
+	rows := t.Table()
+	for _, row := range rows {
+		for i, cell := range row {
+			row[i] = inertCell(cell)
+		}
+	}
+	if err := cw.WriteAll(rows); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	return nil
+}
+
+// inertCell keeps a spreadsheet from running text as a formula: a text cell
+// that starts with = + - @ or a tab or carriage return (a name, a reason) gets
+// a leading apostrophe, as OWASP advises; numbers such as "-1,5" stay numbers.
+func inertCell(cell string) string {
+	if cell == "" || !strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return cell
+	}
+	if _, err := strconv.ParseFloat(strings.Replace(cell, ",", ".", 1), 64); err == nil {
+		return cell
+	}
+	return "'" + cell
 }
 
 // UtilizationCSV is the utilization report as a CSV file, for mail attachments
