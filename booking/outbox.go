@@ -111,7 +111,7 @@ func (s *Service) QueueMail(ctx context.Context, m MailInput) error {
 		due = now
 	}
 	row := s.newMail(m.Key, m.Kind, strings.TrimSpace(m.Recipient), m.UserID, m.BookingID, nil, string(payload), due, due, now)
-	err = s.store.write(ctx, func(tx *gorm.DB) error {
+	err = s.store.writeRows(ctx, func(tx *gorm.DB) error {
 		_, err := insertMail(tx, row)
 		return err
 	})
@@ -219,9 +219,10 @@ func (s *Service) planEventBatch(ctx context.Context, limit int) (added int, mor
 		return 0, false, nil
 	}
 	now := s.now()
-	err = s.store.write(ctx, func(tx *gorm.DB) error {
+	err = s.store.writeRows(ctx, func(tx *gorm.DB) error {
+		// Another process planning at once skips these events and takes the next.
 		var events []Event
-		if err := tx.Where("planned_at IS NULL").Order("id").Limit(limit).Find(&events).Error; err != nil {
+		if err := s.store.skipLocked(tx.Where("planned_at IS NULL").Order("id").Limit(limit)).Find(&events).Error; err != nil {
 			return err
 		}
 		more = len(events) == limit
@@ -379,7 +380,7 @@ func (s *Service) plannedKeys(ctx context.Context, kind string, list []Booking) 
 // planForBooking inserts one row per recipient of b in one transaction.
 func (s *Service) planForBooking(ctx context.Context, b *Booking, managers, supervisor bool, row func(recipient) *Mail) (int, error) {
 	added := 0
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
+	err := s.store.writeRows(ctx, func(tx *gorm.DB) error {
 		rs, err := bookingRecipients(tx, b, managers, supervisor)
 		if err != nil {
 			return err
@@ -493,7 +494,9 @@ func (s *Service) PlanMonthlyReports(ctx context.Context, at time.Time) (int, er
 		return 0, nil // the common case, every minute of the month: no write lock taken
 	}
 	added := 0
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
+	// The job_runs key is the lock: a second process's insert waits for the first
+	// one's transaction and then does nothing.
+	err := s.store.writeRows(ctx, func(tx *gorm.DB) error {
 		res := tx.Exec("INSERT INTO job_runs (job, period, started_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
 			"monthly-report", period, s.now())
 		if res.Error != nil || res.RowsAffected == 0 {
@@ -524,6 +527,30 @@ func (s *Service) PlanMonthlyReports(ctx context.Context, at time.Time) (int, er
 	return added, nil
 }
 
+// ClaimJobTick reports whether this process runs the scheduled job for the
+// minute of tick: the first process of the cluster to ask for that minute gets
+// true, every later one false, so each minute's run happens once in the cluster.
+// It keeps one job_runs row per job (period "tick") holding the last minute run,
+// so the table does not grow by a row a minute. What the jobs plan has unique
+// keys as well; this spares the other processes the redundant work.
+func (s *Service) ClaimJobTick(ctx context.Context, job string, tick time.Time) (bool, error) {
+	minute := tick.UTC().Truncate(time.Minute)
+	won := false
+	err := s.store.writeRows(ctx, func(tx *gorm.DB) error {
+		// On PostgreSQL a second process's upsert waits for the first one's row
+		// lock, then sees the minute already taken: the WHERE makes it a no-op.
+		res := tx.Exec(`INSERT INTO job_runs (job, period, started_at) VALUES (?, 'tick', ?)
+			ON CONFLICT (job, period) DO UPDATE SET started_at = excluded.started_at
+			WHERE job_runs.started_at < excluded.started_at`, "tick:"+job, minute)
+		won = res.RowsAffected > 0
+		return res.Error
+	})
+	if err != nil {
+		return false, fmt.Errorf("claim job %s for %s: %w", job, minute.Format(time.RFC3339), err)
+	}
+	return won, nil
+}
+
 // ClaimMail takes up to limit messages due at at for sending, each with a lease
 // until at + lease: another process (or a later run of this one) takes a message
 // only when it is pending and due, or its lease ran out. A reminder or follow-up
@@ -540,9 +567,14 @@ func (s *Service) ClaimMail(ctx context.Context, at time.Time, lease time.Durati
 		}
 		return nil, nil
 	}
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
+	// On PostgreSQL the rows are claimed with FOR UPDATE SKIP LOCKED: processes
+	// claiming at once get disjoint batches and wait for neither each other nor
+	// the bookings' write lock; the status and lease written here keep them apart
+	// once this transaction commits.
+	err := s.store.writeRows(ctx, func(tx *gorm.DB) error {
 		var rows []Mail
-		if err := tx.Where(due, MailPending, at, MailSending, at).Order("next_attempt_at, id").Limit(limit).Find(&rows).Error; err != nil {
+		q := tx.Where(due, MailPending, at, MailSending, at).Order("next_attempt_at, id").Limit(limit)
+		if err := s.store.skipLocked(q).Find(&rows).Error; err != nil {
 			return err
 		}
 		until := at.Add(lease)
@@ -623,7 +655,7 @@ func (s *Service) addRecipientUsers(ctx context.Context, list []Mail) error {
 
 // RecordMailSent marks a claimed message sent.
 func (s *Service) RecordMailSent(ctx context.Context, id int64, at time.Time) error {
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
+	err := s.store.writeRows(ctx, func(tx *gorm.DB) error {
 		return tx.Model(&Mail{}).Where("id = ?", id).Updates(map[string]any{"status": MailSent, "sent_at": at.UTC(),
 			"claimed_until": nil, "last_error": ""}).Error
 	})
@@ -633,9 +665,23 @@ func (s *Service) RecordMailSent(ctx context.Context, id int64, at time.Time) er
 	return nil
 }
 
+// ReleaseMail gives back a claimed message that was not tried at all (its
+// batch ran out of time): pending and due as before, the claim's attempt not
+// counted, so the next run sends it rather than waiting out a retry delay.
+func (s *Service) ReleaseMail(ctx context.Context, id int64) error {
+	err := s.store.write(ctx, func(tx *gorm.DB) error {
+		return tx.Model(&Mail{}).Where("id = ? AND status = ?", id, MailSending).Updates(map[string]any{
+			"status": MailPending, "claimed_until": nil, "attempts": gorm.Expr("attempts - 1")}).Error
+	})
+	if err != nil {
+		return fmt.Errorf("release mail %d: %w", id, err)
+	}
+	return nil
+}
+
 // RecordMailSkipped marks a message that should not be sent after all.
 func (s *Service) RecordMailSkipped(ctx context.Context, id int64, why string) error {
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
+	err := s.store.writeRows(ctx, func(tx *gorm.DB) error {
 		return tx.Model(&Mail{}).Where("id = ?", id).Updates(map[string]any{"status": MailSkipped, "claimed_until": nil, "last_error": why}).Error
 	})
 	if err != nil {
@@ -649,9 +695,9 @@ func (s *Service) RecordMailSkipped(ctx context.Context, id int64, why string) e
 // fall more than RetryWindow after it was due. It returns the new status.
 func (s *Service) RecordMailFailure(ctx context.Context, id int64, at time.Time, reason string, permanent bool) (string, error) {
 	status := MailPending
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
+	err := s.store.writeRows(ctx, func(tx *gorm.DB) error {
 		var m Mail
-		if err := tx.First(&m, id).Error; err != nil {
+		if err := s.store.forUpdate(tx).First(&m, id).Error; err != nil {
 			return err
 		}
 		if m.Status != MailSending {

@@ -71,6 +71,36 @@ func TestClaimMailLease(t *testing.T) {
 	}
 }
 
+// A claimed message its batch never tried is given back due at once, its
+// attempt not counted; once sent by someone else, a late release changes nothing.
+func TestReleaseMail(t *testing.T) {
+	now := time.Date(2026, 9, 1, 6, 0, 0, 0, time.UTC)
+	s := newTestService(t, now)
+	if err := s.QueueMail(t.Context(), MailInput{Key: "k1", Kind: MailInvite, Recipient: "a@example.se", Payload: map[string]any{"link": "x"}}); err != nil {
+		t.Fatal(err)
+	}
+	first, err := s.ClaimMail(t.Context(), now, 5*time.Minute, 10)
+	if err != nil || len(first) != 1 {
+		t.Fatalf("claim %+v, %v", first, err)
+	}
+	if err := s.ReleaseMail(t.Context(), first[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.ClaimMail(t.Context(), now.Add(time.Second), 5*time.Minute, 10)
+	if err != nil || len(again) != 1 || again[0].Attempts != 1 {
+		t.Fatalf("claim after the release: %+v, %v; want the message, attempt 1", again, err)
+	}
+	if err := s.RecordMailSent(t.Context(), again[0].ID, now.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReleaseMail(t.Context(), first[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if rest, err := s.ClaimMail(t.Context(), now.Add(time.Hour), 5*time.Minute, 10); err != nil || len(rest) != 0 {
+		t.Fatalf("a sent message was released and claimed again: %+v, %v", rest, err)
+	}
+}
+
 // A booking handed to another supervisor tells both: the new one and the one it
 // was taken from.
 func TestPlanEventMailsTellsTheFormerSupervisor(t *testing.T) {

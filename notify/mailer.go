@@ -15,11 +15,18 @@ import (
 	"github.com/wneessen/go-mail"
 )
 
-// Mailer delivers messages. Send returns one error per message (nil when the
-// server took it), so each outbox row is recorded on its own.
+// Mailer delivers messages. Send tries msgs in order and calls done with each
+// message's result (nil when the server took it) as soon as it is known, before
+// it tries the next, so each outbox row is recorded on its own while the rest of
+// the batch waits: a crash mid-batch then repeats at most the message in flight,
+// not every message the server took before it. When done returns an error, Send
+// stops and returns it.
 type Mailer interface {
-	Send(ctx context.Context, msgs []*mail.Msg) []error
+	Send(ctx context.Context, msgs []*mail.Msg, done func(i int, err error) error) error
 }
+
+// errNotTried: the batch ran out of time before this message was tried.
+var errNotTried = errors.New("not tried in this round")
 
 // permanentError is a refusal that a retry will not change (an SMTP 5xx).
 type permanentError struct{ err error }
@@ -103,49 +110,54 @@ func orDefault(v, def int) int {
 
 // Send delivers msgs over one connection. A failed connection fails every
 // message as temporary; a 5xx answer to one message is permanent for it alone.
-func (s *SMTP) Send(ctx context.Context, msgs []*mail.Msg) []error {
-	errs := make([]error, len(msgs))
+func (s *SMTP) Send(ctx context.Context, msgs []*mail.Msg, done func(i int, err error) error) error {
 	c, err := mail.NewClient(s.host, s.opts...)
 	if err == nil {
 		err = c.DialWithContext(ctx)
 	}
 	if err != nil {
-		for i := range errs {
-			errs[i] = fmt.Errorf("connect to %s: %w", s.host, err)
+		for i := range msgs {
+			if stop := done(i, fmt.Errorf("connect to %s: %w", s.host, err)); stop != nil {
+				return stop
+			}
 		}
-		return errs
+		return nil
 	}
 	defer c.Close()
 	for i, m := range msgs {
-		if err := ctx.Err(); err != nil {
-			errs[i] = fmt.Errorf("not sent in this round: %w", err)
-			continue
-		}
-		if err := c.Send(m); err != nil {
+		err := ctx.Err()
+		if err != nil {
+			err = fmt.Errorf("%w: %w", errNotTried, err)
+		} else if err = c.Send(m); err != nil {
 			var se *mail.SendError
 			var ne net.Error
 			if errors.As(err, &se) && !se.IsTemp() && se.ErrorCode() >= 500 && !errors.As(err, &ne) {
 				err = permanentError{err}
 			}
-			errs[i] = err
+		}
+		if stop := done(i, err); stop != nil {
+			return stop
 		}
 	}
-	return errs
+	return nil
 }
 
 // LogMailer is used when no SMTP URL is set: each message is logged and counts as sent.
 type LogMailer struct{ Log *slog.Logger }
 
 // Send logs each message's recipients and subject.
-func (l LogMailer) Send(ctx context.Context, msgs []*mail.Msg) []error {
+func (l LogMailer) Send(ctx context.Context, msgs []*mail.Msg, done func(i int, err error) error) error {
 	dec := new(mime.WordDecoder)
-	for _, m := range msgs {
+	for i, m := range msgs {
 		subject := strings.Join(m.GetGenHeader(mail.HeaderSubject), " ")
 		if s, err := dec.DecodeHeader(subject); err == nil {
 			subject = s
 		}
 		l.Log.Info("mail (no SMTP URL set, logged only)", "to", strings.Join(m.GetToString(), ", "), "subject", subject,
 			"message_id", m.GetMessageID())
+		if err := done(i, nil); err != nil {
+			return err
+		}
 	}
-	return make([]error, len(msgs))
+	return nil
 }

@@ -83,7 +83,8 @@ func TestSMTPModes(t *testing.T) {
 			}
 			msg.Subject("Hej")
 			msg.SetBodyString(mail.TypeTextPlain, "Hej då")
-			errs := m.Send(t.Context(), []*mail.Msg{msg})
+			errs := make([]error, 1)
+			m.Send(t.Context(), []*mail.Msg{msg}, func(i int, err error) error { errs[i] = err; return nil })
 			got := srv.messages()
 			if c.wantAuth == "" {
 				if errs[0] == nil || len(got) != 0 {

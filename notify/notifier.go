@@ -19,7 +19,11 @@ type Config struct {
 	BaseURL string
 	// ReminderLead is how long before the start a reminder goes out (absolute).
 	ReminderLead time.Duration
-	Logger       *slog.Logger
+	// Lease is how long a claimed message is held before another process, or
+	// this one after a crash, may send it again; half of it bounds one SMTP
+	// batch. Zero: 5 minutes.
+	Lease  time.Duration
+	Logger *slog.Logger
 	// Mailer replaces the one SMTPURL would make (tests, benchmarks).
 	Mailer Mailer
 }
@@ -49,12 +53,15 @@ func New(svc *booking.Service, cfg Config) (*Notifier, error) {
 	if cfg.ReminderLead == 0 {
 		cfg.ReminderLead = 24 * time.Hour
 	}
+	if cfg.Lease == 0 {
+		cfg.Lease = 5 * time.Minute
+	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	t, err := parseTemplates()
 	if err != nil {
 		return nil, err
 	}
-	n := &Notifier{svc: svc, cfg: cfg, loc: svc.Config().Location, log: cfg.Logger, tmpl: t, batch: 50, lease: 5 * time.Minute}
+	n := &Notifier{svc: svc, cfg: cfg, loc: svc.Config().Location, log: cfg.Logger, tmpl: t, batch: 50, lease: cfg.Lease}
 	switch {
 	case cfg.Mailer != nil:
 		n.mailer = cfg.Mailer

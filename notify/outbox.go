@@ -77,27 +77,32 @@ func (n *Notifier) sendBatch(ctx context.Context, at time.Time, claimed []bookin
 	// message over while this one may still be sending it; what is left is retried.
 	sendCtx, cancel := context.WithTimeout(ctx, n.lease/2)
 	defer cancel()
-	errs := n.mailer.Send(sendCtx, msgs)
-	for i, m := range rows {
-		if errs[i] == nil {
-			out.Sent++
-			if err := n.svc.RecordMailSent(ctx, m.ID, at); err != nil {
-				return err
-			}
-			continue
-		}
-		status, err := n.svc.RecordMailFailure(ctx, m.ID, at, errs[i].Error(), isPermanent(errs[i]))
-		if err != nil {
-			return err
-		}
-		if status == booking.MailFailed {
-			out.Failed++
-			n.log.Error("mail given up", "id", m.ID, "kind", m.Kind, "to", m.Recipient, "attempts", m.Attempts, "err", errs[i])
-		} else {
-			out.Retrying++
-			n.log.Warn("mail not sent; will retry", "id", m.ID, "kind", m.Kind, "to", m.Recipient,
-				"attempt", m.Attempts, "retry_in", booking.RetryDelay(m.Attempts), "err", errs[i])
-		}
+	return n.mailer.Send(sendCtx, msgs, func(i int, err error) error {
+		return n.record(ctx, at, rows[i], err, out)
+	})
+}
+
+// record writes the result of one send attempt, before the next is tried.
+func (n *Notifier) record(ctx context.Context, at time.Time, m booking.Mail, sendErr error, out *Outcome) error {
+	switch {
+	case sendErr == nil:
+		out.Sent++
+		return n.svc.RecordMailSent(ctx, m.ID, at)
+	case errors.Is(sendErr, errNotTried):
+		out.Retrying++
+		return n.svc.ReleaseMail(ctx, m.ID)
+	}
+	status, err := n.svc.RecordMailFailure(ctx, m.ID, at, sendErr.Error(), isPermanent(sendErr))
+	if err != nil {
+		return err
+	}
+	if status == booking.MailFailed {
+		out.Failed++
+		n.log.Error("mail given up", "id", m.ID, "kind", m.Kind, "to", m.Recipient, "attempts", m.Attempts, "err", sendErr)
+	} else {
+		out.Retrying++
+		n.log.Warn("mail not sent; will retry", "id", m.ID, "kind", m.Kind, "to", m.Recipient,
+			"attempt", m.Attempts, "retry_in", booking.RetryDelay(m.Attempts), "err", sendErr)
 	}
 	return nil
 }

@@ -15,7 +15,7 @@ import (
 // panickyMailer stands in for a mailer that panics, which no real server can make it do.
 type panickyMailer struct{ calls chan struct{} }
 
-func (p panickyMailer) Send(context.Context, []*mail.Msg) []error {
+func (p panickyMailer) Send(context.Context, []*mail.Msg, func(int, error) error) error {
 	p.calls <- struct{}{}
 	panic("mailer exploded")
 }

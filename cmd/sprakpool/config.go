@@ -24,6 +24,7 @@ type Config struct {
 	MailFrom         string
 	Scheduler        string
 	ReminderLead     time.Duration
+	MailLease        time.Duration
 	TravelBuffer     time.Duration
 	DailyLimit       time.Duration
 	LateCancel       time.Duration
@@ -50,6 +51,7 @@ func (c *Config) settings() []setting {
 		{name: "mail-from", def: "sprakpool@localhost", help: "sender address", str: &c.MailFrom},
 		{name: "scheduler", def: "on", help: "on or off: run scheduled jobs in this process", str: &c.Scheduler},
 		{name: "reminder-lead", def: "24h", help: "how long before the start a reminder goes out", dur: &c.ReminderLead},
+		{name: "mail-lease", def: "5m", help: "how long a message being sent is held before another process, or this one after a crash, sends it again", dur: &c.MailLease},
 		{name: "travel-buffer", def: "15m", help: "least gap between bookings at different workplaces", dur: &c.TravelBuffer},
 		{name: "daily-limit", def: "8h", help: "most booked time of one supervisor on one day", dur: &c.DailyLimit},
 		{name: "late-cancel", def: "24h", help: "notice below which an on-site cancellation is late", dur: &c.LateCancel},
@@ -126,6 +128,10 @@ func (c *Config) finish(raw map[string]*string) error {
 	}
 	if c.Log != "text" && c.Log != "json" {
 		return fmt.Errorf("SPRAKPOOL_LOG: %q must be text or json", c.Log)
+	}
+	if c.MailLease < 2*time.Second {
+		// Half the lease is the time allowed for one SMTP batch.
+		return fmt.Errorf("SPRAKPOOL_MAIL_LEASE: %s must be at least 2s", c.MailLease)
 	}
 	if c.DailyLimit <= 0 || c.DailyLimit > 24*time.Hour {
 		return fmt.Errorf("SPRAKPOOL_DAILY_LIMIT: %s must be more than 0 and at most 24h", c.DailyLimit)

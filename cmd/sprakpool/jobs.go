@@ -13,7 +13,7 @@ import (
 
 // notifyConfig is notify's part of the configuration.
 func (c *Config) notifyConfig() notify.Config {
-	return notify.Config{SMTPURL: c.SMTPURL, From: c.MailFrom, BaseURL: c.BaseURL, ReminderLead: c.ReminderLead}
+	return notify.Config{SMTPURL: c.SMTPURL, From: c.MailFrom, BaseURL: c.BaseURL, ReminderLead: c.ReminderLead, Lease: c.MailLease}
 }
 
 // cmdJobs is `jobs list` and `jobs run NAME [--at RFC3339]`.

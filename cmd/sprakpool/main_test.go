@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sprakpool/sprakpool/booking"
 )
 
 // binary is the sprakpool command built once for the tests that run it as a process.
@@ -54,6 +56,7 @@ func TestBadConfigurationExitsTwoWithOneLine(t *testing.T) {
 		{"SPRAKPOOL_SCHEDULER=maybe", "SPRAKPOOL_SCHEDULER"},
 		{"SPRAKPOOL_SMTP_URL=http://x", "SPRAKPOOL_SMTP_URL"},
 		{"SPRAKPOOL_LOG=xml", "SPRAKPOOL_LOG"},
+		{"SPRAKPOOL_MAIL_LEASE=1s", "SPRAKPOOL_MAIL_LEASE"},
 		{"SPRAKPOOL_BASE_URL=ftp://x", "SPRAKPOOL_BASE_URL"},
 	}
 	for _, c := range cases {
@@ -122,6 +125,56 @@ func TestUserAddAndTokenCreate(t *testing.T) {
 	}
 	if code := run(ctx, []string{"token", "create", "--db", db, "--email", "nobody@example.se"}, nil, &out, &errb); code != 1 {
 		t.Fatalf("token for unknown user: exit %d, want 1", code)
+	}
+}
+
+// TestTokenRevoke: after "token revoke" none of the user's API tokens works,
+// the user can still get a new one, and an unknown user is a runtime failure.
+func TestTokenRevoke(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "cli.db")
+	ctx := context.Background()
+	var out, errb bytes.Buffer
+	if code := run(ctx, []string{"user", "add", "--db", db, "--email", "chef@example.se", "--name", "Chef", "--role", "admin"},
+		strings.NewReader("ett-långt-lösenord\n"), &out, &errb); code != 0 {
+		t.Fatalf("user add: exit %d: %s", code, errb.String())
+	}
+	var tokens []string
+	for range 2 {
+		out.Reset()
+		if code := run(ctx, []string{"token", "create", "--db", db, "--email", "chef@example.se"}, nil, &out, &errb); code != 0 {
+			t.Fatalf("token create: exit %d: %s", code, errb.String())
+		}
+		tokens = append(tokens, strings.TrimSpace(out.String()))
+	}
+	out.Reset()
+	if code := run(ctx, []string{"token", "revoke", "--db", db, "--email", "Chef@Example.se"}, nil, &out, &errb); code != 0 {
+		t.Fatalf("token revoke: exit %d: %s", code, errb.String())
+	}
+	if out.Len() != 0 {
+		t.Errorf("token revoke printed %q on standard output", out.String())
+	}
+	svc, err := booking.Open(ctx, db, booking.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	for i, tok := range tokens {
+		if _, err := svc.Authenticate(ctx, tok, "127.0.0.1"); booking.ErrorCode(err) != booking.CodeUnauthorized {
+			t.Errorf("token %d after revoke: %v, want unauthenticated", i, err)
+		}
+	}
+	fresh, err := svc.CreateToken(ctx, "chef@example.se")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Authenticate(ctx, fresh, "127.0.0.1"); err != nil {
+		t.Errorf("a token made after the revoke: %v", err)
+	}
+	if code := run(ctx, []string{"token", "revoke", "--db", db}, nil, &out, &errb); code != 2 {
+		t.Errorf("token revoke without --email: exit %d, want 2", code)
+	}
+	if code := run(ctx, []string{"token", "revoke", "--db", db, "--email", "nobody@example.se"}, nil, &out, &errb); code != 1 {
+		t.Errorf("token revoke for an unknown user: exit %d, want 1", code)
 	}
 }
 

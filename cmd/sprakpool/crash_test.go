@@ -1,0 +1,512 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/mail"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/migrations/testdb"
+)
+
+// TestCrashSQLite kills `serve` with SIGKILL in the middle of concurrent
+// bookings, while the outbox is in the middle of an SMTP batch, restarts it on
+// the same file and checks that nothing answered 201 was lost, nothing refused
+// was kept, no two confirmed bookings of a supervisor overlap, the file passes
+// its integrity check, and every booking's confirmation reaches the SMTP server
+// exactly once, including those pending or being sent at the kill.
+func TestCrashSQLite(t *testing.T) {
+	crashTest(t, filepath.Join(t.TempDir(), "pool.db"))
+}
+
+// TestCrashPostgres is the same on PostgreSQL; CI runs it in its PostgreSQL pass.
+func TestCrashPostgres(t *testing.T) {
+	server := testdb.Server()
+	if server == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not set: CI runs this test on PostgreSQL", testdb.Env)
+		}
+		t.Skipf("%s is not set", testdb.Env)
+	}
+	crashTest(t, testdb.Create(t, server))
+}
+
+// crashLease is SPRAKPOOL_MAIL_LEASE for the test: a message claimed when the
+// process was killed is sent again this long after its claim, not 5 minutes.
+const crashLease = 4 * time.Second
+
+// crashRequest is one booking request and what its client heard.
+type crashRequest struct {
+	notes  string // unique per request, to find its booking in the database
+	status int    // 0: no answer (connection error)
+	id     int64  // from a 201
+}
+
+func crashTest(t *testing.T, dsn string) {
+	postgres := testdb.IsPostgres(dsn)
+	sink := newCrashSink(t)
+	env := func() []string {
+		return cleanEnv("SPRAKPOOL_DB="+dsn, "SPRAKPOOL_ADDR="+freeAddr(t), "SPRAKPOOL_BASE_URL=http://pool.kommun.example",
+			"SPRAKPOOL_SMTP_URL=smtp://"+sink.addr+"?tls=none", "SPRAKPOOL_MAIL_FROM=pool@kommun.example",
+			"SPRAKPOOL_MAIL_LEASE="+crashLease.String(), "SPRAKPOOL_SCHEDULER=on")
+	}
+	first := startServe(t, env())
+
+	// The pool: an admin with a token, six supervisors, two workplaces with a
+	// manager each. Every booking mails its supervisor and its workplace's manager.
+	ctx := context.Background()
+	var out, errb bytes.Buffer
+	if code := run(ctx, []string{"user", "add", "--db", dsn, "--email", "admin@kommun.example", "--name", "Admin", "--role", "admin"},
+		strings.NewReader("ett-långt-lösenord\n"), &out, &errb); code != 0 {
+		t.Fatalf("user add: exit %d: %s", code, errb.String())
+	}
+	out.Reset()
+	if code := run(ctx, []string{"token", "create", "--db", dsn, "--email", "admin@kommun.example"}, nil, &out, &errb); code != 0 {
+		t.Fatalf("token create: exit %d: %s", code, errb.String())
+	}
+	c := &apiClient{t: t, token: strings.TrimSpace(out.String())}
+	var week []map[string]any
+	for wd := 1; wd <= 5; wd++ {
+		week = append(week, map[string]any{"weekday": wd, "start": "08:00", "end": "16:00"})
+	}
+	var supervisors, workplaces []int64
+	svEmail, managerOf := map[int64]string{}, map[int64]string{}
+	for i := range 6 {
+		var sv struct{ ID int64 }
+		email := fmt.Sprintf("handledare%d@kommun.example", i)
+		c.call("POST", first.base+"/api/v1/supervisors", map[string]any{"name": fmt.Sprintf("Handledare %d", i), "email": email,
+			"languages": []string{"ar"}, "areas": []string{"childcare"}}, 201, &sv)
+		c.call("PUT", fmt.Sprintf("%s/api/v1/supervisors/%d/availability", first.base, sv.ID), week, 200, nil)
+		supervisors, svEmail[sv.ID] = append(supervisors, sv.ID), email
+	}
+	for i := range 2 {
+		var wp struct{ ID int64 }
+		c.call("POST", first.base+"/api/v1/workplaces", map[string]any{"name": fmt.Sprintf("Förskolan %d", i), "kind": "childcare"}, 201, &wp)
+		email := fmt.Sprintf("chef%d@kommun.example", i)
+		if code := run(ctx, []string{"user", "add", "--db", dsn, "--email", email, "--name", fmt.Sprintf("Chef %d", i), "--role", "manager",
+			"--workplace", fmt.Sprint(wp.ID)}, strings.NewReader("ett-långt-lösenord\n"), &out, &errb); code != 0 {
+			t.Fatalf("user add manager: exit %d: %s", code, errb.String())
+		}
+		workplaces, managerOf[wp.ID] = append(workplaces, wp.ID), email
+	}
+
+	// Every one-hour slot of the supervisors over 30 open weekdays from a week
+	// ahead (no reminder, day plan or follow-up falls due), shuffled and dealt
+	// into six sequences. Two clients walk each sequence, so most slots are asked
+	// for twice at about the same moment (one wins, one hears 409), and
+	// neighbouring slots at the other workplace break the travel buffer (409).
+	loc, _ := time.LoadLocation("Europe/Stockholm")
+	var days []time.Time
+	for d := time.Now().In(loc).AddDate(0, 0, 7); len(days) < 30; d = d.AddDate(0, 0, 1) {
+		day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+		if _, closed := booking.ClosedDayOn(day); !closed && booking.ISOWeekday(day) <= 5 {
+			days = append(days, day)
+		}
+	}
+	type slot struct {
+		supervisor, workplace int64
+		start                 time.Time
+	}
+	var slots []slot
+	for _, sv := range supervisors {
+		for _, day := range days {
+			for h := 8; h < 16; h++ {
+				slots = append(slots, slot{sv, workplaces[rand.IntN(2)], day.Add(time.Duration(h) * time.Hour)})
+			}
+		}
+	}
+	rand.Shuffle(len(slots), func(i, j int) { slots[i], slots[j] = slots[j], slots[i] })
+	const clients = 12
+	var answered201, inFlight atomic.Int64
+	results := make([][]crashRequest, clients)
+	var wg sync.WaitGroup
+	for cl := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			seq := slots[(cl/2)*len(slots)/(clients/2) : (cl/2+1)*len(slots)/(clients/2)]
+			// Round two asks again for what round one got: 409s, until the kill.
+			for k := 0; k < 2*len(seq); k++ {
+				s := seq[k%len(seq)]
+				r := crashRequest{notes: fmt.Sprintf("crash-%d-%d", cl, k)}
+				inFlight.Add(1)
+				status, body, err := c.do("POST", first.base+"/api/v1/bookings", map[string]any{"supervisor_id": s.supervisor,
+					"workplace_id": s.workplace, "language": "ar", "purpose": "workplace_support", "notes": r.notes,
+					"start": s.start.Format(time.RFC3339), "end": s.start.Add(time.Hour).Format(time.RFC3339)})
+				inFlight.Add(-1)
+				if err == nil {
+					r.status = status
+					if status == 201 {
+						var b struct{ ID int64 }
+						if json.Unmarshal(body, &b) != nil || b.ID == 0 {
+							t.Errorf("201 without an id: %s", body)
+						}
+						r.id = b.ID
+						answered201.Add(1)
+					}
+				}
+				results[cl] = append(results[cl], r)
+				if err != nil {
+					return // the server is gone; what this client asked is recorded
+				}
+			}
+		}()
+	}
+
+	// Once 60 bookings are answered and 20 mails delivered, the SMTP server stops
+	// answering every message but the first of each connection: the outbox is
+	// then stuck inside a batch, one message taken and one claimed but
+	// unanswered. Kill then, with bookings in flight.
+	waitFor(t, 60*time.Second, "60 bookings answered 201 and 20 mails delivered", func() bool {
+		return answered201.Load() >= 60 && len(sink.received()) >= 20
+	})
+	sink.hold()
+	waitFor(t, 30*time.Second, "the outbox to be held inside an SMTP batch", func() bool { return sink.heldCount() > 0 })
+	flying := inFlight.Load()
+	if err := first.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	first.cmd.Wait()
+	wg.Wait()
+	mailsBefore := len(sink.received())
+	sink.release() // the held messages were never answered: the sender must send them again
+
+	var reqs []crashRequest
+	for _, rs := range results {
+		reqs = append(reqs, rs...)
+	}
+	db := openReadOnly(t, dsn)
+	atKill := outboxState(t, db)
+	t.Logf("at the kill: %d requests in flight, %d bookings answered 201, outbox %v, %d booking events not yet planned into mail, %d mails received",
+		flying, answered201.Load(), atKill.byStatus, atKill.unplanned, mailsBefore)
+	if atKill.byStatus[booking.MailSending] == 0 || atKill.byStatus[booking.MailPending]+atKill.unplanned == 0 {
+		t.Errorf("at the kill no message was both being sent and waiting: the test did not test what it names")
+	}
+
+	// Restart on the same database; it must come up and send what is left.
+	second := startServe(t, env())
+	waitFor(t, 60*time.Second, "the outbox to send everything after the restart", func() bool {
+		s := outboxState(t, db)
+		return s.unplanned == 0 && s.byStatus[booking.MailPending] == 0 && s.byStatus[booking.MailSending] == 0
+	})
+	if err := second.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := second.cmd.Wait(); err != nil {
+		t.Errorf("serve after SIGTERM: %v\n%s", err, second.stderr.String())
+	}
+
+	if !postgres {
+		var check string
+		if err := db.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
+			t.Errorf("integrity_check after the crash: %q, %v", check, err)
+		}
+	}
+	if n := testdb.OverlappingPairs(t, db, postgres); n != 0 {
+		t.Errorf("%d pairs of confirmed bookings of one supervisor overlap", n)
+	}
+
+	// Bookings: each 201 is there and confirmed, nothing refused is there,
+	// nothing is there that no one asked for.
+	type row struct {
+		id                    int64
+		supervisor, workplace int64
+		status                string
+	}
+	stored := map[string]row{}
+	rows, err := db.Query("SELECT id, supervisor_id, workplace_id, status, notes FROM bookings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var r row
+		var notes string
+		if err := rows.Scan(&r.id, &r.supervisor, &r.workplace, &r.status, &notes); err != nil {
+			t.Fatal(err)
+		}
+		stored[notes] = r
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var ok201, found, lost, refused, refusedKept, noAnswer, noAnswerKept int
+	asked := map[string]bool{}
+	for _, r := range reqs {
+		asked[r.notes] = true
+		b, there := stored[r.notes]
+		switch {
+		case r.status == 201:
+			ok201++
+			if there && b.id == r.id && b.status == booking.StatusConfirmed {
+				found++
+			} else {
+				lost++
+				t.Errorf("booking %d (%s) was answered 201 but is %+v after the restart", r.id, r.notes, b)
+			}
+		case r.status >= 400 && r.status < 500:
+			refused++
+			if there {
+				refusedKept++
+				t.Errorf("request %s was refused with %d but its booking %d is there", r.notes, r.status, b.id)
+			}
+		case r.status == 0:
+			noAnswer++
+			if there {
+				noAnswerKept++
+			}
+		default:
+			t.Errorf("request %s: status %d, want 201 or a 4xx", r.notes, r.status)
+		}
+	}
+	for notes, b := range stored {
+		if !asked[notes] {
+			t.Errorf("booking %d (%q) is there but no client asked for it", b.id, notes)
+		}
+	}
+	t.Logf("bookings: %d answered 201 before the kill, %d found after the restart, lost %d; %d refused (%d kept); %d without an answer, %d of them kept",
+		ok201, found, lost, refused, refusedKept, noAnswer, noAnswerKept)
+	if ok201 < 60 || noAnswer == 0 {
+		t.Errorf("the kill came after %d bookings with %d requests unanswered; want at least 60 and some", ok201, noAnswer)
+	}
+
+	// Mail: every confirmed booking's confirmation reached its supervisor and its
+	// workplace's manager exactly once, by Message-ID and by booking and recipient.
+	type mailKey struct {
+		booking   int64
+		recipient string
+	}
+	byMessageID := map[string]mailKey{}
+	rows, err = db.Query("SELECT booking_id, recipient, message_id, status FROM outbox WHERE kind = 'booking_confirmed'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k mailKey
+		var id, status string
+		if err := rows.Scan(&k.booking, &k.recipient, &id, &status); err != nil {
+			t.Fatal(err)
+		}
+		if status != booking.MailSent {
+			t.Errorf("confirmation of booking %d to %s is %s", k.booking, k.recipient, status)
+		}
+		byMessageID[id] = k
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := map[mailKey]int{}
+	for _, b := range stored {
+		if b.status == booking.StatusConfirmed {
+			want[mailKey{b.id, svEmail[b.supervisor]}] = 0
+			want[mailKey{b.id, managerOf[b.workplace]}] = 0
+		}
+	}
+	seenID := map[string]int{}
+	afterRestart, duplicates, stray := 0, 0, 0
+	for i, m := range sink.received() {
+		if i >= mailsBefore {
+			afterRestart++
+		}
+		if seenID[m.messageID]++; seenID[m.messageID] > 1 {
+			duplicates++
+			t.Errorf("message %s (%s to %s) arrived %d times", m.messageID, m.kind, m.to, seenID[m.messageID])
+		}
+		k, known := byMessageID[m.messageID]
+		if _, wanted := want[k]; !known || !wanted || m.kind != booking.MailBookingConfirmed || !strings.EqualFold(m.to, k.recipient) {
+			stray++
+			t.Errorf("unexpected message %s: %s to %s (outbox: %+v)", m.messageID, m.kind, m.to, k)
+			continue
+		}
+		want[k]++
+	}
+	missing := 0
+	for k, n := range want {
+		if n == 0 {
+			missing++
+			t.Errorf("the confirmation of booking %d never reached %s", k.booking, k.recipient)
+		}
+	}
+	t.Logf("mail: %d expected, %d received before the kill, %d sent after the restart, duplicates %d, missing %d, unexpected %d",
+		len(want), mailsBefore, afterRestart, duplicates, missing, stray)
+}
+
+// served is one running `serve` process.
+type served struct {
+	cmd    *exec.Cmd
+	base   string
+	stderr *bytes.Buffer
+}
+
+// startServe starts serve with env (its SPRAKPOOL_ADDR included) and waits until it is healthy.
+func startServe(t *testing.T, env []string) *served {
+	t.Helper()
+	s := &served{cmd: exec.Command(binary, "serve"), stderr: &bytes.Buffer{}}
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "SPRAKPOOL_ADDR="); ok {
+			s.base = "http://" + v
+		}
+	}
+	s.cmd.Env, s.cmd.Stderr = env, s.stderr
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if s.cmd.ProcessState == nil {
+			s.cmd.Process.Kill()
+			s.cmd.Wait()
+		}
+		if t.Failed() {
+			t.Logf("serve log:\n%s", s.stderr.String())
+		}
+	})
+	waitHealthy(t, s.base, s.stderr)
+	return s
+}
+
+func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(limit); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %s for %s", limit, what)
+		}
+	}
+}
+
+// openReadOnly opens the database for checks, read-only where SQLite allows it.
+func openReadOnly(t *testing.T, dsn string) *sql.DB {
+	t.Helper()
+	if testdb.IsPostgres(dsn) {
+		return testdb.Open(t, dsn)
+	}
+	return testdb.Open(t, "file:"+dsn+"?mode=ro&_busy_timeout=15000")
+}
+
+type outboxCounts struct {
+	byStatus  map[string]int
+	unplanned int
+}
+
+// outboxState counts the outbox by status and the booking events whose mail is not planned yet.
+func outboxState(t *testing.T, db *sql.DB) outboxCounts {
+	t.Helper()
+	s := outboxCounts{byStatus: map[string]int{}}
+	rows, err := db.Query("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var status string
+		var n int
+		if err := rows.Scan(&status, &n); err != nil {
+			t.Fatal(err)
+		}
+		s.byStatus[status] = n
+	}
+	if err := db.QueryRow("SELECT COUNT(*) FROM booking_events WHERE planned_at IS NULL").Scan(&s.unplanned); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// crashSink is a real SMTP server on loopback that keeps the Message-ID, kind
+// and recipient of every message it accepted. Once told to hold, it accepts the
+// first message of each connection and leaves the later ones unanswered until
+// released, when it refuses them: a sender stuck in the middle of a batch.
+type crashSink struct {
+	mu       sync.Mutex
+	got      []sunkMail
+	holding  bool
+	held     int
+	released chan struct{}
+	once     sync.Once
+	addr     string
+}
+
+type sunkMail struct{ messageID, kind, to string }
+
+func newCrashSink(t *testing.T) *crashSink {
+	k := &crashSink{released: make(chan struct{})}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &crashSession{sink: k}, nil }))
+	srv.Domain, srv.AllowInsecureAuth = "localhost", true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.addr = ln.Addr().String()
+	go srv.Serve(ln)
+	t.Cleanup(func() { k.release(); ln.Close(); srv.Close() })
+	return k
+}
+
+func (k *crashSink) hold() { k.mu.Lock(); k.holding = true; k.mu.Unlock() }
+
+// release ends holding: the held messages are refused as temporary failures,
+// and from now on every message is accepted.
+func (k *crashSink) release() {
+	k.mu.Lock()
+	k.holding = false
+	k.mu.Unlock()
+	k.once.Do(func() { close(k.released) })
+}
+
+func (k *crashSink) heldCount() int { k.mu.Lock(); defer k.mu.Unlock(); return k.held }
+
+func (k *crashSink) received() []sunkMail {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return append([]sunkMail(nil), k.got...)
+}
+
+type crashSession struct {
+	sink     *crashSink
+	to       []string
+	accepted int // messages accepted on this connection
+}
+
+func (s *crashSession) Reset()                               { s.to = nil }
+func (s *crashSession) Logout() error                        { return nil }
+func (s *crashSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (s *crashSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.to = append(s.to, to)
+	return nil
+}
+func (s *crashSession) Data(r io.Reader) error {
+	msg, err := mail.ReadMessage(r)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(io.Discard, msg.Body); err != nil {
+		return err
+	}
+	k := s.sink
+	k.mu.Lock()
+	if k.holding && s.accepted > 0 {
+		k.held++
+		k.mu.Unlock()
+		<-k.released
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "held until the sender was gone"}
+	}
+	s.accepted++
+	k.got = append(k.got, sunkMail{messageID: strings.Trim(msg.Header.Get("Message-Id"), "<>"),
+		kind: msg.Header.Get("X-Sprakpool-Kind"), to: strings.Join(s.to, ",")})
+	k.mu.Unlock()
+	return nil
+}
