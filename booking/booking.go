@@ -2,6 +2,7 @@ package booking
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -152,7 +153,15 @@ func (s *Service) CreateBooking(ctx context.Context, actor *User, in BookingInpu
 	b.UID = randomToken(16) + "@sprakpool"
 	b.CreatedAt, b.UpdatedAt, b.CreatedBy = now, now, &actor.ID
 	var violations []Violation
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
+	// A booking for a named supervisor locks that supervisor only (on
+	// PostgreSQL); picking one reads them all, so it takes the whole write lock.
+	write := s.store.write
+	if in.SupervisorID != nil {
+		write = func(ctx context.Context, fn func(tx *gorm.DB) error) error {
+			return s.store.writeFor(ctx, []int64{*in.SupervisorID}, fn)
+		}
+	}
+	err := write(ctx, func(tx *gorm.DB) error {
 		if in.SupervisorID == nil {
 			id, err := s.pickSupervisor(tx, b, in.Override)
 			if err != nil {
@@ -245,7 +254,7 @@ func (s *Service) validate(ctx context.Context, actor *User, b *Booking, supervi
 		}
 	}
 	if supervisorGiven {
-		sv, err := s.supervisor(ctx, db, b.SupervisorID)
+		sv, err := s.supervisorWithSkills(ctx, db, b.SupervisorID)
 		switch {
 		case err != nil && ErrorCode(err) != CodeNotFound:
 			return err
@@ -263,6 +272,24 @@ func (s *Service) validate(ctx context.Context, actor *User, b *Booking, supervi
 		}
 	}
 	return p.Err()
+}
+
+// supervisorWithSkills reads a supervisor and their languages and areas, without
+// the feed token s.supervisor derives (one query less on every booking request).
+func (s *Service) supervisorWithSkills(ctx context.Context, db *gorm.DB, id int64) (*Supervisor, error) {
+	var sv Supervisor
+	err := db.First(&sv, id).Error
+	if isNotFound(err) {
+		return nil, errNotFound("supervisor")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("supervisor %d: %w", id, err)
+	}
+	list := []Supervisor{sv}
+	if err := s.loadSupervisorSkills(ctx, db, list); err != nil {
+		return nil, err
+	}
+	return &list[0], nil
 }
 
 func checkMode(p *Problems, b *Booking) {
@@ -356,12 +383,20 @@ func (s *Service) loadSchedules(db *gorm.DB, ids []int64, start, end time.Time, 
 	for _, id := range ids {
 		out[id] = &schedule{}
 	}
-	var windows []availabilityRow
-	if err := db.Select("supervisor_id, weekday, start_minute, end_minute").Where("supervisor_id IN ?", ids).Find(&windows).Error; err != nil {
+	// The rows are scanned by hand, not by gorm: this runs for every candidate of
+	// every search and booking, and gorm's reflection cost more than the queries.
+	err := scanRows(db.Model(&availabilityRow{}).Select("supervisor_id, weekday, start_minute, end_minute").Where("supervisor_id IN ?", ids),
+		func(rows *sql.Rows) error {
+			var id int64
+			var w Window
+			if err := rows.Scan(&id, &w.Weekday, &w.Start, &w.End); err != nil {
+				return err
+			}
+			out[id].windows = append(out[id].windows, w)
+			return nil
+		})
+	if err != nil {
 		return nil, fmt.Errorf("load availability: %w", err)
-	}
-	for _, w := range windows {
-		out[w.SupervisorID].windows = append(out[w.SupervisorID].windows, Window{Weekday: w.Weekday, Start: w.StartMinute, End: w.EndMinute})
 	}
 	var absences []Absence
 	if err := db.Select("id, supervisor_id, start_at, end_at").
@@ -371,17 +406,39 @@ func (s *Service) loadSchedules(db *gorm.DB, ids []int64, start, end time.Time, 
 	for _, a := range absences {
 		out[a.SupervisorID].absences = append(out[a.SupervisorID].absences, a)
 	}
-	var bookings []Booking
-	// Only the columns the rules read: this runs for every candidate of every request.
-	if err := db.Select("id, supervisor_id, workplace_id, mode, start_at, end_at").
+	// Only the columns the rules read (the index bookings_supervisor_rules covers them).
+	err = scanRows(db.Model(&Booking{}).Select("id, supervisor_id, workplace_id, mode, start_at, end_at").
 		Where("supervisor_id IN ? AND status = ? AND start_at < ? AND start_at >= ? AND end_at > ? AND id <> ?",
-			ids, StatusConfirmed, to, from.Add(-maxBookingLength), from, excludeBooking).Order("start_at").Find(&bookings).Error; err != nil {
+			ids, StatusConfirmed, to, from.Add(-maxBookingLength), from, excludeBooking).Order("start_at"),
+		func(rows *sql.Rows) error {
+			var b Booking
+			if err := rows.Scan(&b.ID, &b.SupervisorID, &b.WorkplaceID, &b.Mode, &b.Start, &b.End); err != nil {
+				return err
+			}
+			b.Start, b.End = b.Start.UTC(), b.End.UTC()
+			out[b.SupervisorID].bookings = append(out[b.SupervisorID].bookings, b)
+			return nil
+		})
+	if err != nil {
 		return nil, fmt.Errorf("load bookings: %w", err)
 	}
-	for _, b := range bookings {
-		out[b.SupervisorID].bookings = append(out[b.SupervisorID].bookings, b)
-	}
 	return out, nil
+}
+
+// scanRows runs q and calls scan for each row; the rows are closed before it
+// returns, as the next query on a transaction's one connection needs.
+func scanRows(q *gorm.DB, scan func(*sql.Rows) error) error {
+	rows, err := q.Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // candidates returns the ids of active supervisors who speak the language and
@@ -562,6 +619,10 @@ func (s *Service) UpdateBooking(ctx context.Context, actor *User, id int64, in B
 	if actor.Role == RoleSupervisor && in.SupervisorID != nil && !actor.Is(*in.SupervisorID) {
 		return nil, errForbidden("a supervisor may not hand a booking to someone else")
 	}
+	if actor.Role == RoleSupervisor && in.WorkplaceID != nil && *in.WorkplaceID != old.WorkplaceID {
+		// The workplace's managers book for it: a supervisor may not put a booking in another workplace's calendar.
+		return nil, errForbidden("a supervisor may not move a booking to another workplace")
+	}
 	if err := s.validate(ctx, actor, &b, true, in.Override, p); err != nil {
 		return nil, err
 	}
@@ -569,7 +630,10 @@ func (s *Service) UpdateBooking(ctx context.Context, actor *User, id int64, in B
 	b.Sequence++
 	b.UpdatedAt = now
 	var violations []Violation
-	err = s.store.write(ctx, func(tx *gorm.DB) error {
+	// Both supervisors' locks: the one it leaves serialises concurrent changes of
+	// this booking (the sequence check below then refuses the later one), the one
+	// it goes to guards the rules.
+	err = s.store.writeFor(ctx, []int64{old.SupervisorID, b.SupervisorID}, func(tx *gorm.DB) error {
 		cur, err := bookingByID(tx, id)
 		if err != nil {
 			return err

@@ -190,7 +190,8 @@ func (s *Service) SupervisorFeed(ctx context.Context, token string) (*Feed, erro
 		return nil, fmt.Errorf("supervisor feed: %w", err)
 	}
 	name := "Språkpool – " + sv.Name
-	return s.renderFeed(db, name, sv.UpdatedAt, func(q *gorm.DB) *gorm.DB { return q.Where("supervisor_id = ?", sv.ID) })
+	return s.cachedFeed(db, fmt.Sprintf("%s:%d", FeedSupervisor, sv.ID), name, sv.UpdatedAt,
+		func(q *gorm.DB) *gorm.DB { return q.Where("supervisor_id = ?", sv.ID) })
 }
 
 // WorkplaceFeed renders the feed of the workplace whose token this is.
@@ -208,7 +209,8 @@ func (s *Service) WorkplaceFeed(ctx context.Context, token string) (*Feed, error
 		return nil, fmt.Errorf("workplace feed: %w", err)
 	}
 	name := "Språkpool – " + w.Name
-	return s.renderFeed(db, name, w.UpdatedAt, func(q *gorm.DB) *gorm.DB { return q.Where("workplace_id = ?", w.ID) })
+	return s.cachedFeed(db, fmt.Sprintf("%s:%d", FeedWorkplace, w.ID), name, w.UpdatedAt,
+		func(q *gorm.DB) *gorm.DB { return q.Where("workplace_id = ?", w.ID) })
 }
 
 // PoolFeed renders every booking, for the pool's token.
@@ -228,7 +230,7 @@ func (s *Service) PoolFeed(ctx context.Context, token string) (*Feed, error) {
 	if subtle.ConstantTimeCompare([]byte(token), []byte(deriveFeedToken(key, FeedPool, nonce))) != 1 {
 		return nil, errNotFound("calendar")
 	}
-	return s.renderFeed(db, "Språkpool – alla bokningar", time.Time{}, func(q *gorm.DB) *gorm.DB { return q })
+	return s.cachedFeed(db, FeedPool, "Språkpool – alla bokningar", time.Time{}, func(q *gorm.DB) *gorm.DB { return q })
 }
 
 // feedBookings returns the bookings a feed shows: from FeedWindow back to every

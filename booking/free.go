@@ -2,6 +2,7 @@ package booking
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -60,11 +61,31 @@ func (s *Service) FreeSupervisors(ctx context.Context, actor *User, q FreeQuery)
 	if err != nil {
 		return nil, err
 	}
+	ids = make([]int64, len(free))
+	for i, f := range free {
+		ids[i] = f.id
+	}
+	// One query per table for all of them, not three per supervisor: a common
+	// language has hundreds of free supervisors in a big pool.
+	var list []Supervisor
+	if err := db.Where("id IN ?", ids).Find(&list).Error; err != nil {
+		return nil, fmt.Errorf("free supervisors: %w", err)
+	}
+	if err := s.loadSupervisorSkills(ctx, db, list); err != nil {
+		return nil, err
+	}
+	if err := fillSupervisorTokens(db, list); err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*Supervisor, len(list))
+	for i := range list {
+		byID[list[i].ID] = &list[i]
+	}
 	out := make([]FreeSupervisor, 0, len(free))
 	for _, f := range free {
-		sv, err := s.supervisor(ctx, db, f.id)
-		if err != nil {
-			return nil, err
+		sv := byID[f.id]
+		if sv == nil {
+			return nil, fmt.Errorf("free supervisor %d: %w", f.id, errNotFound("supervisor"))
 		}
 		out = append(out, FreeSupervisor{Supervisor: *sv, WeekMinutes: f.weekMinutes})
 	}

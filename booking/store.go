@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 
@@ -14,6 +15,7 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 	"gorm.io/gorm/logger"
 
 	"github.com/sprakpool/sprakpool/migrations"
@@ -26,6 +28,8 @@ type store struct {
 	// writeMu serialises this process's write transactions on SQLite, which has one
 	// writer at a time anyway; other processes wait on BEGIN IMMEDIATE's busy timeout.
 	writeMu sync.Mutex
+	// feeds keeps rendered calendar feeds while their data is unchanged.
+	feeds *feedCache
 }
 
 // sqliteDSN adds the settings every connection needs: an immediate write lock at
@@ -52,7 +56,8 @@ func openStore(ctx context.Context, dsn string) (*store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open database: %w", redactDSN(err, dsn))
 		}
-		st := &store{db: db}
+		st := &store{db: db, feeds: newFeedCache()}
+		st.feeds.watchPeople(db)
 		if sqlDB, err := db.DB(); err == nil {
 			sqlDB.SetMaxOpenConns(32)
 			sqlDB.SetMaxIdleConns(32)
@@ -66,7 +71,8 @@ func openStore(ctx context.Context, dsn string) (*store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", dsn, err)
 	}
-	st := &store{db: db, sqlite: true}
+	st := &store{db: db, sqlite: true, feeds: newFeedCache()}
+	st.feeds.watchPeople(db)
 	if err := st.ping(ctx); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", dsn, err)
 	}
@@ -125,14 +131,53 @@ const writeLockKey = 0x5370726b // "Sprk"
 // write runs fn in one write transaction that holds the write lock from its start.
 // fn must use only tx: the outer handle inside a transaction deadlocks on SQLite.
 func (st *store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return st.locked(ctx, func(tx *gorm.DB) error {
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", writeLockKey).Error; err != nil {
+			return fmt.Errorf("take the write lock: %w", err)
+		}
+		return nil
+	}, fn)
+}
+
+// supervisorLockBase puts the per-supervisor advisory locks in a key range of
+// their own ("Sv" in the top bits), apart from writeLockKey.
+const supervisorLockBase = int64(0x5376) << 48
+
+// writeFor is write for a change to bookings of the given supervisors only (a new
+// or moved booking whose supervisor is known). On PostgreSQL it takes the write
+// lock shared and each supervisor's lock exclusively, in id order: bookings of
+// different supervisors are written in parallel, while every other write (which
+// takes the write lock exclusively: availability, absences, cancellations, a
+// booking whose supervisor the pool picks) still waits for them and they for it.
+// The rules read only the supervisor's own bookings, availability and absences.
+func (st *store) writeFor(ctx context.Context, supervisorIDs []int64, fn func(tx *gorm.DB) error) error {
+	ids := slices.Clone(supervisorIDs)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	return st.locked(ctx, func(tx *gorm.DB) error {
+		if err := tx.Exec("SELECT pg_advisory_xact_lock_shared(?)", writeLockKey).Error; err != nil {
+			return fmt.Errorf("take the write lock: %w", err)
+		}
+		for _, id := range ids {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", supervisorLockBase|id).Error; err != nil {
+				return fmt.Errorf("take the lock of supervisor %d: %w", id, err)
+			}
+		}
+		return nil
+	}, fn)
+}
+
+// locked runs fn in a write transaction: on SQLite behind this process's write
+// mutex and BEGIN IMMEDIATE, on PostgreSQL after lock has taken its advisory locks.
+func (st *store) locked(ctx context.Context, lock, fn func(tx *gorm.DB) error) error {
 	if st.sqlite {
 		st.writeMu.Lock()
 		defer st.writeMu.Unlock()
 	}
 	err := st.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if !st.sqlite {
-			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", writeLockKey).Error; err != nil {
-				return fmt.Errorf("take the write lock: %w", err)
+			if err := lock(tx); err != nil {
+				return err
 			}
 		}
 		return fn(tx)
@@ -142,6 +187,38 @@ func (st *store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 			Details: []Violation{{Rule: RuleOverlap}}}
 	}
 	return err
+}
+
+// writeRows runs fn in one write transaction without the pool-wide PostgreSQL
+// advisory lock, for writes whose safety rests on row locks and unique keys alone
+// (the outbox: claims with FOR UPDATE SKIP LOCKED, inserts with ON CONFLICT DO
+// NOTHING, updates of one claimed row). On SQLite it is write: one writer anyway.
+// Keeping mail off the advisory lock means sending never waits behind bookings.
+func (st *store) writeRows(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if st.sqlite {
+		return st.write(ctx, fn)
+	}
+	return st.db.WithContext(ctx).Transaction(fn)
+}
+
+// skipLocked makes a SELECT in a writeRows transaction take its rows with FOR
+// UPDATE SKIP LOCKED on PostgreSQL, so processes claiming at once each get other
+// rows instead of waiting for each other. SQLite has no row locks and needs none:
+// its write transaction already holds the whole database.
+func (st *store) skipLocked(q *gorm.DB) *gorm.DB {
+	if st.sqlite {
+		return q
+	}
+	return q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate, Options: clause.LockingOptionsSkipLocked})
+}
+
+// forUpdate makes a read in a writeRows transaction lock its row on PostgreSQL,
+// for a read-then-update of one row; on SQLite the transaction holds the database.
+func (st *store) forUpdate(q *gorm.DB) *gorm.DB {
+	if st.sqlite {
+		return q
+	}
+	return q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
 }
 
 // isOverlap reports whether the database refused a double booking: SQLite's

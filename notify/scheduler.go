@@ -26,7 +26,20 @@ func (n *Notifier) Start(ctx context.Context) (stop func()) {
 			if ctx.Err() != nil {
 				return
 			}
-			msg, err := j.Run(ctx, time.Now())
+			at := time.Now()
+			// Each minute's run of a planning job happens in one process of the
+			// cluster; the outbox runs in all of them (its claims keep them apart).
+			if j.Name != "outbox" {
+				won, err := n.svc.ClaimJobTick(ctx, j.Name, at)
+				if err != nil {
+					n.log.Error("scheduled job not claimed", "job", j.Name, "err", err)
+					return
+				}
+				if !won {
+					return
+				}
+			}
+			msg, err := j.Run(ctx, at)
 			if err != nil {
 				n.log.Error("scheduled job failed", "job", j.Name, "err", err)
 			} else if msg != "" && j.Name != "outbox" {

@@ -1,18 +1,24 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/textproto"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-smtp"
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/migrations/testdb"
@@ -22,6 +28,8 @@ import (
 // database at the same moment (so both race to migrate it), then sends every
 // slot's booking request to both many times at once: for each slot exactly one
 // request wins and the others hear 409, and the database holds no overlap.
+// Both run the scheduler and mail one SMTP server: each booking's confirmation
+// and each reminder reaches it exactly once (subtest EachMailOnce).
 func TestTwoServersOnePostgres(t *testing.T) {
 	server := testdb.Server()
 	if server == "" {
@@ -31,13 +39,18 @@ func TestTwoServersOnePostgres(t *testing.T) {
 		t.Skipf("%s is not set", testdb.Env)
 	}
 	dsn := testdb.Create(t, server)
+	sink := newMessageSink(t)
 	var bases []string
 	var procs []*exec.Cmd
 	var logs []*bytes.Buffer
 	for range 2 {
 		addr := freeAddr(t)
 		cmd := exec.Command(binary, "serve")
-		cmd.Env = cleanEnv("SPRAKPOOL_DB="+dsn, "SPRAKPOOL_ADDR="+addr, "SPRAKPOOL_SCHEDULER=off")
+		// The reminder lead is long enough that the bookings below, a few weeks
+		// ahead, are all due a reminder at the schedulers' next minute.
+		cmd.Env = cleanEnv("SPRAKPOOL_DB="+dsn, "SPRAKPOOL_ADDR="+addr, "SPRAKPOOL_SCHEDULER=on",
+			"SPRAKPOOL_SMTP_URL=smtp://"+sink.addr+"?tls=none", "SPRAKPOOL_MAIL_FROM=pool@kommun.example",
+			"SPRAKPOOL_REMINDER_LEAD=2000h")
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {
@@ -63,7 +76,7 @@ func TestTwoServersOnePostgres(t *testing.T) {
 
 	// One supervisor and one workplace, made through the first server.
 	var sv, wp struct{ ID int64 }
-	c.call("POST", bases[0]+"/api/v1/supervisors", map[string]any{"name": "Amina", "languages": []string{"ar"},
+	c.call("POST", bases[0]+"/api/v1/supervisors", map[string]any{"name": "Amina", "email": "amina@kommun.example", "languages": []string{"ar"},
 		"areas": []string{"childcare"}}, 201, &sv)
 	c.call("POST", bases[0]+"/api/v1/workplaces", map[string]any{"name": "Förskolan Solrosen", "kind": "childcare"}, 201, &wp)
 	var week []map[string]any
@@ -133,6 +146,106 @@ func TestTwoServersOnePostgres(t *testing.T) {
 			t.Fatalf("server %d exited early: %s", i, logs[i])
 		}
 	}
+	t.Run("EachMailOnce", func(t *testing.T) { eachMailOnce(t, db, sink, confirmed, logs) })
+}
+
+// eachMailOnce waits for both schedulers to send the confirmations and the
+// reminders of the n bookings (the reminders job runs on the minute), then a few
+// outbox rounds more, and checks that each message reached the SMTP server once.
+func eachMailOnce(t *testing.T, db *sql.DB, sink *messageSink, n int, logs []*bytes.Buffer) {
+	kinds := []string{booking.MailBookingConfirmed, booking.MailReminder}
+	deadline := time.Now().Add(100 * time.Second)
+	for time.Now().Before(deadline) && len(sink.messages()) < n*len(kinds) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	time.Sleep(6 * time.Second) // three more outbox rounds in each process
+	got := sink.messages()
+	for _, kind := range kinds {
+		ids := map[string]int{}
+		for _, m := range got {
+			if m.kind == kind {
+				ids[m.id]++
+				if m.to != "amina@kommun.example" {
+					t.Errorf("%s mail to %s", kind, m.to)
+				}
+			}
+		}
+		if len(ids) != n {
+			t.Errorf("%d different %s messages reached the SMTP server, want %d", len(ids), kind, n)
+		}
+		for id, k := range ids {
+			if k != 1 {
+				t.Errorf("%s message %s sent %d times", kind, id, k)
+			}
+		}
+	}
+	if len(got) != n*len(kinds) {
+		t.Errorf("the SMTP server got %d messages, want %d", len(got), n*len(kinds))
+	}
+	var unsent int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM outbox WHERE status <> 'sent'`).Scan(&unsent); err != nil {
+		t.Fatal(err)
+	}
+	if unsent != 0 || t.Failed() {
+		t.Fatalf("%d messages in the outbox are not sent; logs:\n%s\n%s", unsent, logs[0], logs[1])
+	}
+}
+
+// messageSink is a real SMTP server on loopback that keeps each message's
+// recipients, kind and Message-ID, so a message sent twice is seen as such.
+type messageSink struct {
+	mu   sync.Mutex
+	got  []sunkMessage
+	addr string
+}
+
+type sunkMessage struct{ to, kind, id string }
+
+func newMessageSink(t *testing.T) *messageSink {
+	k := &messageSink{}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &messageSession{sink: k}, nil }))
+	srv.Domain, srv.AllowInsecureAuth = "localhost", true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.addr = ln.Addr().String()
+	go srv.Serve(ln)
+	t.Cleanup(func() { ln.Close(); srv.Close() })
+	return k
+}
+
+func (k *messageSink) messages() []sunkMessage {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return append([]sunkMessage(nil), k.got...)
+}
+
+type messageSession struct {
+	sink *messageSink
+	to   []string
+}
+
+func (s *messageSession) Reset()                               { s.to = nil }
+func (s *messageSession) Logout() error                        { return nil }
+func (s *messageSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (s *messageSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.to = append(s.to, to)
+	return nil
+}
+func (s *messageSession) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	msg, err := textproto.NewReader(bufio.NewReader(bytes.NewReader(data))).ReadMIMEHeader()
+	if err != nil {
+		return err
+	}
+	s.sink.mu.Lock()
+	s.sink.got = append(s.sink.got, sunkMessage{to: strings.Join(s.to, ","), kind: msg.Get("X-Sprakpool-Kind"), id: msg.Get("Message-Id")})
+	s.sink.mu.Unlock()
+	return nil
 }
 
 // freeAddr returns a loopback address with a port nothing listens on.
