@@ -1,24 +1,19 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
-	"net/textproto"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/emersion/go-smtp"
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/migrations/testdb"
@@ -39,7 +34,7 @@ func TestTwoServersOnePostgres(t *testing.T) {
 		t.Skipf("%s is not set", testdb.Env)
 	}
 	dsn := testdb.Create(t, server)
-	sink := newMessageSink(t)
+	sink := newMailSink(t)
 	var bases []string
 	var procs []*exec.Cmd
 	var logs []*bytes.Buffer
@@ -152,19 +147,19 @@ func TestTwoServersOnePostgres(t *testing.T) {
 // eachMailOnce waits for both schedulers to send the confirmations and the
 // reminders of the n bookings (the reminders job runs on the minute), then a few
 // outbox rounds more, and checks that each message reached the SMTP server once.
-func eachMailOnce(t *testing.T, db *sql.DB, sink *messageSink, n int, logs []*bytes.Buffer) {
+func eachMailOnce(t *testing.T, db *sql.DB, sink *mailSink, n int, logs []*bytes.Buffer) {
 	kinds := []string{booking.MailBookingConfirmed, booking.MailReminder}
 	deadline := time.Now().Add(100 * time.Second)
-	for time.Now().Before(deadline) && len(sink.messages()) < n*len(kinds) {
+	for time.Now().Before(deadline) && len(sink.received()) < n*len(kinds) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	time.Sleep(6 * time.Second) // three more outbox rounds in each process
-	got := sink.messages()
+	got := sink.received()
 	for _, kind := range kinds {
 		ids := map[string]int{}
 		for _, m := range got {
 			if m.kind == kind {
-				ids[m.id]++
+				ids[m.messageID]++
 				if m.to != "amina@kommun.example" {
 					t.Errorf("%s mail to %s", kind, m.to)
 				}
@@ -189,63 +184,6 @@ func eachMailOnce(t *testing.T, db *sql.DB, sink *messageSink, n int, logs []*by
 	if unsent != 0 || t.Failed() {
 		t.Fatalf("%d messages in the outbox are not sent; logs:\n%s\n%s", unsent, logs[0], logs[1])
 	}
-}
-
-// messageSink is a real SMTP server on loopback that keeps each message's
-// recipients, kind and Message-ID, so a message sent twice is seen as such.
-type messageSink struct {
-	mu   sync.Mutex
-	got  []sunkMessage
-	addr string
-}
-
-type sunkMessage struct{ to, kind, id string }
-
-func newMessageSink(t *testing.T) *messageSink {
-	k := &messageSink{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &messageSession{sink: k}, nil }))
-	srv.Domain, srv.AllowInsecureAuth = "localhost", true
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	k.addr = ln.Addr().String()
-	go srv.Serve(ln)
-	t.Cleanup(func() { ln.Close(); srv.Close() })
-	return k
-}
-
-func (k *messageSink) messages() []sunkMessage {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return append([]sunkMessage(nil), k.got...)
-}
-
-type messageSession struct {
-	sink *messageSink
-	to   []string
-}
-
-func (s *messageSession) Reset()                               { s.to = nil }
-func (s *messageSession) Logout() error                        { return nil }
-func (s *messageSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (s *messageSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.to = append(s.to, to)
-	return nil
-}
-func (s *messageSession) Data(r io.Reader) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	msg, err := textproto.NewReader(bufio.NewReader(bytes.NewReader(data))).ReadMIMEHeader()
-	if err != nil {
-		return err
-	}
-	s.sink.mu.Lock()
-	s.sink.got = append(s.sink.got, sunkMessage{to: strings.Join(s.to, ","), kind: msg.Get("X-Sprakpool-Kind"), id: msg.Get("Message-Id")})
-	s.sink.mu.Unlock()
-	return nil
 }
 
 // freeAddr returns a loopback address with a port nothing listens on.

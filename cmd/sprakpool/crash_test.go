@@ -6,10 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net"
-	"net/mail"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,8 +16,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/emersion/go-smtp"
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/migrations/testdb"
@@ -61,7 +56,7 @@ type crashRequest struct {
 
 func crashTest(t *testing.T, dsn string) {
 	postgres := testdb.IsPostgres(dsn)
-	sink := newCrashSink(t)
+	sink := newMailSink(t)
 	env := func() []string {
 		return cleanEnv("SPRAKPOOL_DB="+dsn, "SPRAKPOOL_ADDR="+freeAddr(t), "SPRAKPOOL_BASE_URL=http://pool.kommun.example",
 			"SPRAKPOOL_SMTP_URL=smtp://"+sink.addr+"?tls=none", "SPRAKPOOL_MAIL_FROM=pool@kommun.example",
@@ -424,89 +419,4 @@ func outboxState(t *testing.T, db *sql.DB) outboxCounts {
 		t.Fatal(err)
 	}
 	return s
-}
-
-// crashSink is a real SMTP server on loopback that keeps the Message-ID, kind
-// and recipient of every message it accepted. Once told to hold, it accepts the
-// first message of each connection and leaves the later ones unanswered until
-// released, when it refuses them: a sender stuck in the middle of a batch.
-type crashSink struct {
-	mu       sync.Mutex
-	got      []sunkMail
-	holding  bool
-	held     int
-	released chan struct{}
-	once     sync.Once
-	addr     string
-}
-
-type sunkMail struct{ messageID, kind, to string }
-
-func newCrashSink(t *testing.T) *crashSink {
-	k := &crashSink{released: make(chan struct{})}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &crashSession{sink: k}, nil }))
-	srv.Domain, srv.AllowInsecureAuth = "localhost", true
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	k.addr = ln.Addr().String()
-	go srv.Serve(ln)
-	t.Cleanup(func() { k.release(); ln.Close(); srv.Close() })
-	return k
-}
-
-func (k *crashSink) hold() { k.mu.Lock(); k.holding = true; k.mu.Unlock() }
-
-// release ends holding: the held messages are refused as temporary failures,
-// and from now on every message is accepted.
-func (k *crashSink) release() {
-	k.mu.Lock()
-	k.holding = false
-	k.mu.Unlock()
-	k.once.Do(func() { close(k.released) })
-}
-
-func (k *crashSink) heldCount() int { k.mu.Lock(); defer k.mu.Unlock(); return k.held }
-
-func (k *crashSink) received() []sunkMail {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return append([]sunkMail(nil), k.got...)
-}
-
-type crashSession struct {
-	sink     *crashSink
-	to       []string
-	accepted int // messages accepted on this connection
-}
-
-func (s *crashSession) Reset()                               { s.to = nil }
-func (s *crashSession) Logout() error                        { return nil }
-func (s *crashSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (s *crashSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.to = append(s.to, to)
-	return nil
-}
-func (s *crashSession) Data(r io.Reader) error {
-	msg, err := mail.ReadMessage(r)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(io.Discard, msg.Body); err != nil {
-		return err
-	}
-	k := s.sink
-	k.mu.Lock()
-	if k.holding && s.accepted > 0 {
-		k.held++
-		k.mu.Unlock()
-		<-k.released
-		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "held until the sender was gone"}
-	}
-	s.accepted++
-	k.got = append(k.got, sunkMail{messageID: strings.Trim(msg.Header.Get("Message-Id"), "<>"),
-		kind: msg.Header.Get("X-Sprakpool-Kind"), to: strings.Join(s.to, ",")})
-	k.mu.Unlock()
-	return nil
 }

@@ -3,74 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
-	"net"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
-
 	"github.com/sprakpool/sprakpool/booking"
 )
-
-// smtpSink is a real SMTP server on loopback that keeps the recipients and
-// subjects of what it receives.
-type smtpSink struct {
-	mu   sync.Mutex
-	got  []string // "recipient kind"
-	addr string
-}
-
-func newSMTPSink(t *testing.T) *smtpSink {
-	k := &smtpSink{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &sinkSession{sink: k}, nil }))
-	srv.Domain, srv.AllowInsecureAuth = "localhost", true
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	k.addr = ln.Addr().String()
-	go srv.Serve(ln)
-	t.Cleanup(func() { ln.Close(); srv.Close() })
-	return k
-}
-
-func (k *smtpSink) messages() []string {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return append([]string(nil), k.got...)
-}
-
-type sinkSession struct {
-	sink *smtpSink
-	to   []string
-}
-
-func (s *sinkSession) Reset()                                    { s.to = nil }
-func (s *sinkSession) Logout() error                             { return nil }
-func (s *sinkSession) Mail(string, *smtp.MailOptions) error      { return nil }
-func (s *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = append(s.to, to); return nil }
-func (s *sinkSession) Data(r io.Reader) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	kind := ""
-	for _, l := range strings.Split(string(data), "\r\n") {
-		if v, ok := strings.CutPrefix(l, "X-Sprakpool-Kind: "); ok {
-			kind = v
-		}
-	}
-	s.sink.mu.Lock()
-	s.sink.got = append(s.sink.got, strings.Join(s.to, ",")+" "+kind)
-	s.sink.mu.Unlock()
-	return nil
-}
 
 func TestJobsList(t *testing.T) {
 	out, err := exec.Command(binary, "jobs", "list").Output()
@@ -128,7 +69,7 @@ func TestJobsRunThenServeDelivers(t *testing.T) {
 	}
 	svc.Close()
 
-	sink := newSMTPSink(t)
+	sink := newMailSink(t)
 	env := cleanEnv("SPRAKPOOL_DB="+db, "SPRAKPOOL_SMTP_URL=smtp://"+sink.addr+"?tls=none", "SPRAKPOOL_MAIL_FROM=pool@kommun.example",
 		"SPRAKPOOL_ADDR=127.0.0.1:0", "SPRAKPOOL_REMINDER_LEAD=24h")
 	at := start.Add(-time.Hour).Format(time.RFC3339)
@@ -140,7 +81,7 @@ func TestJobsRunThenServeDelivers(t *testing.T) {
 			t.Fatalf("jobs run reminders --at %s: %q, %v; want %q", at, out, err, want)
 		}
 	}
-	if got := sink.messages(); len(got) != 0 {
+	if got := sink.received(); len(got) != 0 {
 		t.Fatalf("planning sent mail: %v", got)
 	}
 
@@ -157,11 +98,11 @@ func TestJobsRunThenServeDelivers(t *testing.T) {
 	}()
 	want := []string{"amina@kommun.example booking_confirmed", "amina@kommun.example reminder"}
 	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) && len(sink.messages()) < len(want) {
+	for time.Now().Before(deadline) && len(sink.received()) < len(want) {
 		time.Sleep(100 * time.Millisecond)
 	}
-	got := sink.messages()
-	if len(got) != 2 || !(got[0] == want[0] && got[1] == want[1] || got[0] == want[1] && got[1] == want[0]) {
+	got := sink.received()
+	if len(got) != 2 || !(got[0].String() == want[0] && got[1].String() == want[1] || got[0].String() == want[1] && got[1].String() == want[0]) {
 		t.Fatalf("within 10 seconds of serve the SMTP server got %v, want %v\n%s", got, want, stderr.String())
 	}
 }
