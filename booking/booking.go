@@ -274,24 +274,6 @@ func (s *Service) validate(ctx context.Context, actor *User, b *Booking, supervi
 	return p.Err()
 }
 
-// supervisorWithSkills reads a supervisor and their languages and areas, without
-// the feed token s.supervisor derives (one query less on every booking request).
-func (s *Service) supervisorWithSkills(ctx context.Context, db *gorm.DB, id int64) (*Supervisor, error) {
-	var sv Supervisor
-	err := db.First(&sv, id).Error
-	if isNotFound(err) {
-		return nil, errNotFound("supervisor")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("supervisor %d: %w", id, err)
-	}
-	list := []Supervisor{sv}
-	if err := s.loadSupervisorSkills(ctx, db, list); err != nil {
-		return nil, err
-	}
-	return &list[0], nil
-}
-
 func checkMode(p *Problems, b *Booking) {
 	if !oneOf(b.Mode, Modes) {
 		p.Add("mode", "must be one of %s", strings.Join(Modes, ", "))

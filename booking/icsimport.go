@@ -47,7 +47,7 @@ func (s *Service) ImportAbsences(ctx context.Context, actor *User, supervisorID 
 	if _, err := s.supervisor(ctx, s.store.read(ctx), supervisorID); err != nil {
 		return nil, err
 	}
-	cal, err := ical.NewDecoder(io.LimitReader(r, MaxImportBytes+1)).Decode()
+	cal, err := decodeICS(io.LimitReader(r, MaxImportBytes+1))
 	if err != nil {
 		return nil, invalidICS("the file is not an iCalendar (.ics) file: %v", err)
 	}
@@ -80,6 +80,18 @@ func (s *Service) ImportAbsences(ctx context.Context, actor *User, supervisorID 
 	return res, nil
 }
 
+// decodeICS parses a calendar. go-ical panics on some malformed lines (a
+// parameter with nothing after "=" at the end of a line, found by fuzzing);
+// such a file is just not a calendar.
+func decodeICS(r io.Reader) (cal *ical.Calendar, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			cal, err = nil, fmt.Errorf("malformed line: %v", v)
+		}
+	}()
+	return ical.NewDecoder(r).Decode()
+}
+
 func invalidICS(format string, args ...any) error {
 	var p Problems
 	p.Add("body", format, args...)
@@ -93,9 +105,8 @@ type busySpan struct {
 	reason     string
 }
 
-// busySpans turns the calendar's VEVENTs into spans. Single events are taken
-// whenever they are; occurrences of recurring ones that end after from and start
-// before to. RECURRENCE-ID overrides replace their occurrence.
+// busySpans turns the calendar's VEVENTs into spans: the events, and the
+// occurrences of recurring ones, that end after from and start before to. RECURRENCE-ID overrides replace their occurrence.
 func (s *Service) busySpans(cal *ical.Calendar, from, to time.Time) ([]busySpan, int, error) {
 	type series struct {
 		master    *ical.Component
@@ -189,6 +200,11 @@ func (s *Service) expandEvent(uid string, c *ical.Component, from, to time.Time,
 		return nil, 1, err
 	}
 	if c.Props.Get(ical.PropRecurrenceRule) == nil && c.Props.Get(ical.PropRecurrenceDates) == nil {
+		// A single event counts in the same window as an occurrence: one of
+		// years ago (or in year 0) blocks nothing a booking could want.
+		if !first.end.After(from) || !first.start.Before(to) {
+			return nil, 1, nil
+		}
 		return []busySpan{first}, 0, nil
 	}
 	// Expand in the zone of DTSTART, so wall-clock times survive DST changes;

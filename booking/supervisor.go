@@ -112,7 +112,22 @@ func (s *Service) Supervisor(ctx context.Context, actor *User, id int64) (*Super
 	return s.supervisor(ctx, s.store.read(ctx), id)
 }
 
+// supervisor is one supervisor with skills and feed token.
 func (s *Service) supervisor(ctx context.Context, db *gorm.DB, id int64) (*Supervisor, error) {
+	sv, err := s.supervisorWithSkills(ctx, db, id)
+	if err != nil {
+		return nil, err
+	}
+	list := []Supervisor{*sv}
+	if err := fillSupervisorTokens(db, list); err != nil {
+		return nil, err
+	}
+	return &list[0], nil
+}
+
+// supervisorWithSkills reads a supervisor and their languages and areas, without
+// the feed token s.supervisor derives (one query less on every booking request).
+func (s *Service) supervisorWithSkills(ctx context.Context, db *gorm.DB, id int64) (*Supervisor, error) {
 	var sv Supervisor
 	err := db.First(&sv, id).Error
 	if isNotFound(err) {
@@ -123,9 +138,6 @@ func (s *Service) supervisor(ctx context.Context, db *gorm.DB, id int64) (*Super
 	}
 	list := []Supervisor{sv}
 	if err := s.loadSupervisorSkills(ctx, db, list); err != nil {
-		return nil, err
-	}
-	if err := fillSupervisorTokens(db, list); err != nil {
 		return nil, err
 	}
 	return &list[0], nil

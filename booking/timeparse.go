@@ -8,6 +8,14 @@ import (
 // MaxRangeDays is the longest date range a list covers.
 const MaxRangeDays = 400
 
+// The instants a time may name. Outside them the pool's zone has offsets of
+// odd seconds (before 1900) or the local year has five digits (the last day of
+// 9999), which RFC 3339 cannot write back and the store cannot order as text.
+var (
+	minTime = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(9999, 12, 30, 0, 0, 0, 0, time.UTC)
+)
+
 // parseTime reads an RFC 3339 time that carries an offset; a time with no offset
 // is refused, since it would be ambiguous.
 func parseTime(p *Problems, field, v string) time.Time {
@@ -22,6 +30,10 @@ func parseTime(p *Problems, field, v string) time.Time {
 		} else {
 			p.Add(field, "must be an RFC 3339 time such as 2026-03-30T09:00:00+02:00")
 		}
+		return time.Time{}
+	}
+	if t.Before(minTime) || !t.Before(maxTime) {
+		p.Add(field, "must lie between the years 1900 and 9999")
 		return time.Time{}
 	}
 	return t

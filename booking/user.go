@@ -293,6 +293,11 @@ func (s *Service) Authenticate(ctx context.Context, token, addr string) (*User, 
 // Login checks an e-mail and password. The 10th wrong password in a row for an
 // account, within the failure window, is rate limited, and so is every try after it.
 func (s *Service) Login(ctx context.Context, email, password string) (*User, error) {
+	if strings.ContainsRune(email, 0) || strings.ToValidUTF8(email, "") != email {
+		// No account has such an address, and PostgreSQL refuses the text in a
+		// query (a 500, found by fuzzing).
+		return nil, &Error{Code: CodeUnauthorized, Message: "wrong e-mail or password"}
+	}
 	key := "account:" + strings.ToLower(strings.TrimSpace(email))
 	n, err := s.countFailures(ctx, key)
 	if err != nil {

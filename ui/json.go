@@ -1,15 +1,18 @@
 package ui
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,16 +22,24 @@ import (
 // maxBody is the largest request body accepted, chunked or not.
 const maxBody = 1 << 20
 
-// decode reads a JSON body strictly: right content type, at most 1 MiB, no
-// unknown fields, one value only.
+// decode reads a JSON body strictly: right content type, at most 1 MiB, valid
+// UTF-8, no unknown fields, one value only.
 func decode(c echo.Context, v any) error {
 	r := c.Request()
 	mt, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
 	if err != nil || mt != echo.MIMEApplicationJSON {
 		return badRequest("the body must be JSON, sent with Content-Type: application/json")
 	}
-	body := http.MaxBytesReader(c.Response(), r.Body, maxBody)
-	dec := json.NewDecoder(body)
+	raw, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, maxBody))
+	if err != nil {
+		return decodeError(err)
+	}
+	// encoding/json quietly turns invalid UTF-8 into U+FFFD; that would store
+	// something other than what was sent.
+	if !utf8.Valid(raw) {
+		return badRequest("the body is not valid UTF-8; send the JSON as UTF-8 text")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
@@ -46,7 +57,11 @@ func decodeError(err error) error {
 	var tooLarge *http.MaxBytesError
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var netErr net.Error
 	switch {
+	case errors.As(err, &netErr) && netErr.Timeout():
+		// The server's read timeout cut a slow client off; its JSON was not at fault.
+		return &httpError{status: http.StatusRequestTimeout, code: "request_timeout", message: "the body arrived too slowly; send it at once"}
 	case errors.As(err, &tooLarge):
 		return &httpError{status: http.StatusRequestEntityTooLarge, code: "too_large", message: "the body is larger than 1 MiB"}
 	case errors.Is(err, io.EOF):
