@@ -825,7 +825,7 @@ func authzRows() []row {
 			return req{path: p("/supervisors/%d", f.X), body: url.Values{"name": {"Handledare 01"}, "languages": {"ar", "so"},
 				"areas": booking.Areas, "active": {"true"}}}
 		}),
-		page("GET", "/supervisors/:id/export", pageCoordGET, func(f *authz, r int) req { return req{path: p("/supervisors/%d/export", f.X)} }),
+		page("GET", "/supervisors/:id/export", [nRoles]int{303, 403, 403, 200, 403, 200, 303, 303}, func(f *authz, r int) req { return req{path: p("/supervisors/%d/export", f.X)} }),
 		page("POST", "/supervisors/:id/erase", pageCoordPOST, func(f *authz, r int) req {
 			return req{path: p("/supervisors/%d/erase", f.throwaway()), body: url.Values{"confirm": {"yes"}}}
 		}),

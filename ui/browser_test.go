@@ -337,7 +337,7 @@ func checkEveryPage(t *testing.T, tb *tab, p *webPool, bookingID, heldID, openID
 		{"", []string{"/", "/forgot"}},
 		{p.mgrA, []string{"/", "/book", "/book?step=choose&workplace_id=" + itoa(p.wpA) + "&language=ar&date=2026-03-04&start=09:00&end=10:00&purpose=other",
 			"/book?step=choose&language=&date=x", "/bookings/" + bookingID, "/bookings/" + heldID, "/bookings/" + lateID, "/account", "/timeline"}},
-		{p.supUser, []string{"/", "/week?date=2026-03-02", "/availability", "/absences", "/bookings/" + bookingID, "/bookings/" + heldID,
+		{p.supUser, []string{"/", "/week?date=2026-03-02", "/availability", "/absences", "/account", "/bookings/" + bookingID, "/bookings/" + heldID,
 			"/bookings/" + openID + "/confirm", "/bookings/" + heldID + "/confirm?done=confirmed"}},
 		{p.admin, []string{"/", "/timeline?date=2026-03-02", "/book", "/bookings/" + bookingID, "/supervisors", "/supervisors/new",
 			"/supervisors/" + itoa(p.sups[0]), "/workplaces", "/workplaces/new", "/workplaces/" + itoa(p.wpA), "/users", "/reports", "/reports/cancellations", "/reports/billing", "/account", "/bookings/999"}},

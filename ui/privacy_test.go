@@ -274,7 +274,7 @@ func TestPrivacyPages(t *testing.T) {
 	for _, email := range []string{p.mgrA, "handledare.y@example.se"} {
 		o := p.browser()
 		o.login(email)
-		if status, _ := o.get(fmt.Sprintf("/supervisors/%d/export", p.y)); status != 403 {
+		if status, _ := o.get(fmt.Sprintf("/supervisors/%d/export", p.x)); status != 403 { // Y may fetch only Y's own
 			t.Errorf("%s downloads an export: %d", email, status)
 		}
 		o.get("/account")
@@ -284,5 +284,37 @@ func TestPrivacyPages(t *testing.T) {
 	}
 	if p.supervisorName(p.y) != "Handledare 02" {
 		t.Error("Y was erased by someone who may not")
+	}
+}
+
+// A supervisor finds the download of their own personal data on their account
+// page, and can fetch no one else's; a manager's account page has no such link.
+func TestPrivacySupervisorDownloadsOwnData(t *testing.T) {
+	p := newPrivacyWeb(t)
+	b := p.browser()
+	b.login(p.supUser)
+	own := fmt.Sprintf("/supervisors/%d/export", p.x)
+	status, body := b.get("/account")
+	if status != 200 || !strings.Contains(body, `href="`+own+`"`) || !strings.Contains(body, "Hämta mina personuppgifter") {
+		t.Fatalf("the supervisor's account page lacks the download: %d", status)
+	}
+	resp, err := b.client.Get(b.base + own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var exp booking.SupervisorExport
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") ||
+		json.Unmarshal(raw, &exp) != nil || exp.Supervisor.ID != p.x {
+		t.Fatalf("own download: %d %v", resp.StatusCode, resp.Header)
+	}
+	if status, _ := b.get(fmt.Sprintf("/supervisors/%d/export", p.y)); status != 403 {
+		t.Errorf("X downloads Y's data: %d", status)
+	}
+	m := p.browser()
+	m.login(p.mgrA)
+	if status, body := m.get("/account"); status != 200 || strings.Contains(body, "/export") {
+		t.Errorf("a manager's account page offers a download: %d", status)
 	}
 }

@@ -43,6 +43,8 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/account", s.accountPage, everyone)
 	e.POST("/account/password", s.changePassword, everyone)
 	e.POST("/account/locale", s.setLocale, everyone)
+	// A supervisor downloads their own personal data; the coordinator anyone's.
+	e.GET("/supervisors/:id/export", s.exportSupervisorPage, s.requirePage(admin, supervisor))
 	booker := s.requirePage(admin, manager)
 	e.GET("/book", s.bookForm, booker)
 	e.GET("/book/free", s.bookFree, booker)
@@ -71,7 +73,6 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/supervisors/new", s.saveSupervisor, coord)
 	e.GET("/supervisors/:id", s.supervisorForm, coord)
 	e.POST("/supervisors/:id", s.saveSupervisor, coord)
-	e.GET("/supervisors/:id/export", s.exportSupervisorPage, coord)
 	e.POST("/supervisors/:id/erase", s.eraseSupervisorPage, coord)
 	e.GET("/workplaces", s.workplacesPage, coord)
 	e.GET("/workplaces/new", s.workplaceForm, coord)
