@@ -825,6 +825,20 @@ func authzRows() []row {
 			return req{path: p("/supervisors/%d", f.X), body: url.Values{"name": {"Handledare 01"}, "languages": {"ar", "so"},
 				"areas": booking.Areas, "active": {"true"}}}
 		}),
+		page("GET", "/supervisors/:id/availability", pageCoordGET, func(f *authz, r int) req { return req{path: p("/supervisors/%d/availability", f.X)} }),
+		page("POST", "/supervisors/:id/availability", pageCoordPOST, func(f *authz, r int) req {
+			return req{path: p("/supervisors/%d/availability", f.X), body: weekForm()}
+		}),
+		page("GET", "/supervisors/:id/absences", pageCoordGET, func(f *authz, r int) req { return req{path: p("/supervisors/%d/absences", f.X)} }),
+		page("POST", "/supervisors/:id/absences", pageCoordPOST, func(f *authz, r int) req {
+			return req{path: p("/supervisors/%d/absences", f.X), body: url.Values{"start_date": {"2027-02-01"}, "end_date": {"2027-02-02"}, "reason": {"kurs"}}}
+		}),
+		page("POST", "/supervisors/:id/absences/:aid/delete", pageCoordPOST, func(f *authz, r int) req {
+			return req{path: p("/supervisors/%d/absences/%d/delete", f.X, f.absence()), body: url.Values{}}
+		}),
+		page("POST", "/supervisors/:id/absences/import", pageCoordPOST, func(f *authz, r int) req {
+			return req{path: p("/supervisors/%d/absences/import", f.X), body: upload{"ics", "kalender.ics", authzICS}}
+		}),
 		page("GET", "/supervisors/:id/export", [nRoles]int{303, 403, 403, 200, 403, 200, 303, 303}, func(f *authz, r int) req { return req{path: p("/supervisors/%d/export", f.X)} }),
 		page("POST", "/supervisors/:id/erase", pageCoordPOST, func(f *authz, r int) req {
 			return req{path: p("/supervisors/%d/erase", f.throwaway()), body: url.Values{"confirm": {"yes"}}}

@@ -18,9 +18,10 @@ const windowsPerDay = 2
 // availabilityPage is the weekly availability editor: for each weekday up to
 // two windows, as 24-hour times.
 type availabilityPage struct {
-	Form *form
-	Days []availabilityDay
-	Done bool
+	Form       *form
+	Days       []availabilityDay
+	Done       bool
+	Base, Name string // a coordinator's page of another supervisor: its path prefix and whose it is
 }
 
 type availabilityDay struct {
@@ -29,6 +30,36 @@ type availabilityDay struct {
 }
 
 type availabilitySlot struct{ Start, End string }
+
+// pageSupervisor is whose availability or absences a page shows: the
+// supervisor's own, or, on a coordinator's /supervisors/:id/… page, that
+// supervisor's (the service checks who may). base prefixes the page's links.
+func (s *Server) pageSupervisor(c echo.Context) (id int64, base string, err error) {
+	if c.Param("id") != "" {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return 0, "", err
+		}
+		return id, fmt.Sprintf("/supervisors/%d", id), nil
+	}
+	u := actor(c)
+	if u.SupervisorID == nil {
+		return 0, "", &booking.Error{Code: booking.CodeForbidden, Message: "no supervisor"}
+	}
+	return *u.SupervisorID, "", nil
+}
+
+// supervisorName is the heading a coordinator sees above another's page.
+func (s *Server) supervisorName(c echo.Context, id int64, base string) (string, error) {
+	if base == "" {
+		return "", nil
+	}
+	sv, err := s.svc.Supervisor(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return "", err
+	}
+	return sv.Name, nil
+}
 
 func slotField(wd, i int, which string) string { return fmt.Sprintf("d%d_%d_%s", wd, i, which) }
 
@@ -45,11 +76,11 @@ func newAvailabilityPage(f *form) *availabilityPage {
 }
 
 func (s *Server) availabilityPage(c echo.Context) error {
-	u := actor(c)
-	if u.SupervisorID == nil {
-		return &booking.Error{Code: booking.CodeForbidden, Message: "no supervisor"}
+	id, base, err := s.pageSupervisor(c)
+	if err != nil {
+		return err
 	}
-	ws, err := s.svc.Availability(c.Request().Context(), u, *u.SupervisorID)
+	ws, err := s.svc.Availability(c.Request().Context(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -65,15 +96,20 @@ func (s *Server) availabilityPage(c echo.Context) error {
 	}
 	p := newAvailabilityPage(f)
 	p.Done = c.QueryParam("done") == "1"
+	if p.Base = base; base != "" {
+		if p.Name, err = s.supervisorName(c, id, base); err != nil {
+			return err
+		}
+	}
 	return s.render(c, http.StatusOK, "availability", s.lang(c).T("availability.title"), p)
 }
 
 // saveAvailability replaces the weekly pattern; a half-filled or reversed
 // window is an error on its own fields.
 func (s *Server) saveAvailability(c echo.Context) error {
-	u := actor(c)
-	if u.SupervisorID == nil {
-		return &booking.Error{Code: booking.CodeForbidden, Message: "no supervisor"}
+	id, base, err := s.pageSupervisor(c)
+	if err != nil {
+		return err
 	}
 	l := s.lang(c)
 	f := newForm()
@@ -100,15 +136,21 @@ func (s *Server) saveAvailability(c echo.Context) error {
 		}
 	}
 	if f.OK() {
-		_, err := s.svc.SetAvailability(c.Request().Context(), u, *u.SupervisorID, ws)
+		_, err := s.svc.SetAvailability(c.Request().Context(), actor(c), id, ws)
 		if err != nil && !failFrom(f, l, err, map[string]string{"availability": slotField(1, 0, "start")}) {
 			return err
 		}
 	}
 	if !f.OK() {
-		return s.render(c, http.StatusUnprocessableEntity, "availability", l.T("availability.title"), newAvailabilityPage(f))
+		p := newAvailabilityPage(f)
+		if p.Base = base; base != "" {
+			if p.Name, err = s.supervisorName(c, id, base); err != nil {
+				return err
+			}
+		}
+		return s.render(c, http.StatusUnprocessableEntity, "availability", l.T("availability.title"), p)
 	}
-	return c.Redirect(http.StatusSeeOther, "/availability?done=1")
+	return c.Redirect(http.StatusSeeOther, base+"/availability?done=1")
 }
 
 // absencePage lists the supervisor's coming absences with a form to add one.
@@ -116,6 +158,7 @@ type absencePage struct {
 	Form              *form
 	Absences          []absenceView
 	Imported, Skipped string // what the last .ics import did
+	Base, Name        string // a coordinator's page of another supervisor: its path prefix and whose it is
 }
 
 type absenceView struct {
@@ -129,16 +172,19 @@ func (s *Server) absencesPage(c echo.Context) error {
 }
 
 func (s *Server) showAbsences(c echo.Context, status int, f *form) error {
-	u := actor(c)
-	if u.SupervisorID == nil {
-		return &booking.Error{Code: booking.CodeForbidden, Message: "no supervisor"}
-	}
-	now := s.svc.Now().In(s.loc)
-	list, err := s.svc.Absences(c.Request().Context(), u, *u.SupervisorID, now.Format(time.DateOnly), now.AddDate(1, 0, 0).Format(time.DateOnly))
+	id, base, err := s.pageSupervisor(c)
 	if err != nil {
 		return err
 	}
-	p := &absencePage{Form: f, Imported: c.QueryParam("imported"), Skipped: c.QueryParam("skipped")}
+	now := s.svc.Now().In(s.loc)
+	list, err := s.svc.Absences(c.Request().Context(), actor(c), id, now.Format(time.DateOnly), now.AddDate(1, 0, 0).Format(time.DateOnly))
+	if err != nil {
+		return err
+	}
+	p := &absencePage{Form: f, Imported: c.QueryParam("imported"), Skipped: c.QueryParam("skipped"), Base: base}
+	if p.Name, err = s.supervisorName(c, id, base); err != nil {
+		return err
+	}
 	for _, a := range list {
 		p.Absences = append(p.Absences, absenceView{ID: a.ID, Start: a.Start.In(s.loc), End: a.End.In(s.loc), Reason: a.Reason})
 	}
@@ -147,9 +193,9 @@ func (s *Server) showAbsences(c echo.Context, status int, f *form) error {
 
 // addAbsence records an absence from a start date and time to an end date and time.
 func (s *Server) addAbsence(c echo.Context) error {
-	u := actor(c)
-	if u.SupervisorID == nil {
-		return &booking.Error{Code: booking.CodeForbidden, Message: "no supervisor"}
+	id, base, err := s.pageSupervisor(c)
+	if err != nil {
+		return err
 	}
 	l := s.lang(c)
 	f := formFrom(c, "start_date", "start_time", "end_date", "end_time", "reason")
@@ -159,7 +205,7 @@ func (s *Server) addAbsence(c echo.Context) error {
 		f.Fail("end_date", l.T("err.end_before_start"))
 	}
 	if f.OK() {
-		_, err := s.svc.CreateAbsence(c.Request().Context(), u, *u.SupervisorID, booking.AbsenceInput{
+		_, err := s.svc.CreateAbsence(c.Request().Context(), actor(c), id, booking.AbsenceInput{
 			Start: start.Format(time.RFC3339), End: end.Format(time.RFC3339), Reason: f.V("reason")})
 		if err != nil && !failFrom(f, l, err, map[string]string{"start": "start_date", "end": "end_date"}) {
 			return err
@@ -168,7 +214,7 @@ func (s *Server) addAbsence(c echo.Context) error {
 	if !f.OK() {
 		return s.showAbsences(c, http.StatusUnprocessableEntity, f)
 	}
-	return c.Redirect(http.StatusSeeOther, "/absences")
+	return c.Redirect(http.StatusSeeOther, base+"/absences")
 }
 
 // formTime reads a date field and an optional clock field; an empty clock is
@@ -196,23 +242,26 @@ func (s *Server) formTime(f *form, l Lang, dateField, clockField string, defMinu
 }
 
 func (s *Server) deleteAbsencePage(c echo.Context) error {
-	u := actor(c)
-	aid, err := strconv.ParseInt(c.Param("aid"), 10, 64)
-	if err != nil || u.SupervisorID == nil {
-		return notFound()
-	}
-	if err := s.svc.DeleteAbsence(c.Request().Context(), u, *u.SupervisorID, aid); err != nil {
+	id, base, err := s.pageSupervisor(c)
+	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/absences")
+	aid, err := strconv.ParseInt(c.Param("aid"), 10, 64)
+	if err != nil {
+		return notFound()
+	}
+	if err := s.svc.DeleteAbsence(c.Request().Context(), actor(c), id, aid); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, base+"/absences")
 }
 
 // importAbsences reads an .ics file from the supervisor's own calendar: every
 // busy event becomes an absence.
 func (s *Server) importAbsencesPage(c echo.Context) error {
-	u := actor(c)
-	if u.SupervisorID == nil {
-		return &booking.Error{Code: booking.CodeForbidden, Message: "no supervisor"}
+	id, base, err := s.pageSupervisor(c)
+	if err != nil {
+		return err
 	}
 	l := s.lang(c)
 	f := newForm()
@@ -226,7 +275,7 @@ func (s *Server) importAbsencesPage(c echo.Context) error {
 		return err
 	}
 	defer file.Close()
-	res, err := s.svc.ImportAbsences(c.Request().Context(), u, *u.SupervisorID, io.LimitReader(file, booking.MaxImportBytes))
+	res, err := s.svc.ImportAbsences(c.Request().Context(), actor(c), id, io.LimitReader(file, booking.MaxImportBytes))
 	if booking.ErrorCode(err) == booking.CodeInvalid {
 		f.Fail("ics", l.T("err.ics_file"))
 		return s.showAbsences(c, http.StatusUnprocessableEntity, f)
@@ -234,5 +283,5 @@ func (s *Server) importAbsencesPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/absences?imported=%d&skipped=%d", res.Created, res.Skipped))
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s/absences?imported=%d&skipped=%d", base, res.Created, res.Skipped))
 }

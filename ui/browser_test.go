@@ -340,7 +340,7 @@ func checkEveryPage(t *testing.T, tb *tab, p *webPool, bookingID, heldID, openID
 		{p.supUser, []string{"/", "/week?date=2026-03-02", "/availability", "/absences", "/account", "/bookings/" + bookingID, "/bookings/" + heldID,
 			"/bookings/" + openID + "/confirm", "/bookings/" + heldID + "/confirm?done=confirmed"}},
 		{p.admin, []string{"/", "/timeline?date=2026-03-02", "/book", "/bookings/" + bookingID, "/supervisors", "/supervisors/new",
-			"/supervisors/" + itoa(p.sups[0]), "/workplaces", "/workplaces/new", "/workplaces/" + itoa(p.wpA), "/users", "/reports", "/reports/cancellations", "/reports/billing", "/account", "/bookings/999"}},
+			"/supervisors/" + itoa(p.sups[0]), "/supervisors/" + itoa(p.sups[0]) + "/availability", "/supervisors/" + itoa(p.sups[0]) + "/absences", "/workplaces", "/workplaces/new", "/workplaces/" + itoa(p.wpA), "/users", "/reports", "/reports/cancellations", "/reports/billing", "/account", "/bookings/999"}},
 	}
 	for _, lang := range []string{"sv", "en"} {
 		for _, r := range roles {

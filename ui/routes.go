@@ -74,6 +74,14 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/supervisors/:id", s.supervisorForm, coord)
 	e.POST("/supervisors/:id", s.saveSupervisor, coord)
 	e.POST("/supervisors/:id/erase", s.eraseSupervisorPage, coord)
+	// The coordinator keeps a supervisor's availability and absences too (one
+	// without a login, or while they are away), on the supervisor's own pages.
+	e.GET("/supervisors/:id/availability", s.availabilityPage, coord)
+	e.POST("/supervisors/:id/availability", s.saveAvailability, coord)
+	e.GET("/supervisors/:id/absences", s.absencesPage, coord)
+	e.POST("/supervisors/:id/absences", s.addAbsence, coord)
+	e.POST("/supervisors/:id/absences/:aid/delete", s.deleteAbsencePage, coord)
+	e.POST("/supervisors/:id/absences/import", s.importAbsencesPage, coord)
 	e.GET("/workplaces", s.workplacesPage, coord)
 	e.GET("/workplaces/new", s.workplaceForm, coord)
 	e.POST("/workplaces/new", s.saveWorkplace, coord)
