@@ -250,47 +250,44 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 }
 
 func cmdTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	c := newCommand("token create", stderr)
-	email := c.fs.String("email", "", "the user's e-mail address")
-	if err := c.parse(args, stderr); err != nil {
-		return err
-	}
-	if *email == "" {
-		return usageError{"token create needs --email"}
-	}
-	svc, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer svc.Close()
-	token, err := svc.CreateToken(ctx, *email)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, token)
-	return nil
+	return tokenCommand(ctx, "token create", args, stderr, func(c *command, svc *booking.Service, email string) error {
+		token, err := svc.CreateToken(ctx, email)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, token)
+		return nil
+	})
 }
 
 // cmdTokenRevoke ends every API token of a user, e.g. after a leak; the user
 // can still sign in. It prints nothing on standard output; the count goes to the log.
 func cmdTokenRevoke(ctx context.Context, args []string, stderr io.Writer) error {
-	c := newCommand("token revoke", stderr)
+	return tokenCommand(ctx, "token revoke", args, stderr, func(c *command, svc *booking.Service, email string) error {
+		n, err := svc.RevokeTokens(ctx, email)
+		if err != nil {
+			return err
+		}
+		c.log.Info("revoked API tokens", "email", email, "count", n)
+		return nil
+	})
+}
+
+// tokenCommand reads the --email of a token command, opens the database and
+// runs do on that user's address.
+func tokenCommand(ctx context.Context, name string, args []string, stderr io.Writer, do func(*command, *booking.Service, string) error) error {
+	c := newCommand(name, stderr)
 	email := c.fs.String("email", "", "the user's e-mail address")
 	if err := c.parse(args, stderr); err != nil {
 		return err
 	}
 	if *email == "" {
-		return usageError{"token revoke needs --email"}
+		return usageError{name + " needs --email"}
 	}
 	svc, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer svc.Close()
-	n, err := svc.RevokeTokens(ctx, *email)
-	if err != nil {
-		return err
-	}
-	c.log.Info("revoked API tokens", "email", *email, "count", n)
-	return nil
+	return do(c, svc, *email)
 }
