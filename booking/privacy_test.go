@@ -33,7 +33,6 @@ type privacyPool struct {
 	futureOfX      *Booking // cancelled before the erasure
 	reportsFrom    string
 	reportsTo      string
-	reportsAt      time.Time
 	xPendingMailID int64
 }
 

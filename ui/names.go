@@ -44,14 +44,6 @@ func (n *names) view(b booking.Booking) bookingView {
 	return bookingView{Booking: b, Supervisor: n.sups[b.SupervisorID], Workplace: n.wps[b.WorkplaceID]}
 }
 
-func (n *names) views(list []booking.Booking) []bookingView {
-	out := make([]bookingView, len(list))
-	for i, b := range list {
-		out[i] = n.view(b)
-	}
-	return out
-}
-
 func sortedSupervisors(n *names) []booking.Supervisor {
 	out := make([]booking.Supervisor, 0, len(n.sups))
 	for _, sv := range n.sups {
