@@ -63,7 +63,7 @@ func (s *Service) ListUsers(ctx context.Context, actor *User) ([]User, error) {
 		return nil, errForbidden("only coordinators may list users")
 	}
 	var list []User
-	if err := s.store.read(ctx).Order("name, id").Find(&list).Error; err != nil {
+	if err := s.store.Read(ctx).Order("name, id").Find(&list).Error; err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
 	for i := range list {
@@ -129,7 +129,7 @@ func (s *Service) accountLink(ctx context.Context, u *User, kind string, life ti
 
 // AccountTokenUser returns the user of an unused, unexpired link of that kind.
 func (s *Service) AccountTokenUser(ctx context.Context, kind, secret string) (*User, error) {
-	t, err := s.accountToken(s.store.read(ctx), kind, secret)
+	t, err := s.accountToken(s.store.Read(ctx), kind, secret)
 	if err != nil {
 		return nil, err
 	}

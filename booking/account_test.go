@@ -31,7 +31,7 @@ func TestSessionStoreRoundTripAndRevocation(t *testing.T) {
 		t.Fatalf("sessions of the user: %d", n)
 	}
 	var raw string
-	if err := f.s.store.read(f.ctx).Raw("SELECT token_hash FROM sessions").Scan(&raw).Error; err != nil || strings.Contains(raw, "tok-1") {
+	if err := f.s.store.Read(f.ctx).Raw("SELECT token_hash FROM sessions").Scan(&raw).Error; err != nil || strings.Contains(raw, "tok-1") {
 		t.Fatalf("the token itself is stored: %q %v", raw, err)
 	}
 	if err := st.Delete("tok-1"); err != nil {

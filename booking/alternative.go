@@ -50,7 +50,7 @@ var ruleMessages = map[string]string{
 }
 
 func (s *Service) alternatives(ctx context.Context, b *Booking, supervisorGiven bool) ([]Alternative, error) {
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	ids, err := candidates(db, b.Language, b.Area)
 	if err != nil {
 		return nil, err

@@ -56,10 +56,10 @@ func (s *Service) Availability(ctx context.Context, actor *User, supervisorID in
 	if !canSeeSchedule(actor, supervisorID) {
 		return nil, errForbidden("only coordinators and the supervisor may see the availability")
 	}
-	if _, err := s.supervisor(ctx, s.store.read(ctx), supervisorID); err != nil {
+	if _, err := s.supervisor(ctx, s.store.Read(ctx), supervisorID); err != nil {
 		return nil, err
 	}
-	return windowsOf(s.store.read(ctx), supervisorID)
+	return windowsOf(s.store.Read(ctx), supervisorID)
 }
 
 func windowsOf(db *gorm.DB, supervisorID int64) ([]Window, error) {
@@ -125,7 +125,7 @@ func (s *Service) SetAvailability(ctx context.Context, actor *User, supervisorID
 	if err != nil {
 		return nil, fmt.Errorf("set availability of supervisor %d: %w", supervisorID, err)
 	}
-	return windowsOf(s.store.read(ctx), supervisorID)
+	return windowsOf(s.store.Read(ctx), supervisorID)
 }
 
 // Absences lists a supervisor's absences that overlap the dates from..to.
@@ -137,10 +137,10 @@ func (s *Service) Absences(ctx context.Context, actor *User, supervisorID int64,
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.supervisor(ctx, s.store.read(ctx), supervisorID); err != nil {
+	if _, err := s.supervisor(ctx, s.store.Read(ctx), supervisorID); err != nil {
 		return nil, err
 	}
-	return absencesOf(s.store.read(ctx), supervisorID, start, end)
+	return absencesOf(s.store.Read(ctx), supervisorID, start, end)
 }
 
 func absencesOf(db *gorm.DB, supervisorID int64, start, end time.Time) ([]Absence, error) {

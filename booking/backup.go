@@ -15,10 +15,10 @@ var ErrBackupPostgres = errors.New("the database is PostgreSQL: make the backup 
 // not block the writer), so the copy holds every transaction committed before it
 // began and none that committed later, and it is a compact, checked database.
 func (s *Service) Backup(ctx context.Context, path string) error {
-	if !s.store.sqlite {
+	if !s.store.SQLite {
 		return ErrBackupPostgres
 	}
-	if err := s.store.read(ctx).Exec("VACUUM INTO ?", path).Error; err != nil {
+	if err := s.store.Read(ctx).Exec("VACUUM INTO ?", path).Error; err != nil {
 		return fmt.Errorf("back up to %s: %w", path, err)
 	}
 	return nil

@@ -215,7 +215,7 @@ func mayBook(actor *User, workplaceID int64, overriding bool) error {
 // validate checks a booking's fields (not the rules that need other bookings),
 // fills the defaults, and returns every problem at once.
 func (s *Service) validate(ctx context.Context, actor *User, b *Booking, supervisorGiven bool, override []string, p Problems) error {
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	if b.WorkplaceID == 0 {
 		p.Add("workplace_id", "is required")
 	} else if w, err := workplaceByID(db, b.WorkplaceID); err != nil {
@@ -486,7 +486,7 @@ func (s *Service) pickSupervisor(tx *gorm.DB, b *Booking, skip []string) (int64,
 
 // Booking returns one booking the actor may see (not found otherwise).
 func (s *Service) Booking(ctx context.Context, actor *User, id int64) (*Booking, error) {
-	b, err := bookingByID(s.store.read(ctx), id)
+	b, err := bookingByID(s.store.Read(ctx), id)
 	if err != nil {
 		return nil, err
 	}
@@ -536,7 +536,7 @@ func (s *Service) ListBookings(ctx context.Context, actor *User, f BookingFilter
 	if f.Status != "" && !oneOf(f.Status, []string{StatusConfirmed, StatusCancelled}) {
 		return nil, (&Problems{{Field: "status", Message: "must be confirmed or cancelled"}}).Err()
 	}
-	q := s.store.read(ctx).Where("start_at < ? AND end_at > ?", end.UTC(), start.UTC())
+	q := s.store.Read(ctx).Where("start_at < ? AND end_at > ?", end.UTC(), start.UTC())
 	switch {
 	case actor.IsAdmin():
 	case actor.Role == RoleManager:
@@ -567,10 +567,10 @@ func (s *Service) ListBookings(ctx context.Context, actor *User, f BookingFilter
 	for i := range list {
 		ptrs[i] = &list[i]
 	}
-	if err := loadFollowups(s.store.read(ctx), ptrs); err != nil {
+	if err := loadFollowups(s.store.Read(ctx), ptrs); err != nil {
 		return nil, err
 	}
-	if err := loadConfirmations(s.store.read(ctx), ptrs); err != nil {
+	if err := loadConfirmations(s.store.Read(ctx), ptrs); err != nil {
 		return nil, err
 	}
 	return list, nil
@@ -746,7 +746,7 @@ func (s *Service) Events(ctx context.Context, actor *User, bookingID int64) ([]E
 		return nil, err
 	}
 	list := []Event{}
-	if err := s.store.read(ctx).Where("booking_id = ?", bookingID).Order("id").Find(&list).Error; err != nil {
+	if err := s.store.Read(ctx).Where("booking_id = ?", bookingID).Order("id").Find(&list).Error; err != nil {
 		return nil, fmt.Errorf("events of booking %d: %w", bookingID, err)
 	}
 	return list, nil

@@ -136,7 +136,7 @@ func (s *Service) PlanConfirmationReminders(ctx context.Context, at time.Time) (
 	date := yesterday.Format(time.DateOnly)
 	const job = "confirmations"
 	var done int64
-	if err := s.store.read(ctx).Table("job_runs").Where("job = ? AND period = ?", job, date).Count(&done).Error; err != nil {
+	if err := s.store.Read(ctx).Table("job_runs").Where("job = ? AND period = ?", job, date).Count(&done).Error; err != nil {
 		return 0, fmt.Errorf("plan confirmation reminders for %s: %w", date, err)
 	}
 	if done > 0 {
@@ -192,7 +192,7 @@ func (s *Service) SupervisorUnconfirmed(ctx context.Context, supervisorID int64,
 	if err != nil {
 		return nil, fmt.Errorf("unconfirmed sessions date %q: %w", date, err)
 	}
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	var list []Booking
 	if err := db.Where("supervisor_id = ? AND status = ? AND start_at >= ? AND start_at < ? AND end_at <= ? AND id NOT IN (?)",
 		supervisorID, StatusConfirmed, day.UTC(), nextDay(day).UTC(), s.now().UTC(), db.Model(&Confirmation{}).Select("booking_id")).

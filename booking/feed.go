@@ -148,7 +148,7 @@ func (s *Service) PoolFeedToken(ctx context.Context, actor *User) (string, error
 	if !actor.IsAdmin() {
 		return "", errForbidden("only coordinators may see the pool's calendar")
 	}
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	key, err := feedKey(db)
 	if err != nil {
 		return "", err
@@ -180,7 +180,7 @@ func (s *Service) SupervisorFeed(ctx context.Context, token string) (*Feed, erro
 	if !tokenShape.MatchString(token) {
 		return nil, errNotFound("calendar")
 	}
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	var sv Supervisor
 	err := db.Where("feed_token_hash = ? AND feed_nonce <> ''", hashToken(token)).First(&sv).Error
 	if isNotFound(err) {
@@ -199,7 +199,7 @@ func (s *Service) WorkplaceFeed(ctx context.Context, token string) (*Feed, error
 	if !tokenShape.MatchString(token) {
 		return nil, errNotFound("calendar")
 	}
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	var w Workplace
 	err := db.Where("feed_token_hash = ? AND feed_nonce <> ''", hashToken(token)).First(&w).Error
 	if isNotFound(err) {
@@ -218,7 +218,7 @@ func (s *Service) PoolFeed(ctx context.Context, token string) (*Feed, error) {
 	if !tokenShape.MatchString(token) {
 		return nil, errNotFound("calendar")
 	}
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	key, err := feedKey(db)
 	if err != nil {
 		return nil, err

@@ -155,7 +155,7 @@ func TestFeedTokens(t *testing.T) {
 		t.Fatalf("token %q", old)
 	}
 	var stored Supervisor
-	if err := f.s.store.db.First(&stored, sv.ID).Error; err != nil {
+	if err := f.s.store.Gorm().First(&stored, sv.ID).Error; err != nil {
 		t.Fatal(err)
 	}
 	if stored.FeedTokenHash != hashToken(old) || strings.Contains(stored.FeedNonce, old) {
@@ -193,7 +193,7 @@ func TestFeedTokens(t *testing.T) {
 		t.Errorf("a manager got the pool token: %v", err)
 	}
 	// Rows from before derived tokens (feed_nonce = '') get one when migrating.
-	if err := f.s.store.db.Exec("UPDATE workplaces SET feed_nonce = '', feed_token_hash = 'legacy-' || id").Error; err != nil {
+	if err := f.s.store.Gorm().Exec("UPDATE workplaces SET feed_nonce = '', feed_token_hash = 'legacy-' || id").Error; err != nil {
 		t.Fatal(err)
 	}
 	if err := f.s.Migrate(f.ctx); err != nil {

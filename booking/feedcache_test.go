@@ -34,7 +34,7 @@ func TestFeedCacheSeesEveryChange(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fresh, err := f.s.renderFeed(f.s.store.read(f.ctx), "Språkpool – "+sv.Name, sv.UpdatedAt,
+		fresh, err := f.s.renderFeed(f.s.store.Read(f.ctx), "Språkpool – "+sv.Name, sv.UpdatedAt,
 			func(q *gorm.DB) *gorm.DB { return q.Where("supervisor_id = ?", sv.ID) })
 		if err != nil {
 			t.Fatal(err)
@@ -100,7 +100,7 @@ func BenchmarkFeed2000Render(b *testing.B) {
 			Area: "childcare", Mode: "on_site", Start: start.UTC(), End: start.Add(90 * time.Minute).UTC(),
 			Purpose: "workplace_support", ParticipantsExpected: 5, Notes: longNote, Status: StatusConfirmed,
 			CreatedAt: calNow, UpdatedAt: calNow}
-		if err := f.s.store.db.Create(bk).Error; err != nil {
+		if err := f.s.store.Gorm().Create(bk).Error; err != nil {
 			b.Fatal(err)
 		}
 	}

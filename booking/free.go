@@ -40,7 +40,7 @@ func (s *Service) FreeSupervisors(ctx context.Context, actor *User, q FreeQuery)
 	if len(p) == 0 && (!end.After(start) || !s.endsSameDay(start, end)) {
 		p.Add("end", "must be after start, on the same day")
 	}
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	if q.WorkplaceID != nil {
 		if _, err := workplaceByID(db, *q.WorkplaceID); err != nil {
 			if ErrorCode(err) != CodeNotFound {

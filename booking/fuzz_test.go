@@ -118,7 +118,7 @@ func FuzzBookingRules(f *testing.F) {
 func (rf *rulesFuzz) run(t *testing.T, ops []byte) {
 	s, ctx := rf.f.s, rf.f.ctx
 	// A fresh start: the previous input's bookings no longer count.
-	if err := s.store.db.Exec("UPDATE bookings SET status = ? WHERE status = ?", StatusCancelled, StatusConfirmed).Error; err != nil {
+	if err := s.store.Gorm().Exec("UPDATE bookings SET status = ? WHERE status = ?", StatusCancelled, StatusConfirmed).Error; err != nil {
 		t.Fatal(err)
 	}
 	loc := s.cfg.Location
@@ -171,7 +171,7 @@ func (rf *rulesFuzz) run(t *testing.T, ops []byte) {
 		}
 	}
 	var list []Booking
-	if err := s.store.db.Where("status = ?", StatusConfirmed).Order("supervisor_id, start_at").Find(&list).Error; err != nil {
+	if err := s.store.Gorm().Where("status = ?", StatusConfirmed).Order("supervisor_id, start_at").Find(&list).Error; err != nil {
 		t.Fatal(err)
 	}
 	for i, a := range list {
@@ -285,7 +285,7 @@ func FuzzImportICS(f *testing.F) {
 	sv := fx.supervisor("Amina Yusuf", []string{"ar"})
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, file []byte) {
-		if err := fx.s.store.db.Exec("DELETE FROM absences").Error; err != nil {
+		if err := fx.s.store.Gorm().Exec("DELETE FROM absences").Error; err != nil {
 			t.Fatal(err)
 		}
 		res, err := fx.s.ImportAbsences(ctx, fx.admin, sv.ID, bytes.NewReader(file))
@@ -296,7 +296,7 @@ func FuzzImportICS(f *testing.F) {
 			return
 		}
 		var list []Absence
-		if err := fx.s.store.db.Where("supervisor_id = ?", sv.ID).Find(&list).Error; err != nil {
+		if err := fx.s.store.Gorm().Where("supervisor_id = ?", sv.ID).Find(&list).Error; err != nil {
 			t.Fatalf("the imported absences cannot be read back: %v", err)
 		}
 		if len(list) != res.Created {

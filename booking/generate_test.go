@@ -26,12 +26,12 @@ func TestGenerateSmall(t *testing.T) {
 	if err := s.Generate(ctx, spec); err != ErrGenerateNotEmpty {
 		t.Fatalf("second run: %v, want ErrGenerateNotEmpty", err)
 	}
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	var n, overlaps, triggers, outside int64
 	db.Raw("SELECT COUNT(*) FROM bookings").Scan(&n)
 	db.Raw(`SELECT COUNT(*) FROM bookings a JOIN bookings b ON a.supervisor_id = b.supervisor_id AND a.id < b.id
 		AND a.status = 'confirmed' AND b.status = 'confirmed' AND a.start_at < b.end_at AND b.start_at < a.end_at`).Scan(&overlaps)
-	if s.store.sqlite {
+	if s.store.SQLite {
 		db.Raw("SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'bookings' AND type = 'trigger'").Scan(&triggers)
 	} else { // the exclusion constraint and its index count for the two triggers
 		db.Raw("SELECT 2 * COUNT(*) FROM pg_constraint WHERE conname = 'bookings_no_overlap' AND contype = 'x'").Scan(&triggers)

@@ -38,7 +38,7 @@ type calendarEntry struct {
 // that has both merges them into one entry. It returns the .ics bytes and the
 // method, which the mail's Content-Type must repeat (Outlook ignores a mismatch).
 func (s *Service) Invitation(ctx context.Context, bookingID int64, organizer string) ([]byte, string, error) {
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	b, err := bookingByID(db, bookingID)
 	if err != nil {
 		return nil, "", fmt.Errorf("invitation for booking %d: %w", bookingID, err)
@@ -84,7 +84,7 @@ func (s *Service) Invitation(ctx context.Context, bookingID int64, organizer str
 // BookingManagers returns the active managers of the booking's workplace, who
 // get its mail and its invitations.
 func (s *Service) BookingManagers(ctx context.Context, bookingID int64) ([]User, error) {
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	b, err := bookingByID(db, bookingID)
 	if err != nil {
 		return nil, fmt.Errorf("managers of booking %d: %w", bookingID, err)

@@ -77,7 +77,7 @@ func newCalFixture(t testing.TB) *calFixture {
 		}
 		// Stable UIDs for the golden files.
 		uid := bk.name + "@sprakpool.test"
-		if err := f.s.store.db.Model(&Booking{}).Where("id = ?", b.ID).UpdateColumn("uid", uid).Error; err != nil {
+		if err := f.s.store.Gorm().Model(&Booking{}).Where("id = ?", b.ID).UpdateColumn("uid", uid).Error; err != nil {
 			t.Fatal(err)
 		}
 		cf.bookings[bk.name] = b
@@ -89,7 +89,7 @@ func newCalFixture(t testing.TB) *calFixture {
 	}
 	f.s.Now = func() time.Time { return calNow }
 	for name, b := range cf.bookings {
-		fresh, err := bookingByID(f.s.store.db, b.ID)
+		fresh, err := bookingByID(f.s.store.Gorm(), b.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -493,7 +493,7 @@ func BenchmarkFeed2000(b *testing.B) {
 			Area: "childcare", Mode: "on_site", Start: start.UTC(), End: start.Add(90 * time.Minute).UTC(),
 			Purpose: "workplace_support", ParticipantsExpected: 5, Notes: longNote, Status: StatusConfirmed,
 			CreatedAt: calNow, UpdatedAt: calNow}
-		if err := f.s.store.db.Create(bk).Error; err != nil {
+		if err := f.s.store.Gorm().Create(bk).Error; err != nil {
 			b.Fatal(err)
 		}
 	}

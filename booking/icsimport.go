@@ -44,7 +44,7 @@ func (s *Service) ImportAbsences(ctx context.Context, actor *User, supervisorID 
 	if !canSeeSchedule(actor, supervisorID) {
 		return nil, errForbidden("only coordinators and the supervisor may record absences")
 	}
-	if _, err := s.supervisor(ctx, s.store.read(ctx), supervisorID); err != nil {
+	if _, err := s.supervisor(ctx, s.store.Read(ctx), supervisorID); err != nil {
 		return nil, err
 	}
 	cal, err := decodeICS(io.LimitReader(r, MaxImportBytes+1))

@@ -111,7 +111,7 @@ func (s *Service) QueueMail(ctx context.Context, m MailInput) error {
 		due = now
 	}
 	row := s.newMail(m.Key, m.Kind, strings.TrimSpace(m.Recipient), m.UserID, m.BookingID, nil, string(payload), due, due, now)
-	err = s.store.writeRows(ctx, func(tx *gorm.DB) error {
+	err = s.store.WriteRows(ctx, func(tx *gorm.DB) error {
 		_, err := insertMail(tx, row)
 		return err
 	})
@@ -212,17 +212,17 @@ func (s *Service) PlanEventMails(ctx context.Context) (int, error) {
 
 func (s *Service) planEventBatch(ctx context.Context, limit int) (added int, more bool, err error) {
 	var pending int64
-	if err := s.store.read(ctx).Model(&Event{}).Where("planned_at IS NULL").Limit(1).Count(&pending).Error; err != nil {
+	if err := s.store.Read(ctx).Model(&Event{}).Where("planned_at IS NULL").Limit(1).Count(&pending).Error; err != nil {
 		return 0, false, fmt.Errorf("plan event mail: %w", err)
 	}
 	if pending == 0 {
 		return 0, false, nil
 	}
 	now := s.now()
-	err = s.store.writeRows(ctx, func(tx *gorm.DB) error {
+	err = s.store.WriteRows(ctx, func(tx *gorm.DB) error {
 		// Another process planning at once skips these events and takes the next.
 		var events []Event
-		if err := s.store.skipLocked(tx.Where("planned_at IS NULL").Order("id").Limit(limit)).Find(&events).Error; err != nil {
+		if err := s.store.SkipLocked(tx.Where("planned_at IS NULL").Order("id").Limit(limit)).Find(&events).Error; err != nil {
 			return err
 		}
 		more = len(events) == limit
@@ -325,7 +325,7 @@ func (s *Service) nextAttempt(due, at time.Time) time.Time {
 func (s *Service) PlanReminders(ctx context.Context, at time.Time, lead, ahead time.Duration) (int, error) {
 	at = at.UTC()
 	var list []Booking
-	if err := s.store.read(ctx).Where("status = ? AND start_at > ? AND start_at <= ?", StatusConfirmed, at, at.Add(lead+ahead)).
+	if err := s.store.Read(ctx).Where("status = ? AND start_at > ? AND start_at <= ?", StatusConfirmed, at, at.Add(lead+ahead)).
 		Order("start_at, id").Find(&list).Error; err != nil {
 		return 0, fmt.Errorf("plan reminders at %s: %w", at, err)
 	}
@@ -366,7 +366,7 @@ func (s *Service) plannedKeys(ctx context.Context, kind string, list []Booking) 
 		ids[i] = b.ID
 	}
 	var keys []string
-	if err := s.store.read(ctx).Model(&Mail{}).Where("kind = ? AND booking_id IN ?", kind, ids).Pluck("key", &keys).Error; err != nil {
+	if err := s.store.Read(ctx).Model(&Mail{}).Where("kind = ? AND booking_id IN ?", kind, ids).Pluck("key", &keys).Error; err != nil {
 		return nil, err
 	}
 	for _, k := range keys {
@@ -380,7 +380,7 @@ func (s *Service) plannedKeys(ctx context.Context, kind string, list []Booking) 
 // planForBooking inserts one row per recipient of b in one transaction.
 func (s *Service) planForBooking(ctx context.Context, b *Booking, managers, supervisor bool, row func(recipient) *Mail) (int, error) {
 	added := 0
-	err := s.store.writeRows(ctx, func(tx *gorm.DB) error {
+	err := s.store.WriteRows(ctx, func(tx *gorm.DB) error {
 		rs, err := bookingRecipients(tx, b, managers, supervisor)
 		if err != nil {
 			return err
@@ -407,7 +407,7 @@ const FollowupWindow = 7 * 24 * time.Hour
 func (s *Service) PlanFollowups(ctx context.Context, at time.Time) (int, error) {
 	at = at.UTC()
 	var list []Booking
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	if err := db.Where("status = ? AND end_at <= ? AND end_at > ? AND id NOT IN (?)", StatusConfirmed, at, at.Add(-FollowupWindow),
 		db.Model(&Followup{}).Select("booking_id")).Order("end_at, id").Find(&list).Error; err != nil {
 		return 0, fmt.Errorf("plan follow-ups at %s: %w", at, err)
@@ -449,7 +449,7 @@ func (s *Service) PlanDayplans(ctx context.Context, at time.Time) (int, error) {
 	}
 	date := day.Format(time.DateOnly)
 	var list []Booking
-	if err := s.store.read(ctx).Where("status = ? AND start_at >= ? AND start_at < ?", StatusConfirmed, day.UTC(), nextDay(day).UTC()).
+	if err := s.store.Read(ctx).Where("status = ? AND start_at >= ? AND start_at < ?", StatusConfirmed, day.UTC(), nextDay(day).UTC()).
 		Order("supervisor_id, start_at").Find(&list).Error; err != nil {
 		return 0, fmt.Errorf("plan day plans for %s: %w", date, err)
 	}
@@ -487,7 +487,7 @@ func (s *Service) PlanMonthlyReports(ctx context.Context, at time.Time) (int, er
 	}
 	period := due.AddDate(0, -1, 0).Format("2006-01")
 	var done int64
-	if err := s.store.read(ctx).Table("job_runs").Where("job = ? AND period = ?", "monthly-report", period).Count(&done).Error; err != nil {
+	if err := s.store.Read(ctx).Table("job_runs").Where("job = ? AND period = ?", "monthly-report", period).Count(&done).Error; err != nil {
 		return 0, fmt.Errorf("plan monthly report for %s: %w", period, err)
 	}
 	if done > 0 {
@@ -496,7 +496,7 @@ func (s *Service) PlanMonthlyReports(ctx context.Context, at time.Time) (int, er
 	added := 0
 	// The job_runs key is the lock: a second process's insert waits for the first
 	// one's transaction and then does nothing.
-	err := s.store.writeRows(ctx, func(tx *gorm.DB) error {
+	err := s.store.WriteRows(ctx, func(tx *gorm.DB) error {
 		res := tx.Exec("INSERT INTO job_runs (job, period, started_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
 			"monthly-report", period, s.now())
 		if res.Error != nil || res.RowsAffected == 0 {
@@ -536,7 +536,7 @@ func (s *Service) PlanMonthlyReports(ctx context.Context, at time.Time) (int, er
 func (s *Service) ClaimJobTick(ctx context.Context, job string, tick time.Time) (bool, error) {
 	minute := tick.UTC().Truncate(time.Minute)
 	won := false
-	err := s.store.writeRows(ctx, func(tx *gorm.DB) error {
+	err := s.store.WriteRows(ctx, func(tx *gorm.DB) error {
 		// On PostgreSQL a second process's upsert waits for the first one's row
 		// lock, then sees the minute already taken: the WHERE makes it a no-op.
 		res := tx.Exec(`INSERT INTO job_runs (job, period, started_at) VALUES (?, 'tick', ?)
@@ -561,7 +561,7 @@ func (s *Service) ClaimMail(ctx context.Context, at time.Time, lease time.Durati
 	var claimed []Mail
 	due := "(status = ? AND next_attempt_at <= ?) OR (status = ? AND claimed_until <= ?)"
 	var n int64
-	if err := s.store.read(ctx).Model(&Mail{}).Where(due, MailPending, at, MailSending, at).Limit(1).Count(&n).Error; err != nil || n == 0 {
+	if err := s.store.Read(ctx).Model(&Mail{}).Where(due, MailPending, at, MailSending, at).Limit(1).Count(&n).Error; err != nil || n == 0 {
 		if err != nil {
 			return nil, fmt.Errorf("claim mail: %w", err)
 		}
@@ -571,10 +571,10 @@ func (s *Service) ClaimMail(ctx context.Context, at time.Time, lease time.Durati
 	// claiming at once get disjoint batches and wait for neither each other nor
 	// the bookings' write lock; the status and lease written here keep them apart
 	// once this transaction commits.
-	err := s.store.writeRows(ctx, func(tx *gorm.DB) error {
+	err := s.store.WriteRows(ctx, func(tx *gorm.DB) error {
 		var rows []Mail
 		q := tx.Where(due, MailPending, at, MailSending, at).Order("next_attempt_at, id").Limit(limit)
-		if err := s.store.skipLocked(q).Find(&rows).Error; err != nil {
+		if err := s.store.SkipLocked(q).Find(&rows).Error; err != nil {
 			return err
 		}
 		until := at.Add(lease)
@@ -641,7 +641,7 @@ func (s *Service) addRecipientUsers(ctx context.Context, list []Mail) error {
 			continue
 		}
 		var u User
-		err := s.store.read(ctx).Select("name", "locale").First(&u, *m.UserID).Error
+		err := s.store.Read(ctx).Select("name", "locale").First(&u, *m.UserID).Error
 		if err != nil && !isNotFound(err) {
 			return fmt.Errorf("recipient of mail %d: %w", m.ID, err)
 		}
@@ -655,7 +655,7 @@ func (s *Service) addRecipientUsers(ctx context.Context, list []Mail) error {
 
 // RecordMailSent marks a claimed message sent.
 func (s *Service) RecordMailSent(ctx context.Context, id int64, at time.Time) error {
-	err := s.store.writeRows(ctx, func(tx *gorm.DB) error {
+	err := s.store.WriteRows(ctx, func(tx *gorm.DB) error {
 		return tx.Model(&Mail{}).Where("id = ?", id).Updates(map[string]any{"status": MailSent, "sent_at": at.UTC(),
 			"claimed_until": nil, "last_error": ""}).Error
 	})
@@ -681,7 +681,7 @@ func (s *Service) ReleaseMail(ctx context.Context, id int64) error {
 
 // RecordMailSkipped marks a message that should not be sent after all.
 func (s *Service) RecordMailSkipped(ctx context.Context, id int64, why string) error {
-	err := s.store.writeRows(ctx, func(tx *gorm.DB) error {
+	err := s.store.WriteRows(ctx, func(tx *gorm.DB) error {
 		return tx.Model(&Mail{}).Where("id = ?", id).Updates(map[string]any{"status": MailSkipped, "claimed_until": nil, "last_error": why}).Error
 	})
 	if err != nil {
@@ -695,9 +695,9 @@ func (s *Service) RecordMailSkipped(ctx context.Context, id int64, why string) e
 // fall more than RetryWindow after it was due. It returns the new status.
 func (s *Service) RecordMailFailure(ctx context.Context, id int64, at time.Time, reason string, permanent bool) (string, error) {
 	status := MailPending
-	err := s.store.writeRows(ctx, func(tx *gorm.DB) error {
+	err := s.store.WriteRows(ctx, func(tx *gorm.DB) error {
 		var m Mail
-		if err := s.store.forUpdate(tx).First(&m, id).Error; err != nil {
+		if err := s.store.ForUpdate(tx).First(&m, id).Error; err != nil {
 			return err
 		}
 		if m.Status != MailSending {
@@ -722,7 +722,7 @@ func (s *Service) RecordMailFailure(ctx context.Context, id int64, at time.Time,
 // FailedMail lists the messages given up on, newest first, for the coordinator.
 func (s *Service) FailedMail(ctx context.Context) ([]Mail, error) {
 	list := []Mail{}
-	if err := s.store.read(ctx).Where("status = ?", MailFailed).Order("id DESC").Find(&list).Error; err != nil {
+	if err := s.store.Read(ctx).Where("status = ?", MailFailed).Order("id DESC").Find(&list).Error; err != nil {
 		return nil, fmt.Errorf("failed mail: %w", err)
 	}
 	return list, nil
@@ -734,7 +734,7 @@ func (s *Service) MailsByStatus(ctx context.Context) (map[string]int, error) {
 		Status string
 		N      int
 	}
-	if err := s.store.read(ctx).Model(&Mail{}).Select("status, count(*) AS n").Group("status").Scan(&rows).Error; err != nil {
+	if err := s.store.Read(ctx).Model(&Mail{}).Select("status, count(*) AS n").Group("status").Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("count mail: %w", err)
 	}
 	out := map[string]int{}
@@ -746,7 +746,7 @@ func (s *Service) MailsByStatus(ctx context.Context) (map[string]int, error) {
 
 // Outbox returns every message of a kind ("" for all), oldest first.
 func (s *Service) Outbox(ctx context.Context, kind string) ([]Mail, error) {
-	q := s.store.read(ctx)
+	q := s.store.Read(ctx)
 	if kind != "" {
 		q = q.Where("kind = ?", kind)
 	}
@@ -767,7 +767,7 @@ type BookingDetails struct {
 // MailBooking reads a booking with its supervisor and workplace, for mail. It
 // needs no actor: mail goes only to the booking's own people.
 func (s *Service) MailBooking(ctx context.Context, id int64) (*BookingDetails, error) {
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	b, err := bookingByID(db, id)
 	if err != nil {
 		return nil, err
@@ -794,7 +794,7 @@ func (s *Service) SupervisorDay(ctx context.Context, supervisorID int64, date st
 	if err != nil {
 		return nil, fmt.Errorf("day plan date %q: %w", date, err)
 	}
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	var list []Booking
 	if err := db.Where("supervisor_id = ? AND status = ? AND start_at >= ? AND start_at < ?", supervisorID, StatusConfirmed,
 		day.UTC(), nextDay(day).UTC()).Order("start_at").Find(&list).Error; err != nil {

@@ -388,7 +388,7 @@ func (s *Service) CheckErase(ctx context.Context, actor *User, id int64) error {
 	if !actor.IsAdmin() {
 		return errForbidden("only coordinators may erase a supervisor's personal data")
 	}
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	sv, err := s.supervisor(ctx, db, id)
 	if err != nil {
 		return err
@@ -679,7 +679,7 @@ func (s *Service) AuditLog(ctx context.Context, actor *User, limit int) ([]Audit
 		return nil, (&Problems{{Field: "limit", Message: fmt.Sprintf("must be 1 to %d", MaxAuditRows)}}).Err()
 	}
 	list := []AuditEntry{}
-	if err := s.store.read(ctx).Order("id DESC").Limit(limit).Find(&list).Error; err != nil {
+	if err := s.store.Read(ctx).Order("id DESC").Limit(limit).Find(&list).Error; err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
 	for i := range list {

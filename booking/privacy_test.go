@@ -107,7 +107,7 @@ func newPrivacyPool(t *testing.T) *privacyPool {
 	must(err)
 	must(s.QueueMail(ctx, MailInput{Key: "invite:amina.user@example.se", Kind: MailInvite, Recipient: "amina.user@example.se",
 		UserID: &p.xUser.ID, Payload: map[string]any{"name": "Amina Yusuf", "link": link}, Due: now.Add(90 * 24 * time.Hour)}))
-	must(s.store.read(ctx).Model(&Mail{}).Where("key = ?", "invite:amina.user@example.se").Pluck("id", &p.xPendingMailID).Error)
+	must(s.store.Read(ctx).Model(&Mail{}).Where("key = ?", "invite:amina.user@example.se").Pluck("id", &p.xPendingMailID).Error)
 
 	*p.now = time.Date(2026, 12, 10, 12, 0, 0, 0, loc) // the December sessions are over
 	for _, c := range []struct {
@@ -148,10 +148,10 @@ func (p *privacyPool) makeErasable(t *testing.T) {
 // test can look for a trace of personal data anywhere, on either database.
 func dumpDatabase(t *testing.T, s *Service) map[string][]string {
 	t.Helper()
-	db := s.store.read(context.Background())
+	db := s.store.Read(context.Background())
 	var tables []string
 	q := `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`
-	if s.store.sqlite {
+	if s.store.SQLite {
 		q = `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
 	}
 	if err := db.Raw(q).Scan(&tables).Error; err != nil {
@@ -412,7 +412,7 @@ func TestEraseSupervisorLeavesNoTrace(t *testing.T) {
 		t.Fatalf("the pool holds too few traces of X to prove anything: %d", len(tracesBefore))
 	}
 	var mailBefore Mail
-	if err := p.s.store.read(p.ctx).First(&mailBefore, p.xPendingMailID).Error; err != nil || mailBefore.Status != MailPending {
+	if err := p.s.store.Read(p.ctx).First(&mailBefore, p.xPendingMailID).Error; err != nil || mailBefore.Status != MailPending {
 		t.Fatalf("pending mail to X: %+v %v", mailBefore, err)
 	}
 	feedOfA := func() string {
@@ -482,7 +482,7 @@ func TestEraseSupervisorLeavesNoTrace(t *testing.T) {
 		t.Errorf("login with the placeholder address: %v", err)
 	}
 	var mail Mail
-	if err := p.s.store.read(p.ctx).First(&mail, p.xPendingMailID).Error; err != nil {
+	if err := p.s.store.Read(p.ctx).First(&mail, p.xPendingMailID).Error; err != nil {
 		t.Fatal(err)
 	}
 	if mail.Status != MailSkipped || mail.Payload != "{}" || !strings.HasSuffix(mail.Recipient, ".invalid") {

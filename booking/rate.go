@@ -99,7 +99,7 @@ func (s *Service) ListRates(ctx context.Context, actor *User) ([]Rate, error) {
 	if !actor.IsAdmin() {
 		return nil, errForbidden("only coordinators may see the rates")
 	}
-	return ratesOf(s.store.read(ctx))
+	return ratesOf(s.store.Read(ctx))
 }
 
 func ratesOf(db *gorm.DB) ([]Rate, error) {
@@ -133,7 +133,7 @@ func (s *Service) UpdateRate(ctx context.Context, actor *User, id int64, in Rate
 	if !actor.IsAdmin() {
 		return nil, errForbidden("only coordinators may set rates")
 	}
-	r, err := rateByID(s.store.read(ctx), id)
+	r, err := rateByID(s.store.Read(ctx), id)
 	if err != nil {
 		return nil, err
 	}

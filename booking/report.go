@@ -75,7 +75,7 @@ func (s *Service) UtilizationReport(ctx context.Context, actor *User, from, to, 
 	if err != nil {
 		return nil, err
 	}
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	avail, err := s.available(db, start, end)
 	if err != nil {
 		return nil, fmt.Errorf("utilization report: %w", err)
@@ -282,14 +282,14 @@ type aggRow struct {
 
 // minutesSQL is a booking's booked length in whole minutes (times are whole minutes).
 func minutesSQL(st *store) string {
-	return "CAST(ROUND(" + st.millisBetween("b.start_at", "b.end_at") + " / 60000.0) AS INTEGER)"
+	return "CAST(ROUND(" + st.MillisBetween("b.start_at", "b.end_at") + " / 60000.0) AS INTEGER)"
 }
 
 // lateSQL is true for a booking cancelled closer to its start than the notice
 // of its mode (SPRAKPOOL_LATE_CANCEL, or _REMOTE for phone and video). Both
 // databases count whole milliseconds, so the rounding makes the comparison exact.
 func lateSQL(st *store) string {
-	return "(b.status = 'cancelled' AND " + st.millisBetween("b.cancelled_at", "b.start_at") + " < " +
+	return "(b.status = 'cancelled' AND " + st.MillisBetween("b.cancelled_at", "b.start_at") + " < " +
 		"CASE WHEN b.mode = 'on_site' THEN CAST(@late_on_site AS BIGINT) ELSE CAST(@late_remote AS BIGINT) END)"
 }
 
@@ -303,7 +303,7 @@ const heldSQL = "(b.status = 'confirmed' AND b.end_at <= @now)"
 // happened wherever that is known. Late cancellations bill their booked time
 // (lateSQL with minutesSQL).
 func billableMinutesSQL(st *store) string {
-	return "CASE WHEN c.outcome = 'held' THEN CAST(ROUND(" + st.millisBetween("c.actual_start", "c.actual_end") +
+	return "CASE WHEN c.outcome = 'held' THEN CAST(ROUND(" + st.MillisBetween("c.actual_start", "c.actual_end") +
 		" / 60000.0) AS INTEGER) WHEN c.outcome = 'not_held' THEN 0 ELSE " + minutesSQL(st) + " END"
 }
 
@@ -329,7 +329,7 @@ FROM (SELECT ` + keyExpr + ` AS k, CASE WHEN b.status = 'confirmed' THEN 1 ELSE 
 		COALESCE(f.persons_supervised, 0) AS persons, COALESCE(f.rating, 0) AS rating
 	FROM bookings b LEFT JOIN booking_followups f ON f.booking_id = b.id
 		LEFT JOIN booking_confirmations c ON c.booking_id = b.id
-	WHERE b.start_at >= @start AND b.start_at < @end ` + st.noFlatten() + `) AS per_booking
+	WHERE b.start_at >= @start AND b.start_at < @end ` + st.NoFlatten() + `) AS per_booking
 GROUP BY k`
 	named := map[string]any{"start": start.UTC(), "end": end.UTC(), "now": s.now(),
 		"late_on_site": s.cfg.LateCancel.Milliseconds(), "late_remote": s.cfg.LateCancelRemote.Milliseconds()}
@@ -520,7 +520,7 @@ func (s *Service) CancellationReport(ctx context.Context, actor *User, from, to 
 	if err != nil {
 		return nil, err
 	}
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	byReason, err := s.aggregate(db, start, end, "COALESCE(b.cancel_reason_code, '')", nil)
 	if err != nil {
 		return nil, fmt.Errorf("cancellation report: %w", err)
@@ -627,7 +627,7 @@ func (s *Service) FollowupReport(ctx context.Context, actor *User, from, to stri
 	if err != nil {
 		return nil, err
 	}
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	byWorkplace, err := s.aggregate(db, start, end, utilizationKeySQL["workplace"], nil)
 	if err != nil {
 		return nil, fmt.Errorf("follow-up report: %w", err)
@@ -779,7 +779,7 @@ func (s *Service) BillingReport(ctx context.Context, actor *User, from, to strin
 	if err != nil {
 		return nil, err
 	}
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	rates, err := ratesOf(db)
 	if err != nil {
 		return nil, fmt.Errorf("billing report: %w", err)

@@ -31,7 +31,7 @@ func TestPostgresSchemaMirrorsSQLite(t *testing.T) {
 	}
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	columns := func(s *Service, q string) map[string][]string {
-		rows, err := s.store.read(context.Background()).Raw(q).Rows()
+		rows, err := s.store.Read(context.Background()).Raw(q).Rows()
 		if err != nil {
 			t.Fatal(err)
 		}

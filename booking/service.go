@@ -45,15 +45,15 @@ type Service struct {
 // Open connects to the database at dsn (a SQLite file path, or a postgres:// URL)
 // without migrating it.
 func Open(ctx context.Context, dsn string, cfg Config) (*Service, error) {
-	st, err := openStore(ctx, dsn)
-	if err != nil {
-		return nil, err
-	}
-	s := &Service{store: st, cfg: cfg, Now: time.Now}
+	s := &Service{cfg: cfg, Now: time.Now}
 	// gorm stamps updated_at itself on every update; with the service's clock, so
 	// a booking's last change (the DTSTAMP of its calendar event) is what the
 	// service decided, also under a test's clock.
-	st.db.Config.NowFunc = s.now
+	st, err := openStore(ctx, dsn, s.now)
+	if err != nil {
+		return nil, err
+	}
+	s.store = st
 	return s, nil
 }
 
@@ -64,17 +64,17 @@ func (s *Service) Config() Config { return s.cfg }
 // token to every supervisor and workplace without one (their hashes need the
 // feed key, which SQL cannot compute).
 func (s *Service) Migrate(ctx context.Context) error {
-	if err := s.store.migrate(ctx); err != nil {
+	if err := s.store.Migrate(ctx); err != nil {
 		return err
 	}
 	return s.issueFeedTokens(ctx)
 }
 
 // Close releases the database.
-func (s *Service) Close() error { return s.store.close() }
+func (s *Service) Close() error { return s.store.Close() }
 
 // Ping reports whether the database answers.
-func (s *Service) Ping(ctx context.Context) error { return s.store.ping(ctx) }
+func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
 

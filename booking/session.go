@@ -37,7 +37,7 @@ func (st *SessionStore) Find(token string) ([]byte, bool, error) {
 // FindCtx is Find with the request's context.
 func (st *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var row sessionRow
-	err := st.s.store.read(ctx).Where("token_hash = ?", hashToken(token)).First(&row).Error
+	err := st.s.store.Read(ctx).Where("token_hash = ?", hashToken(token)).First(&row).Error
 	if isNotFound(err) {
 		return nil, false, nil
 	}
@@ -105,7 +105,7 @@ func revokeSessions(tx *gorm.DB, userID int64) error {
 // SessionCount reports how many sessions a user has; for tests and the users page.
 func (st *SessionStore) SessionCount(ctx context.Context, userID int64) (int64, error) {
 	var n int64
-	if err := st.s.store.read(ctx).Model(&sessionRow{}).Where("user_id = ?", userID).Count(&n).Error; err != nil {
+	if err := st.s.store.Read(ctx).Model(&sessionRow{}).Where("user_id = ?", userID).Count(&n).Error; err != nil {
 		return 0, fmt.Errorf("count sessions of user %d: %w", userID, err)
 	}
 	return n, nil

@@ -16,7 +16,7 @@ type Stats struct {
 // Stats counts bookings, outbox messages and job runs.
 func (s *Service) Stats(ctx context.Context) (*Stats, error) {
 	st := &Stats{}
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	for _, q := range []struct {
 		sql string
 		out *map[string]int64

@@ -3,275 +3,63 @@ package booking
 import (
 	"context"
 	"errors"
+	"time"
 	"fmt"
-	"net/url"
-	"slices"
-	"strings"
-	"sync"
 
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/lock"
-	"gorm.io/driver/postgres"
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
-	"gorm.io/gorm/logger"
 
-	"github.com/sprakpool/sprakpool/migrations"
+	"github.com/sprakpool/sprakpool/booking/internal/sqldb"
 )
 
-// store owns the database handle; gorm never leaves this package.
+// store is the service's database: the handle and its write transactions come
+// from sqldb; what is kept here is what the domain adds to them.
 type store struct {
-	db     *gorm.DB
-	sqlite bool
-	// writeMu serialises this process's write transactions on SQLite, which has one
-	// writer at a time anyway; other processes wait on BEGIN IMMEDIATE's busy timeout.
-	writeMu sync.Mutex
+	*sqldb.DB
 	// feeds keeps rendered calendar feeds while their data is unchanged.
 	feeds *feedCache
 }
 
-// sqliteDSN adds the settings every connection needs: an immediate write lock at
-// BEGIN (a deferred one fails with "database is locked" under concurrency), WAL, a
-// busy timeout and foreign keys. PRAGMAs via Exec would reach one pooled connection only.
-func sqliteDSN(path string) string {
-	sep := "?"
-	if strings.Contains(path, "?") {
-		sep = "&"
-	}
-	return path + sep + "_txlock=immediate&_journal_mode=WAL&_busy_timeout=15000&_foreign_keys=on&_synchronous=NORMAL"
-}
-
 // IsPostgres reports whether a SPRAKPOOL_DB value names a PostgreSQL database
 // rather than a SQLite file.
-func IsPostgres(dsn string) bool {
-	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
-}
+func IsPostgres(dsn string) bool { return sqldb.IsPostgres(dsn) }
 
-func openStore(ctx context.Context, dsn string) (*store, error) {
-	cfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, TranslateError: false}
-	if IsPostgres(dsn) {
-		db, err := gorm.Open(postgres.Open(dsn), cfg)
-		if err != nil {
-			return nil, fmt.Errorf("open database: %w", redactDSN(err, dsn))
-		}
-		st := &store{db: db, feeds: newFeedCache()}
-		st.feeds.watchPeople(db)
-		if sqlDB, err := db.DB(); err == nil {
-			sqlDB.SetMaxOpenConns(32)
-			sqlDB.SetMaxIdleConns(32)
-		}
-		if err := st.ping(ctx); err != nil {
-			return nil, fmt.Errorf("open database: %w", redactDSN(err, dsn))
-		}
-		return st, nil
-	}
-	db, err := gorm.Open(sqlite.Open(sqliteDSN(dsn)), cfg)
+func openStore(ctx context.Context, dsn string, now func() time.Time) (*store, error) {
+	db, err := sqldb.Open(ctx, dsn, now)
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", dsn, err)
+		return nil, err
 	}
-	st := &store{db: db, sqlite: true, feeds: newFeedCache()}
-	st.feeds.watchPeople(db)
-	if err := st.ping(ctx); err != nil {
-		return nil, fmt.Errorf("open database %s: %w", dsn, err)
-	}
+	st := &store{DB: db, feeds: newFeedCache()}
+	st.feeds.watchPeople(db.Gorm())
 	return st, nil
 }
 
-func (st *store) migrate(ctx context.Context) error {
-	sqlDB, err := st.db.DB()
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	var p *goose.Provider
-	if st.sqlite {
-		p, err = goose.NewProvider(goose.DialectSQLite3, sqlDB, migrations.SQLite())
-	} else {
-		// A session lock, so instances starting together apply each migration once.
-		var locker lock.SessionLocker
-		if locker, err = lock.NewPostgresSessionLocker(); err == nil {
-			p, err = goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.Postgres(), goose.WithSessionLocker(locker))
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	return nil
-}
-
-func (st *store) close() error {
-	sqlDB, err := st.db.DB()
-	if err != nil {
-		return err
-	}
-	return sqlDB.Close()
-}
-
-func (st *store) ping(ctx context.Context) error {
-	sqlDB, err := st.db.DB()
-	if err != nil {
-		return err
-	}
-	return sqlDB.PingContext(ctx)
-}
-
-// read returns a handle for queries outside a transaction.
-func (st *store) read(ctx context.Context) *gorm.DB { return st.db.WithContext(ctx) }
-
-// writeLockKey is the PostgreSQL advisory lock every write transaction takes
-// first: the rules beyond overlap (travel buffer, daily limit, ...) are checked by
-// reading, so writes are serialised across all instances, as SQLite serialises
-// them with BEGIN IMMEDIATE. The exclusion constraint stays the last guard.
-const writeLockKey = 0x5370726b // "Sprk"
-
-// write runs fn in one write transaction that holds the write lock from its start.
-// fn must use only tx: the outer handle inside a transaction deadlocks on SQLite.
+// write runs fn in one write transaction that holds the write lock from its
+// start, and turns the database's refusal of a double booking into the conflict.
 func (st *store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return st.locked(ctx, func(tx *gorm.DB) error {
-		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", writeLockKey).Error; err != nil {
-			return fmt.Errorf("take the write lock: %w", err)
-		}
-		return nil
-	}, fn)
+	return overlapConflict(st.Write(ctx, fn))
 }
 
-// supervisorLockBase puts the per-supervisor advisory locks in a key range of
-// their own ("Sv" in the top bits), apart from writeLockKey.
-const supervisorLockBase = int64(0x5376) << 48
-
-// writeFor is write for a change to bookings of the given supervisors only (a new
-// or moved booking whose supervisor is known). On PostgreSQL it takes the write
-// lock shared and each supervisor's lock exclusively, in id order: bookings of
-// different supervisors are written in parallel, while every other write (which
-// takes the write lock exclusively: availability, absences, cancellations, a
-// booking whose supervisor the pool picks) still waits for them and they for it.
-// The rules read only the supervisor's own bookings, availability and absences.
+// writeFor is write for a change to bookings of the given supervisors only (see
+// sqldb.DB.WriteFor).
 func (st *store) writeFor(ctx context.Context, supervisorIDs []int64, fn func(tx *gorm.DB) error) error {
-	ids := slices.Clone(supervisorIDs)
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	return st.locked(ctx, func(tx *gorm.DB) error {
-		if err := tx.Exec("SELECT pg_advisory_xact_lock_shared(?)", writeLockKey).Error; err != nil {
-			return fmt.Errorf("take the write lock: %w", err)
-		}
-		for _, id := range ids {
-			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", supervisorLockBase|id).Error; err != nil {
-				return fmt.Errorf("take the lock of supervisor %d: %w", id, err)
-			}
-		}
-		return nil
-	}, fn)
+	return overlapConflict(st.WriteFor(ctx, supervisorIDs, fn))
 }
 
-// locked runs fn in a write transaction: on SQLite behind this process's write
-// mutex and BEGIN IMMEDIATE, on PostgreSQL after lock has taken its advisory locks.
-func (st *store) locked(ctx context.Context, lock, fn func(tx *gorm.DB) error) error {
-	if st.sqlite {
-		st.writeMu.Lock()
-		defer st.writeMu.Unlock()
-	}
-	err := st.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if !st.sqlite {
-			if err := lock(tx); err != nil {
-				return err
-			}
-		}
-		return fn(tx)
-	})
-	if isOverlap(err) {
+func overlapConflict(err error) error {
+	if errors.Is(err, sqldb.ErrOverlap) {
 		return &Error{Code: CodeConflict, Message: "the supervisor is already booked at that time",
 			Details: []Violation{{Rule: RuleOverlap}}}
 	}
 	return err
 }
 
-// writeRows runs fn in one write transaction without the pool-wide PostgreSQL
-// advisory lock, for writes whose safety rests on row locks and unique keys alone
-// (the outbox: claims with FOR UPDATE SKIP LOCKED, inserts with ON CONFLICT DO
-// NOTHING, updates of one claimed row). On SQLite it is write: one writer anyway.
-// Keeping mail off the advisory lock means sending never waits behind bookings.
-func (st *store) writeRows(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if st.sqlite {
-		return st.write(ctx, fn)
-	}
-	return st.db.WithContext(ctx).Transaction(fn)
-}
-
-// skipLocked makes a SELECT in a writeRows transaction take its rows with FOR
-// UPDATE SKIP LOCKED on PostgreSQL, so processes claiming at once each get other
-// rows instead of waiting for each other. SQLite has no row locks and needs none:
-// its write transaction already holds the whole database.
-func (st *store) skipLocked(q *gorm.DB) *gorm.DB {
-	if st.sqlite {
-		return q
-	}
-	return q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate, Options: clause.LockingOptionsSkipLocked})
-}
-
-// forUpdate makes a read in a writeRows transaction lock its row on PostgreSQL,
-// for a read-then-update of one row; on SQLite the transaction holds the database.
-func (st *store) forUpdate(q *gorm.DB) *gorm.DB {
-	if st.sqlite {
-		return q
-	}
-	return q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
-}
-
-// isOverlap reports whether the database refused a double booking: SQLite's
-// trigger raises booking_overlap; PostgreSQL's exclusion constraint fails with
-// SQLSTATE 23P01 (exclusion_violation), which gorm does not translate.
-func isOverlap(err error) bool {
-	if err == nil {
-		return false
-	}
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		return pgErr.Code == "23P01"
-	}
-	return strings.Contains(err.Error(), "booking_overlap")
-}
-
-// redactDSN keeps a password in a PostgreSQL URL out of error messages.
-func redactDSN(err error, dsn string) error {
-	u, perr := url.Parse(dsn)
-	if perr != nil || u.User == nil {
-		return err
-	}
-	if pw, ok := u.User.Password(); ok && pw != "" {
-		return errors.New(strings.ReplaceAll(err.Error(), pw, "xxxxx"))
-	}
-	return err
-}
-
-// millisBetween is the SQL for the whole milliseconds from instant column a to
-// b: SQLite's julianday counts days as a float, PostgreSQL subtracts timestamps.
-func (st *store) millisBetween(a, b string) string {
-	if st.sqlite {
-		return "ROUND((julianday(" + b + ") - julianday(" + a + ")) * 86400000)"
-	}
-	return "ROUND(EXTRACT(EPOCH FROM (" + b + " - " + a + ")) * 1000)"
-}
-
-// noFlatten ends a subquery so the planner keeps it whole instead of merging it
-// into the outer query: LIMIT -1 on SQLite, OFFSET 0 on PostgreSQL.
-func (st *store) noFlatten() string {
-	if st.sqlite {
-		return "LIMIT -1"
-	}
-	return "OFFSET 0"
-}
-
-func isNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }
+func isNotFound(err error) bool { return sqldb.IsNotFound(err) }
 
 // empty reports whether the pool has no workplace, supervisor or user yet.
 func (st *store) empty(ctx context.Context) (bool, error) {
 	for _, model := range []any{&Workplace{}, &Supervisor{}, &User{}} {
 		var n int64
-		if err := st.read(ctx).Model(model).Limit(1).Count(&n).Error; err != nil {
+		if err := st.Read(ctx).Model(model).Limit(1).Count(&n).Error; err != nil {
 			return false, fmt.Errorf("check for an empty database: %w", err)
 		}
 		if n > 0 {

@@ -95,13 +95,13 @@ func (in *SupervisorInput) validate(creating bool) error {
 // ListSupervisors returns every supervisor, active or not, by name.
 func (s *Service) ListSupervisors(ctx context.Context, actor *User) ([]Supervisor, error) {
 	var list []Supervisor
-	if err := s.store.read(ctx).Order("name, id").Find(&list).Error; err != nil {
+	if err := s.store.Read(ctx).Order("name, id").Find(&list).Error; err != nil {
 		return nil, fmt.Errorf("list supervisors: %w", err)
 	}
-	if err := s.loadSupervisorSkills(ctx, s.store.read(ctx), list); err != nil {
+	if err := s.loadSupervisorSkills(ctx, s.store.Read(ctx), list); err != nil {
 		return nil, err
 	}
-	if err := fillSupervisorTokens(s.store.read(ctx), list); err != nil {
+	if err := fillSupervisorTokens(s.store.Read(ctx), list); err != nil {
 		return nil, err
 	}
 	return list, nil
@@ -109,7 +109,7 @@ func (s *Service) ListSupervisors(ctx context.Context, actor *User) ([]Superviso
 
 // Supervisor returns one supervisor.
 func (s *Service) Supervisor(ctx context.Context, actor *User, id int64) (*Supervisor, error) {
-	return s.supervisor(ctx, s.store.read(ctx), id)
+	return s.supervisor(ctx, s.store.Read(ctx), id)
 }
 
 // supervisor is one supervisor with skills and feed token.

@@ -162,7 +162,7 @@ func (s *Service) CreateUser(ctx context.Context, in UserInput) (*User, error) {
 // UserByEmail finds an active or inactive user.
 func (s *Service) UserByEmail(ctx context.Context, email string) (*User, error) {
 	var u User
-	err := s.store.read(ctx).Where("email = ?", strings.ToLower(strings.TrimSpace(email))).First(&u).Error
+	err := s.store.Read(ctx).Where("email = ?", strings.ToLower(strings.TrimSpace(email))).First(&u).Error
 	if isNotFound(err) {
 		return nil, errNotFound("user")
 	}
@@ -174,7 +174,7 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (*User, error) 
 
 func (s *Service) loadUserWorkplaces(ctx context.Context, u *User) error {
 	u.WorkplaceIDs = []int64{}
-	if err := s.store.read(ctx).Model(&userWorkplace{}).Where("user_id = ?", u.ID).
+	if err := s.store.Read(ctx).Model(&userWorkplace{}).Where("user_id = ?", u.ID).
 		Order("workplace_id").Pluck("workplace_id", &u.WorkplaceIDs).Error; err != nil {
 		return fmt.Errorf("load workplaces of user %d: %w", u.ID, err)
 	}
@@ -262,7 +262,7 @@ const (
 func (s *Service) Authenticate(ctx context.Context, token, addr string) (*User, error) {
 	if token != "" {
 		var t apiToken
-		err := s.store.read(ctx).Where("token_hash = ? AND revoked_at IS NULL", hashToken(token)).First(&t).Error
+		err := s.store.Read(ctx).Where("token_hash = ? AND revoked_at IS NULL", hashToken(token)).First(&t).Error
 		if err != nil && !isNotFound(err) {
 			return nil, fmt.Errorf("authenticate: %w", err)
 		}
@@ -339,7 +339,7 @@ func (s *Service) TokenForLogin(ctx context.Context, email, password string) (st
 
 func (s *Service) countFailures(ctx context.Context, key string) (int64, error) {
 	var n int64
-	err := s.store.read(ctx).Model(&authFailure{}).
+	err := s.store.Read(ctx).Model(&authFailure{}).
 		Where("key = ? AND at > ?", key, s.now().Add(-failureWindow)).Count(&n).Error
 	if err != nil {
 		return 0, fmt.Errorf("count auth failures: %w", err)
@@ -368,7 +368,7 @@ func (s *Service) recordFailure(ctx context.Context, key string) (int64, error) 
 
 func (s *Service) userByID(ctx context.Context, id int64) (*User, error) {
 	var u User
-	err := s.store.read(ctx).First(&u, id).Error
+	err := s.store.Read(ctx).First(&u, id).Error
 	if isNotFound(err) {
 		return nil, errNotFound("user")
 	}

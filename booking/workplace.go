@@ -75,10 +75,10 @@ func (in *WorkplaceInput) apply(w *Workplace) {
 // ListWorkplaces returns every workplace by name.
 func (s *Service) ListWorkplaces(ctx context.Context, actor *User) ([]Workplace, error) {
 	var list []Workplace
-	if err := s.store.read(ctx).Order("name, id").Find(&list).Error; err != nil {
+	if err := s.store.Read(ctx).Order("name, id").Find(&list).Error; err != nil {
 		return nil, fmt.Errorf("list workplaces: %w", err)
 	}
-	if err := fillWorkplaceTokens(s.store.read(ctx), list); err != nil {
+	if err := fillWorkplaceTokens(s.store.Read(ctx), list); err != nil {
 		return nil, err
 	}
 	return list, nil
@@ -86,7 +86,7 @@ func (s *Service) ListWorkplaces(ctx context.Context, actor *User) ([]Workplace,
 
 // Workplace returns one workplace.
 func (s *Service) Workplace(ctx context.Context, actor *User, id int64) (*Workplace, error) {
-	return workplaceByID(s.store.read(ctx), id)
+	return workplaceByID(s.store.Read(ctx), id)
 }
 
 func workplaceByID(db *gorm.DB, id int64) (*Workplace, error) {
