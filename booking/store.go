@@ -3,8 +3,8 @@ package booking
 import (
 	"context"
 	"errors"
-	"time"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
