@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"time"
+
+	"github.com/sprakpool/sprakpool/booking/internal/sqldb"
 )
 
 // Config holds the pool's rules and settings; it is built in cmd and passed down.
@@ -88,3 +90,12 @@ func randomToken(n int) string {
 	}
 	return hex.EncodeToString(b)
 }
+
+// DB is the database handle, for the packages under booking/ that keep their
+// own SQL (reports, calendars, the outbox, privacy, the demo). Its type is
+// internal: outside booking/ nothing can use it but pass it on.
+func (s *Service) DB() *sqldb.DB { return s.store.DB }
+
+// Clock is the service's current time, in UTC: the packages under booking/
+// read the time only through it, so a test's clock reaches them too.
+func (s *Service) Clock() time.Time { return s.now() }
