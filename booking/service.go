@@ -80,6 +80,15 @@ func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
 
+// WithClock returns a service that reads its time from now and shares all else
+// (the database, its caches) with s: for writing history as of other moments,
+// as the demo pool does, without changing s's clock under anyone else's feet.
+func (s *Service) WithClock(now func() time.Time) *Service {
+	c := *s
+	c.Now = now
+	return &c
+}
+
 func (s *Service) local(t time.Time) time.Time { return t.In(s.cfg.Location) }
 
 // randomToken returns n random bytes as hex.

@@ -3,7 +3,6 @@ package booking
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -54,17 +53,3 @@ func overlapConflict(err error) error {
 }
 
 func isNotFound(err error) bool { return sqldb.IsNotFound(err) }
-
-// empty reports whether the pool has no workplace, supervisor or user yet.
-func (st *store) empty(ctx context.Context) (bool, error) {
-	for _, model := range []any{&Workplace{}, &Supervisor{}, &User{}} {
-		var n int64
-		if err := st.Read(ctx).Model(model).Limit(1).Count(&n).Error; err != nil {
-			return false, fmt.Errorf("check for an empty database: %w", err)
-		}
-		if n > 0 {
-			return false, nil
-		}
-	}
-	return true, nil
-}

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/demo"
 )
 
 // -screenshots writes the browser tests' pictures of the three roles' main
@@ -408,15 +409,15 @@ func TestREADMEShowsScreenshots(t *testing.T) {
 // TestBrowserScreenshots takes the README's pictures of the three roles' main
 // pages on the demo pool, at desktop width, and the supervisor's week on a phone.
 func TestBrowserScreenshots(t *testing.T) {
-	srv, svc := newServer(t, "http://sprakpool.test", march, func(svc *booking.Service) error { return svc.LoadDemo(context.Background()) })
+	srv, svc := newServer(t, "http://sprakpool.test", march, func(svc *booking.Service) error { return demo.Load(context.Background(), svc) })
 	tb := newTab(t, srv.URL)
 	first := map[string]string{}
-	for _, l := range booking.DemoLogins() {
+	for _, l := range demo.Logins() {
 		if first[l.Role] == "" {
 			first[l.Role] = l.Email
 		}
 	}
-	tb.login(first[booking.RoleManager], booking.DemoPassword, "Kommande bokningar")
+	tb.login(first[booking.RoleManager], demo.Password, "Kommande bokningar")
 	tb.screenshot("manager")
 	// The supervisor's week: the first coming week with a booking of theirs.
 	ctx := context.Background()
@@ -429,7 +430,7 @@ func TestBrowserScreenshots(t *testing.T) {
 		t.Fatalf("no coming booking of %s in the demo pool: %v", u.Email, err)
 	}
 	week := "/week?date=" + list[0].Start.In(svc.Config().Location).Format(time.DateOnly)
-	tb.login(u.Email, booking.DemoPassword, "Min vecka")
+	tb.login(u.Email, demo.Password, "Min vecka")
 	tb.open(week)
 	tb.waitText(list[0].Start.In(svc.Config().Location).Format("15:04"))
 	tb.screenshot("supervisor")
@@ -438,7 +439,7 @@ func TestBrowserScreenshots(t *testing.T) {
 	tb.waitText("Min vecka")
 	tb.screenshot("supervisor-phone")
 	tb.do(chromedp.EmulateViewport(1280, 900))
-	tb.login(first[booking.RoleAdmin], booking.DemoPassword, "Översikt")
+	tb.login(first[booking.RoleAdmin], demo.Password, "Översikt")
 	tb.screenshot("coordinator")
 	tb.open("/timeline?date=2026-03-02")
 	tb.waitText("Alla bokningar")

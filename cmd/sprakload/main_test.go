@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/demo"
 	"github.com/sprakpool/sprakpool/migrations/testdb"
 	"github.com/sprakpool/sprakpool/ui"
 )
@@ -29,7 +30,7 @@ func TestLoadShortRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := time.Now().AddDate(0, 0, -60).Format(time.DateOnly)
-	if err := svc.Generate(ctx, booking.GenerateSpec{Supervisors: 20, Workplaces: 5, Bookings: 3000, Years: 1, Seed: 3, First: first}); err != nil {
+	if err := demo.Generate(ctx, svc, demo.GenerateSpec{Supervisors: 20, Workplaces: 5, Bookings: 3000, Years: 1, Seed: 3, First: first}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.CreateUser(ctx, booking.UserInput{Email: "load@example.se", Name: "Load", Role: booking.RoleAdmin, Password: "secret-password"}); err != nil {

@@ -17,6 +17,7 @@ import (
 	_ "time/tzdata" // the zone database travels inside the binary
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/demo"
 )
 
 // Exit statuses of the contract.
@@ -182,7 +183,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer svc.Close()
-	if err := svc.LoadDemo(ctx); err != nil {
+	if err := demo.Load(ctx, svc); err != nil {
 		return fmt.Errorf("load demo: %w", err)
 	}
 	printDemoLogins(stdout)
@@ -190,7 +191,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func printDemoLogins(w io.Writer) {
-	for _, l := range booking.DemoLogins() {
+	for _, l := range demo.Logins() {
 		fmt.Fprintf(w, "%s %s %s\n", l.Email, l.Password, l.Role)
 	}
 }

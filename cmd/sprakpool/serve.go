@@ -11,14 +11,14 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/demo"
 	"github.com/sprakpool/sprakpool/notify"
 	"github.com/sprakpool/sprakpool/ui"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	c := newCommand("serve", stderr)
-	demo := c.fs.Bool("demo", false, "load the demo pool first if the database is empty, and print the demo logins")
+	withDemo := c.fs.Bool("demo", false, "load the demo pool first if the database is empty, and print the demo logins")
 	if err := c.parse(args, stderr); err != nil {
 		return err
 	}
@@ -27,11 +27,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer svc.Close()
-	if *demo {
-		switch err := svc.LoadDemo(ctx); {
+	if *withDemo {
+		switch err := demo.Load(ctx, svc); {
 		case err == nil:
 			c.log.Info("demo pool loaded")
-		case errors.Is(err, booking.ErrNotEmpty):
+		case errors.Is(err, demo.ErrNotEmpty):
 			c.log.Info("database is not empty; demo pool not loaded again")
 		default:
 			return fmt.Errorf("load demo: %w", err)

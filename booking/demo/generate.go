@@ -1,15 +1,19 @@
-package booking
+package demo
 
 import (
 	"context"
+	crand "crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/sprakpool/sprakpool/booking"
 )
 
 // GenerateSpec describes a synthetic pool for benchmarks: how many supervisors,
@@ -49,37 +53,35 @@ var ErrGenerateNotEmpty = errors.New("generate: the database is not empty")
 // sqlite_master: a PostgreSQL store needs its own way, e.g. COPY). No booking
 // events or outbox rows are written: the generated pool is for reading. A
 // million bookings take about two minutes on two cores.
-func (s *Service) Generate(ctx context.Context, spec GenerateSpec) error {
+func Generate(ctx context.Context, svc *booking.Service, spec GenerateSpec) error {
 	if spec.Supervisors < 1 || spec.Workplaces < 1 || spec.Years < 1 || spec.Bookings < 0 {
 		return fmt.Errorf("generate: supervisors, workplaces and years must be at least 1")
 	}
-	if empty, err := s.store.empty(ctx); err != nil {
+	if err := checkEmpty(ctx, svc, ErrGenerateNotEmpty); err != nil {
 		return err
-	} else if !empty {
-		return ErrGenerateNotEmpty
 	}
 	if spec.First == "" {
 		spec.First = "2022-01-03"
 	}
-	first, err := time.ParseInLocation(time.DateOnly, spec.First, s.cfg.Location)
+	first, err := time.ParseInLocation(time.DateOnly, spec.First, svc.Config().Location)
 	if err != nil {
 		return fmt.Errorf("generate: first day: %w", err)
 	}
-	g := &generator{s: s, spec: spec, rng: rand.New(rand.NewPCG(spec.Seed, 0x5350524b)), now: s.now()}
+	g := &generator{s: svc, spec: spec, rng: rand.New(rand.NewPCG(spec.Seed, 0x5350524b)), now: svc.Clock()}
 	if err := g.people(ctx); err != nil {
 		return err
 	}
 	var days []time.Time
-	last := time.Date(first.Year()+spec.Years, first.Month(), first.Day(), 0, 0, 0, 0, s.cfg.Location)
+	last := time.Date(first.Year()+spec.Years, first.Month(), first.Day(), 0, 0, 0, 0, svc.Config().Location)
 	for d := first; d.Before(last); d = nextDay(d) {
-		if _, closed := ClosedDayOn(d); !closed && ISOWeekday(d) <= 5 {
+		if _, closed := booking.ClosedDayOn(d); !closed && booking.ISOWeekday(d) <= 5 {
 			days = append(days, d)
 		}
 	}
 	if capacity := len(days) * genSlots * spec.Supervisors; spec.Bookings > capacity {
 		return fmt.Errorf("generate: %d bookings do not fit; at most %d", spec.Bookings, capacity)
 	}
-	err = s.store.write(ctx, func(tx *gorm.DB) error {
+	err = svc.DB().Write(ctx, func(tx *gorm.DB) error {
 		return withoutBookingIndexes(ctx, tx, func(db sqlConn) error { return g.load(ctx, db, days) })
 	})
 	if err != nil {
@@ -89,46 +91,47 @@ func (s *Service) Generate(ctx context.Context, spec GenerateSpec) error {
 }
 
 type generator struct {
-	s          *Service
+	s          *booking.Service
 	spec       GenerateSpec
 	rng        *rand.Rand
 	now        time.Time
-	admin      *User
-	workplaces []*Workplace
-	supervisor []*Supervisor
+	admin      *booking.User
+	workplaces []*booking.Workplace
+	supervisor []*booking.Supervisor
 }
 
 var genLanguages = []string{"ar", "so", "ti", "fa", "prs", "ckb", "uk", "ru", "pl", "bs", "tr", "es"}
 
 // people adds the coordinator, the workplaces and the supervisors through the service.
 func (g *generator) people(ctx context.Context) error {
-	u, err := g.s.CreateUser(ctx, UserInput{Email: "generator@sprakpool.example.se", Name: "Generator",
-		Role: RoleAdmin, Password: randomToken(16)})
+	u, err := g.s.CreateUser(ctx, booking.UserInput{Email: "generator@sprakpool.example.se", Name: "Generator",
+		Role: booking.RoleAdmin, Password: crand.Text()})
 	if err != nil {
 		return fmt.Errorf("generate: %w", err)
 	}
 	g.admin = u
 	for i := range g.spec.Workplaces {
-		name, kind, cc := fmt.Sprintf("Verksamhet %04d", i+1), Areas[i%len(Areas)], fmt.Sprintf("%d-%03d", 1100+i%7*110, i%1000)
-		w, err := g.s.CreateWorkplace(ctx, u, WorkplaceInput{Name: &name, Kind: &kind, CostCenter: &cc})
+		name, kind, cc := fmt.Sprintf("Verksamhet %04d", i+1), booking.Areas[i%len(booking.Areas)], fmt.Sprintf("%d-%03d", 1100+i%7*110, i%1000)
+		w, err := g.s.CreateWorkplace(ctx, u, booking.WorkplaceInput{Name: &name, Kind: &kind, CostCenter: &cc})
 		if err != nil {
 			return fmt.Errorf("generate: %w", err)
 		}
 		g.workplaces = append(g.workplaces, w)
 	}
-	var week []Window
+	var week []booking.Window
 	for wd := 1; wd <= 5; wd++ {
-		week = append(week, Window{Weekday: wd, Start: 8 * 60, End: 16 * 60})
+		week = append(week, booking.Window{Weekday: wd, Start: 8 * 60, End: 16 * 60})
 	}
-	areas := append([]string(nil), Areas...)
+	areas := append([]string(nil), booking.Areas...)
 	for i := range g.spec.Supervisors {
 		name := fmt.Sprintf("Handledare %04d", i+1)
 		langs := []string{genLanguages[i%len(genLanguages)]}
 		if i%3 == 0 {
 			langs = append(langs, genLanguages[(i/3+5)%len(genLanguages)])
 		}
-		langs = uniqueSorted(langs)
-		sv, err := g.s.CreateSupervisor(ctx, u, SupervisorInput{Name: &name, Languages: &langs, Areas: &areas})
+		slices.Sort(langs)
+		langs = slices.Compact(langs)
+		sv, err := g.s.CreateSupervisor(ctx, u, booking.SupervisorInput{Name: &name, Languages: &langs, Areas: &areas})
 		if err != nil {
 			return fmt.Errorf("generate: %w", err)
 		}
@@ -190,25 +193,25 @@ func (g *generator) load(ctx context.Context, db sqlConn, days []time.Time) erro
 				case r == 9:
 					mode, url = "video", &meeting
 				}
-				status, seq := StatusConfirmed, 0
+				status, seq := booking.StatusConfirmed, 0
 				var code, reason *string
 				var cancelledAt *time.Time
 				var cancelledBy *int64
 				created := start.Add(-time.Duration(1+g.rng.IntN(30)) * 24 * time.Hour)
 				if g.rng.Float64() < genCancelShare {
-					status, seq, reason = StatusCancelled, 1, new("")
-					code = &CancelReasons[g.rng.IntN(len(CancelReasons))]
+					status, seq, reason = booking.StatusCancelled, 1, new("")
+					code = &booking.CancelReasons[g.rng.IntN(len(booking.CancelReasons))]
 					at := start.Add(-time.Duration(g.rng.IntN(96*60)) * time.Minute)
 					cancelledAt, cancelledBy = &at, &g.admin.ID
 				}
 				err := bookings.add(ctx, id, fmt.Sprintf("gen-%d-%d@sprakpool", g.spec.Seed, id), sv.ID, w.ID,
 					sv.Languages[g.rng.IntN(len(sv.Languages))], w.Kind, mode, url, start, end,
-					Purposes[g.rng.IntN(len(Purposes))], g.rng.IntN(20), "", status, seq, code, reason,
+					booking.Purposes[g.rng.IntN(len(booking.Purposes))], g.rng.IntN(20), "", status, seq, code, reason,
 					cancelledAt, cancelledBy, g.admin.ID, created, created)
 				if err != nil {
 					return err
 				}
-				if status == StatusConfirmed && !end.After(g.now) && g.rng.Float64() < genFollowupShare {
+				if status == booking.StatusConfirmed && !end.After(g.now) && g.rng.Float64() < genFollowupShare {
 					if err := followups.add(ctx, id, 1+g.rng.IntN(15), 1+g.rng.IntN(5), "", "", g.admin.ID, end); err != nil {
 						return err
 					}
@@ -228,6 +231,12 @@ type sqlConn interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// nextDay returns local midnight of the day after the local midnight day; DST-safe.
+func nextDay(day time.Time) time.Time {
+	y, m, d := day.Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, day.Location())
 }
 
 // withoutBookingIndexes drops the triggers and indexes of bookings, runs fn,

@@ -1,4 +1,14 @@
-package booking
+// Package demo fills an empty database with made-up data: the demo pool, a
+// fictional municipality (Sjöviks kommun) with its language support pool, for
+// `sprakpool serve --demo` and the browser tests; and the large generated pool of
+// the benchmarks and load tests (Generate). Neither belongs to the domain: both
+// only call the booking service, apart from the generator's bulk load.
+//
+// The demo pool has workplaces, supervisors with their weeks and absences, one
+// account per person, and half a year of bookings around today. It is loaded
+// through the service's public methods only, so every rule holds for it exactly
+// as for real data.
+package demo
 
 import (
 	"cmp"
@@ -8,22 +18,18 @@ import (
 	"math/rand/v2"
 	"slices"
 	"time"
+
+	"github.com/sprakpool/sprakpool/booking"
 )
 
-// The demo pool is a fictional municipality, Sjöviks kommun, with its language
-// support pool: workplaces, supervisors with their weeks and absences, one
-// account per person, and half a year of bookings around today. It is loaded
-// through the service's public methods only, so every rule holds for it exactly
-// as for real data.
+// Login is one demo account, printed by `serve --demo` as "EMAIL PASSWORD ROLE".
+type Login struct{ Email, Password, Role string }
 
-// DemoLogin is one demo account, printed by `serve --demo` as "EMAIL PASSWORD ROLE".
-type DemoLogin struct{ Email, Password, Role string }
-
-// DemoPassword is the password of every demo account. It is public by design:
+// Password is the password of every demo account. It is public by design:
 // a demo database must never hold real people's data.
-const DemoPassword = "sprakpool-demo"
+const Password = "sprakpool-demo"
 
-// ErrNotEmpty is returned by LoadDemo when the database already holds a
+// ErrNotEmpty is returned by Load when the database already holds a
 // workplace, a supervisor or a demo account; the demo never mixes with real data.
 var ErrNotEmpty = errors.New("the database is not empty; the demo pool is loaded only into an empty database")
 
@@ -70,7 +76,7 @@ func demoWorkplaces() []demoWorkplace {
 type demoSupervisor struct {
 	name, mailbox, phone string // mailbox: the part of the e-mail address before the @
 	languages, areas     []string
-	windows              []Window
+	windows              []booking.Window
 	weight               int // how often the supervisor is booked, relative to the others
 }
 
@@ -135,20 +141,20 @@ func demoSupervisorEmail(local string) string {
 	return local + "@" + demoDomain
 }
 
-// DemoLogins lists the demo accounts (admin first, then managers, then
+// Logins lists the demo accounts (admin first, then managers, then
 // supervisors), whether or not they were loaded now.
-func DemoLogins() []DemoLogin {
-	out := []DemoLogin{{demoAdminEmail(), DemoPassword, RoleAdmin}}
+func Logins() []Login {
+	out := []Login{{demoAdminEmail(), Password, booking.RoleAdmin}}
 	for _, w := range demoWorkplaces() {
-		out = append(out, DemoLogin{demoManagerEmail(w.slug), DemoPassword, RoleManager})
+		out = append(out, Login{demoManagerEmail(w.slug), Password, booking.RoleManager})
 	}
 	for _, sv := range demoSupervisors() {
-		out = append(out, DemoLogin{demoSupervisorEmail(sv.mailbox), DemoPassword, RoleSupervisor})
+		out = append(out, Login{demoSupervisorEmail(sv.mailbox), Password, booking.RoleSupervisor})
 	}
 	return out
 }
 
-// LoadDemo fills an empty database with a demo pool that looks like a real
+// Load fills an empty database with a demo pool that looks like a real
 // Swedish municipality's: 12 workplaces, 13 supervisors speaking 14 languages,
 // their accounts, and a few hundred bookings from three months before today to
 // three months after it (so the demo always looks current), some cancelled, most
@@ -158,19 +164,18 @@ func DemoLogins() []DemoLogin {
 // The history is written as it would have happened: each change is made with
 // the service's clock set to a plausible moment no later than now (a booking a
 // few weeks before its start, a follow-up a day or two after it), so created,
-// cancelled and follow-up times, and late cancellations, look real. LoadDemo is
+// cancelled and follow-up times, and late cancellations, look real. Load is
 // not one transaction: if it fails halfway, start again from an empty database.
-func (s *Service) LoadDemo(ctx context.Context) error {
-	if err := s.demoCheckEmpty(ctx); err != nil {
+func Load(ctx context.Context, svc *booking.Service) error {
+	if err := checkEmpty(ctx, svc, ErrNotEmpty); err != nil {
 		return err
 	}
-	now := s.now()
-	// sim is the same pool with a clock of its own, so that s.Now is never
+	now := svc.Clock()
+	// sim is the same pool with a clock of its own, so that svc's clock is never
 	// changed under anyone else's feet.
-	sim := *s
 	clock := now
-	sim.Now = func() time.Time { return clock }
-	d := &demoLoader{ctx: ctx, s: &sim, now: now, loc: s.cfg.Location, rng: rand.New(rand.NewPCG(demoSeed1, demoSeed2)),
+	sim := svc.WithClock(func() time.Time { return clock })
+	d := &demoLoader{ctx: ctx, s: sim, now: now, loc: svc.Config().Location, rng: rand.New(rand.NewPCG(demoSeed1, demoSeed2)),
 		setClock: func(t time.Time) { clock = demoEarlier(t, now) }}
 	if err := d.setup(); err != nil {
 		return fmt.Errorf("load demo: %w", err)
@@ -182,7 +187,7 @@ func (s *Service) LoadDemo(ctx context.Context) error {
 		return fmt.Errorf("load demo: %w", err)
 	}
 	// The demo's bookings are history, not news: no mail is planned for them.
-	return s.MarkEventsPlanned(ctx)
+	return svc.MarkEventsPlanned(ctx)
 }
 
 // rates sets the pool's funding: free to the workplaces while a coordination
@@ -194,7 +199,7 @@ func (d *demoLoader) rates() error {
 	free, paid := 0.0, 350.0
 	funder, municipality := "Samordningsförbundet", "Sjöviks kommun"
 	note := "Projektfinansiering: ingen kostnad för verksamheterna"
-	for _, in := range []RateInput{
+	for _, in := range []booking.RateInput{
 		{From: &start, To: &end, HourlyRate: &free, Funder: &funder, Note: &note},
 		{From: &switchOver, HourlyRate: &paid, Funder: &municipality},
 	} {
@@ -205,14 +210,17 @@ func (d *demoLoader) rates() error {
 	return nil
 }
 
-// demoCheckEmpty returns ErrNotEmpty if any workplace, supervisor or user exists.
-func (s *Service) demoCheckEmpty(ctx context.Context) error {
-	empty, err := s.store.empty(ctx)
-	if err != nil {
-		return err
-	}
-	if !empty {
-		return ErrNotEmpty
+// checkEmpty returns notEmpty if any workplace, supervisor or user exists:
+// made-up data never mixes with real data.
+func checkEmpty(ctx context.Context, svc *booking.Service, notEmpty error) error {
+	for _, model := range []any{&booking.Workplace{}, &booking.Supervisor{}, &booking.User{}} {
+		var n int64
+		if err := svc.DB().Read(ctx).Model(model).Limit(1).Count(&n).Error; err != nil {
+			return fmt.Errorf("check for an empty database: %w", err)
+		}
+		if n > 0 {
+			return notEmpty
+		}
 	}
 	return nil
 }
@@ -220,19 +228,19 @@ func (s *Service) demoCheckEmpty(ctx context.Context) error {
 // demoLoader holds what loading the demo needs between its steps.
 type demoLoader struct {
 	ctx      context.Context
-	s        *Service // the pool with the loader's clock
+	s        *booking.Service // the pool with the loader's clock
 	setClock func(time.Time)
 	now      time.Time
 	loc      *time.Location
 	rng      *rand.Rand
 
-	admin       *User
-	workplaces  []*Workplace
+	admin       *booking.User
+	workplaces  []*booking.Workplace
 	wpData      []demoWorkplace
-	managers    map[int64]*User // by workplace id
-	supervisors []*Supervisor
+	managers    map[int64]*booking.User // by workplace id
+	supervisors []*booking.Supervisor
 	// supervisorUsers are the supervisors' accounts, by supervisor id.
-	supervisorUsers map[int64]*User
+	supervisorUsers map[int64]*booking.User
 	svData          []demoSupervisor
 }
 
@@ -244,36 +252,36 @@ func (d *demoLoader) today() time.Time { return startOfDay(d.now, d.loc) }
 func (d *demoLoader) setup() error {
 	ctx, s := d.ctx, d.s
 	d.setClock(d.today().AddDate(0, -4, 0).Add(9 * time.Hour))
-	admin, err := s.CreateUser(ctx, UserInput{Email: demoAdminEmail(), Name: "Maria Lind",
-		Role: RoleAdmin, Password: DemoPassword})
-	if ErrorCode(err) == CodeConflict {
-		return ErrNotEmpty // another LoadDemo got there first
+	admin, err := s.CreateUser(ctx, booking.UserInput{Email: demoAdminEmail(), Name: "Maria Lind",
+		Role: booking.RoleAdmin, Password: Password})
+	if booking.ErrorCode(err) == booking.CodeConflict {
+		return ErrNotEmpty // another Load got there first
 	}
 	if err != nil {
 		return err
 	}
 	d.admin = admin
 	d.wpData = demoWorkplaces()
-	d.managers = map[int64]*User{}
+	d.managers = map[int64]*booking.User{}
 	for _, dw := range d.wpData {
-		w, err := s.CreateWorkplace(ctx, admin, WorkplaceInput{Name: &dw.name, Kind: &dw.kind,
+		w, err := s.CreateWorkplace(ctx, admin, booking.WorkplaceInput{Name: &dw.name, Kind: &dw.kind,
 			Address: &dw.address, CostCenter: &dw.costCenter})
 		if err != nil {
 			return fmt.Errorf("create workplace %s: %w", dw.name, err)
 		}
 		d.workplaces = append(d.workplaces, w)
-		m, err := s.CreateUser(ctx, UserInput{Email: demoManagerEmail(dw.slug), Name: dw.manager,
-			Role: RoleManager, WorkplaceIDs: []int64{w.ID}, Password: DemoPassword})
+		m, err := s.CreateUser(ctx, booking.UserInput{Email: demoManagerEmail(dw.slug), Name: dw.manager,
+			Role: booking.RoleManager, WorkplaceIDs: []int64{w.ID}, Password: Password})
 		if err != nil {
 			return fmt.Errorf("create manager of %s: %w", dw.name, err)
 		}
 		d.managers[w.ID] = m
 	}
 	d.svData = demoSupervisors()
-	d.supervisorUsers = map[int64]*User{}
+	d.supervisorUsers = map[int64]*booking.User{}
 	for _, ds := range d.svData {
 		email := demoSupervisorEmail(ds.mailbox)
-		sv, err := s.CreateSupervisor(ctx, admin, SupervisorInput{Name: &ds.name, Email: &email, Phone: &ds.phone,
+		sv, err := s.CreateSupervisor(ctx, admin, booking.SupervisorInput{Name: &ds.name, Email: &email, Phone: &ds.phone,
 			Languages: &ds.languages, Areas: &ds.areas})
 		if err != nil {
 			return fmt.Errorf("create supervisor %s: %w", ds.name, err)
@@ -281,8 +289,8 @@ func (d *demoLoader) setup() error {
 		if _, err := s.SetAvailability(ctx, admin, sv.ID, ds.windows); err != nil {
 			return fmt.Errorf("set availability of %s: %w", ds.name, err)
 		}
-		u, err := s.CreateUser(ctx, UserInput{Email: email, Name: ds.name, Role: RoleSupervisor,
-			SupervisorID: &sv.ID, Password: DemoPassword})
+		u, err := s.CreateUser(ctx, booking.UserInput{Email: email, Name: ds.name, Role: booking.RoleSupervisor,
+			SupervisorID: &sv.ID, Password: Password})
 		if err != nil {
 			return fmt.Errorf("create user of %s: %w", ds.name, err)
 		}
@@ -299,7 +307,7 @@ func (d *demoLoader) setup() error {
 			end = day.Add(time.Duration(demoMinutes(a.to)) * time.Minute)
 		}
 		sv := d.supervisors[a.supervisor]
-		if _, err := s.CreateAbsence(ctx, admin, sv.ID, AbsenceInput{Start: start.Format(time.RFC3339),
+		if _, err := s.CreateAbsence(ctx, admin, sv.ID, booking.AbsenceInput{Start: start.Format(time.RFC3339),
 			End: end.Format(time.RFC3339), Reason: a.reason}); err != nil {
 			return fmt.Errorf("create absence of %s: %w", sv.Name, err)
 		}
@@ -309,25 +317,25 @@ func (d *demoLoader) setup() error {
 
 // demoPlan is one booking the demo tries to make, and what later happens to it.
 type demoPlan struct {
-	actor      *User
-	in         BookingInput
+	actor      *booking.User
+	in         booking.BookingInput
 	start, end time.Time
 	created    time.Time
 	cancel     *demoCancel
 	followup   *demoFollowup
-	booking    *Booking // nil until made, and when it collided
+	booking    *booking.Booking // nil until made, and when it collided
 }
 
 type demoCancel struct {
 	at           time.Time
-	actor        *User
+	actor        *booking.User
 	code, reason string
 }
 
 type demoFollowup struct {
 	at    time.Time
-	actor *User
-	in    FollowupInput
+	actor *booking.User
+	in    booking.FollowupInput
 }
 
 // plan draws the demo's bookings, deterministically from the seed and the clock.
@@ -343,10 +351,10 @@ func (d *demoLoader) plan() []*demoPlan {
 		i := demoWeighted(r, weights)
 		ds, sv := d.svData[i], d.supervisors[i]
 		var day time.Time
-		var windows []Window
+		var windows []booking.Window
 		for try := 0; try < 7 && len(windows) == 0; try++ {
 			day = first.AddDate(0, 0, r.IntN(demoDaysBack+demoDaysAhead+1))
-			windows = demoWindowsOn(ds.windows, ISOWeekday(day))
+			windows = demoWindowsOn(ds.windows, booking.ISOWeekday(day))
 		}
 		if len(windows) == 0 {
 			continue
@@ -381,7 +389,7 @@ func (d *demoLoader) plan() []*demoPlan {
 			p.actor = d.managers[wp.ID]
 		}
 		svID := sv.ID
-		p.in = BookingInput{SupervisorID: &svID, WorkplaceID: wp.ID, Language: lang, Mode: mode,
+		p.in = booking.BookingInput{SupervisorID: &svID, WorkplaceID: wp.ID, Language: lang, Mode: mode,
 			Start: start.Format(time.RFC3339), End: end.Format(time.RFC3339), Purpose: purpose,
 			ParticipantsExpected: demoParticipants(r, purpose), Notes: demoNote(r, purpose, wp.Kind)}
 		if mode == "video" {
@@ -410,7 +418,7 @@ func (d *demoLoader) createdAt(start time.Time) time.Time {
 	return t
 }
 
-func (d *demoLoader) cancellation(p *demoPlan, wp *Workplace) *demoCancel {
+func (d *demoLoader) cancellation(p *demoPlan, wp *booking.Workplace) *demoCancel {
 	r := d.rng
 	codes := []string{"illness", "workplace_closed", "no_participants", "supervisor_unavailable", "other"}
 	code := codes[demoWeighted(r, []int{30, 15, 25, 15, 15})]
@@ -440,7 +448,7 @@ func (d *demoLoader) cancellation(p *demoPlan, wp *Workplace) *demoCancel {
 	return c
 }
 
-func (d *demoLoader) followup(p *demoPlan, wp *Workplace, lang string) *demoFollowup {
+func (d *demoLoader) followup(p *demoPlan, wp *booking.Workplace, lang string) *demoFollowup {
 	r := d.rng
 	f := &demoFollowup{actor: d.managers[wp.ID],
 		at: demoEarlier(p.end.Add(time.Duration(30+r.IntN(3*24*60))*time.Minute), d.now)}
@@ -458,7 +466,7 @@ func (d *demoLoader) followup(p *demoPlan, wp *Workplace, lang string) *demoFoll
 		comment = comments[r.IntN(len(comments))]
 	}
 	whys := demoWhyBooked(p.in.Purpose, wp.Kind, lang)
-	f.in = FollowupInput{PersonsSupervised: max(persons, 1), Rating: rating, Comment: comment,
+	f.in = booking.FollowupInput{PersonsSupervised: max(persons, 1), Rating: rating, Comment: comment,
 		WhyBooked: whys[r.IntN(len(whys))]}
 	return f
 }
@@ -495,7 +503,7 @@ func (d *demoLoader) book(plans []*demoPlan) error {
 		switch st.kind {
 		case 0:
 			p.booking, err = s.CreateBooking(ctx, p.actor, p.in)
-			if ErrorCode(err) == CodeConflict {
+			if booking.ErrorCode(err) == booking.CodeConflict {
 				p.booking, err = nil, nil
 			}
 		case 1:
@@ -519,7 +527,7 @@ func (d *demoLoader) confirm(plans []*demoPlan) error {
 		if b == nil || p.cancel != nil || b.End.After(d.now) || d.rng.IntN(100) >= 85 {
 			continue
 		}
-		in := ConfirmationInput{Outcome: "held"}
+		in := booking.ConfirmationInput{Outcome: "held"}
 		switch r := d.rng.IntN(100); {
 		case r < 5:
 			in.Outcome = "no_show"
@@ -539,6 +547,19 @@ func (d *demoLoader) confirm(plans []*demoPlan) error {
 	return nil
 }
 
+// startOfDay returns local midnight of t's local date.
+func startOfDay(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}
+
+// startOfWeek returns local midnight of the Monday of t's ISO week.
+func startOfWeek(t time.Time, loc *time.Location) time.Time {
+	day := startOfDay(t, loc)
+	y, m, d := day.Date()
+	return time.Date(y, m, d-(booking.ISOWeekday(day)-1), 0, 0, 0, 0, loc)
+}
+
 func demoEarlier(a, b time.Time) time.Time {
 	if b.Before(a) {
 		return b
@@ -547,10 +568,10 @@ func demoEarlier(a, b time.Time) time.Time {
 }
 
 // demoWeek is the same window on each of the weekdays.
-func demoWeek(weekdays []int, from, to string) []Window {
-	out := make([]Window, 0, len(weekdays))
+func demoWeek(weekdays []int, from, to string) []booking.Window {
+	out := make([]booking.Window, 0, len(weekdays))
 	for _, wd := range weekdays {
-		out = append(out, Window{Weekday: wd, Start: demoMinutes(from), End: demoMinutes(to)})
+		out = append(out, booking.Window{Weekday: wd, Start: demoMinutes(from), End: demoMinutes(to)})
 	}
 	return out
 }
@@ -564,8 +585,8 @@ func demoMinutes(hm string) int {
 	return t.Hour()*60 + t.Minute()
 }
 
-func demoWindowsOn(ws []Window, weekday int) []Window {
-	var out []Window
+func demoWindowsOn(ws []booking.Window, weekday int) []booking.Window {
+	var out []booking.Window
 	for _, w := range ws {
 		if w.Weekday == weekday {
 			out = append(out, w)
@@ -593,11 +614,11 @@ func demoWeighted(r *rand.Rand, weights []int) int {
 func demoPurpose(r *rand.Rand, kind string) string {
 	switch kind {
 	case "childcare":
-		return Purposes[demoWeighted(r, []int{45, 10, 30, 10, 5})]
+		return booking.Purposes[demoWeighted(r, []int{45, 10, 30, 10, 5})]
 	case "elderly_care":
-		return Purposes[demoWeighted(r, []int{55, 20, 0, 15, 10})]
+		return booking.Purposes[demoWeighted(r, []int{55, 20, 0, 15, 10})]
 	default:
-		return Purposes[demoWeighted(r, []int{60, 25, 0, 15, 0})]
+		return booking.Purposes[demoWeighted(r, []int{60, 25, 0, 15, 0})]
 	}
 }
 
@@ -606,7 +627,7 @@ func demoMode(r *rand.Rand, purpose string) string {
 	if purpose == "parent_information" {
 		return "on_site"
 	}
-	return Modes[demoWeighted(r, []int{76, 16, 8})]
+	return booking.Modes[demoWeighted(r, []int{76, 16, 8})]
 }
 
 func demoDuration(r *rand.Rand, purpose, mode string) int {
@@ -712,7 +733,7 @@ func demoComments(rating int) []string {
 
 func demoWhyBooked(purpose, kind, lang string) []string {
 	name := lang
-	if l, ok := LanguageByCode(lang); ok {
+	if l, ok := booking.LanguageByCode(lang); ok {
 		name = l.NameSV
 	}
 	switch purpose {

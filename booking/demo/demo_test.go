@@ -1,4 +1,4 @@
-package booking
+package demo
 
 import (
 	"context"
@@ -8,32 +8,35 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/internal/pooltest"
 )
 
 // demoNow is a Wednesday morning whose half year around it holds Christmas,
 // Easter, första maj and Kristi himmelsfärd, and both DST switches.
 func demoNow(t testing.TB) time.Time {
 	t.Helper()
-	loc := DefaultConfig().Location
+	loc := booking.DefaultConfig().Location
 	return time.Date(2026, 3, 11, 9, 30, 0, 0, loc)
 }
 
-func loadDemo(t testing.TB, now time.Time) *Service {
+func loadDemo(t testing.TB, now time.Time) *booking.Service {
 	t.Helper()
-	s := newTestService(t, now)
+	s := pooltest.NewService(t, now)
 	began := time.Now()
-	if err := s.LoadDemo(context.Background()); err != nil {
-		t.Fatalf("LoadDemo: %v", err)
+	if err := Load(context.Background(), s); err != nil {
+		t.Fatalf("Load: %v", err)
 	}
-	t.Logf("LoadDemo took %v", time.Since(began).Round(time.Millisecond))
+	t.Logf("Load took %v", time.Since(began).Round(time.Millisecond))
 	return s
 }
 
 // demoBookings lists every booking from 100 days before now to 100 days after it.
-func demoBookings(t testing.TB, s *Service, admin *User) []Booking {
+func demoBookings(t testing.TB, s *booking.Service, admin *booking.User) []booking.Booking {
 	t.Helper()
-	now := s.Now().In(s.cfg.Location)
-	list, err := s.ListBookings(context.Background(), admin, BookingFilter{
+	now := s.Now().In(s.Config().Location)
+	list, err := s.ListBookings(context.Background(), admin, booking.BookingFilter{
 		From: now.AddDate(0, 0, -100).Format(time.DateOnly), To: now.AddDate(0, 0, 100).Format(time.DateOnly)})
 	if err != nil {
 		t.Fatal(err)
@@ -46,11 +49,11 @@ func TestDemoLoad(t *testing.T) {
 	now := demoNow(t)
 	s := loadDemo(t, now)
 
-	logins := DemoLogins()
-	if logins[0].Role != RoleAdmin || logins[0].Email != "samordnare@sprakpool.example.se" {
+	logins := Logins()
+	if logins[0].Role != booking.RoleAdmin || logins[0].Email != "samordnare@sprakpool.example.se" {
 		t.Fatalf("first demo login is %+v, want the coordinator", logins[0])
 	}
-	var admin *User
+	var admin *booking.User
 	managed := map[int64]bool{}
 	seen := map[string]bool{}
 	roles := map[string]int{}
@@ -59,7 +62,7 @@ func TestDemoLoad(t *testing.T) {
 			t.Errorf("demo login %s listed twice", l.Email)
 		}
 		seen[l.Email] = true
-		if l.Password != DemoPassword || !strings.HasSuffix(l.Email, "@sprakpool.example.se") {
+		if l.Password != Password || !strings.HasSuffix(l.Email, "@sprakpool.example.se") {
 			t.Errorf("demo login %+v", l)
 		}
 		if i > 0 && roleOrder(l.Role) < roleOrder(logins[i-1].Role) {
@@ -75,13 +78,13 @@ func TestDemoLoad(t *testing.T) {
 		}
 		roles[u.Role]++
 		switch u.Role {
-		case RoleAdmin:
+		case booking.RoleAdmin:
 			admin = u
-		case RoleManager:
+		case booking.RoleManager:
 			for _, id := range u.WorkplaceIDs {
 				managed[id] = true
 			}
-		case RoleSupervisor:
+		case booking.RoleSupervisor:
 			if u.SupervisorID == nil {
 				t.Errorf("supervisor user %s has no supervisor", u.Email)
 			}
@@ -133,7 +136,7 @@ func TestDemoLoad(t *testing.T) {
 	if len(langs) < 10 {
 		t.Errorf("%d distinct languages, want at least 10", len(langs))
 	}
-	if roles[RoleManager] < len(wps) || roles[RoleSupervisor] != len(svs) {
+	if roles[booking.RoleManager] < len(wps) || roles[booking.RoleSupervisor] != len(svs) {
 		t.Errorf("roles %v for %d workplaces and %d supervisors", roles, len(wps), len(svs))
 	}
 
@@ -141,7 +144,7 @@ func TestDemoLoad(t *testing.T) {
 	var past, future, cancelled, lateCancelled, followups, heldPast int
 	modes := map[string]int{}
 	purposes := map[string]int{}
-	bySupervisor := map[int64][]Booking{}
+	bySupervisor := map[int64][]booking.Booking{}
 	for _, b := range list {
 		modes[b.Mode]++
 		purposes[b.Purpose]++
@@ -162,17 +165,17 @@ func TestDemoLoad(t *testing.T) {
 			t.Errorf("booking %d starting %v was created %v", b.ID, b.Start, b.CreatedAt)
 		}
 		switch b.Status {
-		case StatusCancelled:
+		case booking.StatusCancelled:
 			cancelled++
 			if b.CancelReasonCode == nil || b.CancelReason == nil || *b.CancelReason == "" || b.CancelledAt == nil {
 				t.Errorf("cancelled booking %d lacks a reason", b.ID)
-			} else if s.lateCancel(&b, *b.CancelledAt) {
+			} else if s.IsLateCancel(&b, *b.CancelledAt) {
 				lateCancelled++
 			}
 			if b.Followup != nil {
 				t.Errorf("cancelled booking %d has a follow-up", b.ID)
 			}
-		case StatusConfirmed:
+		case booking.StatusConfirmed:
 			bySupervisor[b.SupervisorID] = append(bySupervisor[b.SupervisorID], b)
 			if b.Held(now) {
 				heldPast++
@@ -206,16 +209,16 @@ func TestDemoLoad(t *testing.T) {
 		}
 	}
 
-	if err := s.LoadDemo(ctx); !errors.Is(err, ErrNotEmpty) {
-		t.Errorf("second LoadDemo: %v, want ErrNotEmpty", err)
+	if err := Load(ctx, s); !errors.Is(err, ErrNotEmpty) {
+		t.Errorf("second Load: %v, want ErrNotEmpty", err)
 	}
 	if n := len(demoBookings(t, s, admin)); n != len(list) {
-		t.Errorf("second LoadDemo changed the bookings: %d, was %d", n, len(list))
+		t.Errorf("second Load changed the bookings: %d, was %d", n, len(list))
 	}
 }
 
 func roleOrder(role string) int {
-	return slices.Index([]string{RoleAdmin, RoleManager, RoleSupervisor}, role)
+	return slices.Index([]string{booking.RoleAdmin, booking.RoleManager, booking.RoleSupervisor}, role)
 }
 
 // TestDemoNotEmpty: a database with only a workplace, only a supervisor, or only a
@@ -223,31 +226,31 @@ func roleOrder(role string) int {
 func TestDemoNotEmpty(t *testing.T) {
 	ctx := context.Background()
 	now := demoNow(t)
-	admin := &User{Role: RoleAdmin}
-	for name, fill := range map[string]func(s *Service) error{
-		"workplace": func(s *Service) error {
+	admin := &booking.User{Role: booking.RoleAdmin}
+	for name, fill := range map[string]func(s *booking.Service) error{
+		"workplace": func(s *booking.Service) error {
 			n, k := "Förskolan Solrosen", "childcare"
-			_, err := s.CreateWorkplace(ctx, admin, WorkplaceInput{Name: &n, Kind: &k})
+			_, err := s.CreateWorkplace(ctx, admin, booking.WorkplaceInput{Name: &n, Kind: &k})
 			return err
 		},
-		"supervisor": func(s *Service) error {
+		"supervisor": func(s *booking.Service) error {
 			n, l, a := "Amina Yusuf", []string{"so"}, []string{"childcare"}
-			_, err := s.CreateSupervisor(ctx, admin, SupervisorInput{Name: &n, Languages: &l, Areas: &a})
+			_, err := s.CreateSupervisor(ctx, admin, booking.SupervisorInput{Name: &n, Languages: &l, Areas: &a})
 			return err
 		},
-		"coordinator": func(s *Service) error {
-			_, err := s.CreateUser(ctx, UserInput{Email: "samordnare@sprakpool.example.se", Name: "Samordnare",
-				Role: RoleAdmin, Password: "another-password"})
+		"coordinator": func(s *booking.Service) error {
+			_, err := s.CreateUser(ctx, booking.UserInput{Email: "samordnare@sprakpool.example.se", Name: "Samordnare",
+				Role: booking.RoleAdmin, Password: "another-password"})
 			return err
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			s := newTestService(t, now)
+			s := pooltest.NewService(t, now)
 			if err := fill(s); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.LoadDemo(ctx); !errors.Is(err, ErrNotEmpty) {
-				t.Fatalf("LoadDemo: %v, want ErrNotEmpty", err)
+			if err := Load(ctx, s); !errors.Is(err, ErrNotEmpty) {
+				t.Fatalf("Load: %v, want ErrNotEmpty", err)
 			}
 		})
 	}
@@ -261,7 +264,7 @@ func TestDemoDeterministic(t *testing.T) {
 	now := demoNow(t)
 	fingerprint := func() string {
 		s := loadDemo(t, now)
-		admin, err := s.Login(context.Background(), "samordnare@sprakpool.example.se", DemoPassword)
+		admin, err := s.Login(context.Background(), "samordnare@sprakpool.example.se", Password)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,148 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/internal/pooltest"
+)
+
+// TestGenerateSmall generates a small pool and checks it against the rules and
+// against a report computed the slow way, booking by booking.
+func TestGenerateSmall(t *testing.T) {
+	now := mustLocal(t, "2026-07-01 12:00")
+	s := pooltest.NewService(t, now)
+	ctx := context.Background()
+	spec := GenerateSpec{Supervisors: 6, Workplaces: 4, Bookings: 1500, Years: 1, Seed: 7, First: "2026-01-05"}
+	if err := Generate(ctx, s, spec); err != nil {
+		t.Fatal(err)
+	}
+	if err := Generate(ctx, s, spec); err != ErrGenerateNotEmpty {
+		t.Fatalf("second run: %v, want ErrGenerateNotEmpty", err)
+	}
+	db := s.DB().Read(ctx)
+	var n, overlaps, triggers, outside int64
+	db.Raw("SELECT COUNT(*) FROM bookings").Scan(&n)
+	db.Raw(`SELECT COUNT(*) FROM bookings a JOIN bookings b ON a.supervisor_id = b.supervisor_id AND a.id < b.id
+		AND a.status = 'confirmed' AND b.status = 'confirmed' AND a.start_at < b.end_at AND b.start_at < a.end_at`).Scan(&overlaps)
+	if s.DB().SQLite {
+		db.Raw("SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'bookings' AND type = 'trigger'").Scan(&triggers)
+	} else { // the exclusion constraint and its index count for the two triggers
+		db.Raw("SELECT 2 * COUNT(*) FROM pg_constraint WHERE conname = 'bookings_no_overlap' AND contype = 'x'").Scan(&triggers)
+	}
+	if n != 1500 || overlaps != 0 || triggers != 2 {
+		t.Fatalf("bookings %d (want 1500), overlaps %d, triggers %d (want 2)", n, overlaps, triggers)
+	}
+	admin := &booking.User{Role: booking.RoleAdmin}
+	all, err := s.ListBookings(ctx, admin, booking.BookingFilter{From: "2026-01-01", To: "2026-12-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := s.Config().Location
+	for _, b := range all {
+		if _, closed := booking.ClosedDayOn(b.Start.In(loc)); closed || !insideWorkday(b.Start.In(loc), b.End.In(loc)) {
+			outside++
+		}
+	}
+	if outside > 0 {
+		t.Fatalf("%d bookings outside the weekly windows or on closed days", outside)
+	}
+
+	// The report of March against the same figures summed booking by booking.
+	from, to := "2026-03-01", "2026-03-31"
+	start, end := mustLocal(t, from+" 00:00"), nextDay(mustLocal(t, to+" 00:00"))
+	var want booking.UtilizationFigures
+	var bill booking.BillingFigures
+	for _, b := range all {
+		if b.Start.Before(start) || !b.Start.Before(end) {
+			continue
+		}
+		minutes := int(b.End.Sub(b.Start) / time.Minute)
+		switch {
+		case b.Status == booking.StatusConfirmed:
+			want.Bookings++
+			want.BookedMinutes += minutes
+			if b.Held(now) {
+				bill.HeldMinutes += minutes
+			}
+		case s.IsLateCancel(&b, *b.CancelledAt):
+			want.Cancelled++
+			want.LateCancelled++
+			bill.LateMinutes += minutes
+		default:
+			want.Cancelled++
+		}
+		if b.Followup != nil {
+			want.Followups++
+			want.PersonsSupervised += b.Followup.PersonsSupervised
+		}
+	}
+	if want.Bookings == 0 || want.LateCancelled == 0 || want.Followups == 0 {
+		t.Fatalf("the generated month is too thin to test: %+v", want)
+	}
+	for _, by := range booking.UtilizationKeys {
+		rep, err := s.UtilizationReport(ctx, admin, from, to, by)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := rep.Total
+		got.AvailableMinutes, got.Utilization = 0, nil
+		same(t, by+" total", got, want)
+		var sum booking.UtilizationFigures
+		for _, row := range rep.Rows {
+			sum.AvailableMinutes += row.AvailableMinutes
+			sum.BookedMinutes += row.BookedMinutes
+			sum.Bookings += row.Bookings
+			sum.Cancelled += row.Cancelled
+		}
+		if sum.BookedMinutes != want.BookedMinutes || sum.Bookings != want.Bookings || sum.Cancelled != want.Cancelled {
+			t.Errorf("%s: rows sum to %+v, total %+v", by, sum, want)
+		}
+		if (by == "supervisor" || by == "week" || by == "month") && sum.AvailableMinutes != rep.Total.AvailableMinutes {
+			t.Errorf("%s: rows' available minutes %d, total %d", by, sum.AvailableMinutes, rep.Total.AvailableMinutes)
+		}
+	}
+	b, err := s.BillingReport(ctx, admin, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Total.HeldMinutes != bill.HeldMinutes || b.Total.LateMinutes != bill.LateMinutes {
+		t.Errorf("billing %+v, want held %d late %d", b.Total, bill.HeldMinutes, bill.LateMinutes)
+	}
+}
+
+// insideWorkday reports whether local start..end lies within 08:00–16:00 of
+// one day: the weekly window every generated supervisor has on each weekday.
+func insideWorkday(ls, le time.Time) bool {
+	y, m, d := ls.Date()
+	ly, lm, ld := le.Date()
+	startMin, endMin := ls.Hour()*60+ls.Minute(), le.Hour()*60+le.Minute()
+	return y == ly && m == lm && d == ld && 480 <= startMin && endMin <= 960
+}
+
+func mustLocal(t testing.TB, local string) time.Time {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := time.ParseInLocation("2006-01-02 15:04", local, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// same fails the test unless got and want have the same JSON.
+func same(t *testing.T, what string, got, want any) {
+	t.Helper()
+	g, _ := json.MarshalIndent(got, "", " ")
+	w, _ := json.MarshalIndent(want, "", " ")
+	if !bytes.Equal(g, w) {
+		t.Errorf("%s:\ngot  %s\nwant %s", what, g, w)
+	}
+}
