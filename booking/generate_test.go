@@ -56,7 +56,7 @@ func TestGenerateSmall(t *testing.T) {
 
 	// The report of March against the same figures summed booking by booking.
 	from, to := "2026-03-01", "2026-03-31"
-	start, end, _ := s.parseRange(from, to)
+	start, end, _ := s.ParseRange(from, to)
 	var want UtilizationFigures
 	var bill BillingFigures
 	for _, b := range all {

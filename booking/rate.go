@@ -63,7 +63,7 @@ func (in *RateInput) apply(p *Problems, r *Rate, loc *time.Location) {
 		}
 	}
 	if in.From != nil {
-		if parseDate(p, "from", *in.From, loc).IsZero() {
+		if ParseDate(p, "from", *in.From, loc).IsZero() {
 			return
 		}
 		r.ValidFrom = *in.From
@@ -71,7 +71,7 @@ func (in *RateInput) apply(p *Problems, r *Rate, loc *time.Location) {
 	if in.To != nil {
 		if *in.To == "" {
 			r.ValidTo = nil
-		} else if !parseDate(p, "to", *in.To, loc).IsZero() {
+		} else if !ParseDate(p, "to", *in.To, loc).IsZero() {
 			to := *in.To
 			r.ValidTo = &to
 		}

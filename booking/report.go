@@ -71,7 +71,7 @@ func (s *Service) UtilizationReport(ctx context.Context, actor *User, from, to, 
 	if !oneOf(by, UtilizationKeys) {
 		return nil, (&Problems{{Field: "by", Message: "must be one of " + strings.Join(UtilizationKeys, ", ")}}).Err()
 	}
-	start, end, err := s.parseRange(from, to)
+	start, end, err := s.ParseRange(from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +178,7 @@ func (s *Service) utilizationRows(db *gorm.DB, by string, aggs map[string]aggRow
 		return rows, nil
 	}
 	slices.SortFunc(rows, func(a, b UtilizationRow) int {
-		if c := compareSwedish(a.Label, b.Label); c != 0 {
+		if c := CompareSwedish(a.Label, b.Label); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.Key, b.Key)
@@ -516,7 +516,7 @@ func (s *Service) CancellationReport(ctx context.Context, actor *User, from, to 
 	if !actor.IsAdmin() {
 		return nil, errForbidden("only coordinators may see reports")
 	}
-	start, end, err := s.parseRange(from, to)
+	start, end, err := s.ParseRange(from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -548,7 +548,7 @@ func (s *Service) CancellationReport(ctx context.Context, actor *User, from, to 
 			rep.ByCanceller = append(rep.ByCanceller, r)
 		}
 	}
-	slices.SortFunc(rep.ByCanceller, func(a, b CancellationRow) int { return compareSwedish(a.Label, b.Label) })
+	slices.SortFunc(rep.ByCanceller, func(a, b CancellationRow) int { return CompareSwedish(a.Label, b.Label) })
 	return rep, nil
 }
 
@@ -623,7 +623,7 @@ func (s *Service) FollowupReport(ctx context.Context, actor *User, from, to stri
 	if !actor.IsAdmin() {
 		return nil, errForbidden("only coordinators may see reports")
 	}
-	start, end, err := s.parseRange(from, to)
+	start, end, err := s.ParseRange(from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -653,7 +653,7 @@ func (s *Service) FollowupReport(ctx context.Context, actor *User, from, to stri
 		rep.Total.add(a)
 	}
 	rep.Total.finish()
-	slices.SortFunc(rep.Rows, func(a, b FollowupRow) int { return compareSwedish(a.Label, b.Label) })
+	slices.SortFunc(rep.Rows, func(a, b FollowupRow) int { return CompareSwedish(a.Label, b.Label) })
 	for _, p := range Purposes {
 		rep.Reasons = append(rep.Reasons, ReasonCount{Key: p, Label: labelSV[p], Count: byPurpose[p].followups})
 	}
@@ -775,7 +775,7 @@ func (s *Service) BillingReport(ctx context.Context, actor *User, from, to strin
 	if !actor.IsAdmin() {
 		return nil, errForbidden("only coordinators may see reports")
 	}
-	start, end, err := s.parseRange(from, to)
+	start, end, err := s.ParseRange(from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -820,7 +820,7 @@ func (s *Service) BillingReport(ctx context.Context, actor *User, from, to strin
 		rows = append(rows, r)
 	}
 	slices.SortFunc(rows, func(a, b BillingRow) int {
-		if c := compareSwedish(a.Workplace, b.Workplace); c != 0 {
+		if c := CompareSwedish(a.Workplace, b.Workplace); c != 0 {
 			return c
 		}
 		if c := cmp.Compare(a.WorkplaceID, b.WorkplaceID); c != 0 {
