@@ -13,8 +13,8 @@ import (
 	"github.com/sprakpool/sprakpool/migrations"
 )
 
-// TestGenerateSmall generates a small pool and checks it against the rules and
-// against a report computed the slow way, booking by booking.
+// TestGenerateSmall generates a small pool and checks it against the rules; the
+// reports are checked against it, booking by booking, in booking/report.
 func TestGenerateSmall(t *testing.T) {
 	now := mustLocal(t, "2026-07-01 12:00")
 	s := newTestService(t, now)
@@ -54,67 +54,6 @@ func TestGenerateSmall(t *testing.T) {
 		t.Fatalf("%d bookings outside the weekly windows or on closed days", outside)
 	}
 
-	// The report of March against the same figures summed booking by booking.
-	from, to := "2026-03-01", "2026-03-31"
-	start, end, _ := s.ParseRange(from, to)
-	var want UtilizationFigures
-	var bill BillingFigures
-	for _, b := range all {
-		if b.Start.Before(start) || !b.Start.Before(end) {
-			continue
-		}
-		minutes := int(b.End.Sub(b.Start) / time.Minute)
-		switch {
-		case b.Status == StatusConfirmed:
-			want.Bookings++
-			want.BookedMinutes += minutes
-			if b.Held(now) {
-				bill.HeldMinutes += minutes
-			}
-		case s.lateCancel(&b, *b.CancelledAt):
-			want.Cancelled++
-			want.LateCancelled++
-			bill.LateMinutes += minutes
-		default:
-			want.Cancelled++
-		}
-		if b.Followup != nil {
-			want.Followups++
-			want.PersonsSupervised += b.Followup.PersonsSupervised
-		}
-	}
-	if want.Bookings == 0 || want.LateCancelled == 0 || want.Followups == 0 {
-		t.Fatalf("the generated month is too thin to test: %+v", want)
-	}
-	for _, by := range UtilizationKeys {
-		rep, err := s.UtilizationReport(ctx, admin, from, to, by)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := rep.Total
-		got.AvailableMinutes, got.Utilization = 0, nil
-		same(t, by+" total", got, want)
-		var sum UtilizationFigures
-		for _, row := range rep.Rows {
-			sum.AvailableMinutes += row.AvailableMinutes
-			sum.BookedMinutes += row.BookedMinutes
-			sum.Bookings += row.Bookings
-			sum.Cancelled += row.Cancelled
-		}
-		if sum.BookedMinutes != want.BookedMinutes || sum.Bookings != want.Bookings || sum.Cancelled != want.Cancelled {
-			t.Errorf("%s: rows sum to %+v, total %+v", by, sum, want)
-		}
-		if (by == "supervisor" || by == "week" || by == "month") && sum.AvailableMinutes != rep.Total.AvailableMinutes {
-			t.Errorf("%s: rows' available minutes %d, total %d", by, sum.AvailableMinutes, rep.Total.AvailableMinutes)
-		}
-	}
-	b, err := s.BillingReport(ctx, admin, from, to)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b.Total.HeldMinutes != bill.HeldMinutes || b.Total.LateMinutes != bill.LateMinutes {
-		t.Errorf("billing %+v, want held %d late %d", b.Total, bill.HeldMinutes, bill.LateMinutes)
-	}
 }
 
 // benchSpec is the pool of acceptance 4: a million bookings over five years.
@@ -166,52 +105,4 @@ func cachedPool(b *testing.B, spec GenerateSpec, now time.Time) *Service {
 	b.Cleanup(func() { s.Close() })
 	s.Now = func() time.Time { return now }
 	return s
-}
-
-// BenchmarkReportMonth1M runs each report for one month (March 2024, with its
-// DST change) over a generated pool of 1,000 supervisors, 300 workplaces and
-// 1,000,000 bookings in five years. Acceptance: under one second per report.
-func BenchmarkReportMonth1M(b *testing.B) {
-	now := mustLocal(b, "2027-01-03 12:00")
-	s := cachedPool(b, benchSpec, now)
-	ctx, admin := context.Background(), &User{Role: RoleAdmin}
-	from, to := "2024-03-01", "2024-03-31"
-	for _, by := range []string{"supervisor", "week", "workplace", "language"} {
-		b.Run("utilization/"+by, func(b *testing.B) {
-			for b.Loop() {
-				rep, err := s.UtilizationReport(ctx, admin, from, to, by)
-				if err != nil || rep.Total.Bookings == 0 {
-					b.Fatal(rep, err)
-				}
-			}
-		})
-	}
-	b.Run("cancellations", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := s.CancellationReport(ctx, admin, from, to); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("followups", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := s.FollowupReport(ctx, admin, from, to); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("billing", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := s.BillingReport(ctx, admin, from, to); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("utilization-year/month", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := s.UtilizationReport(ctx, admin, "2024-01-01", "2024-12-31", "month"); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
 }
