@@ -133,7 +133,7 @@ func (s *Service) Absences(ctx context.Context, actor *User, supervisorID int64,
 	if !canSeeSchedule(actor, supervisorID) {
 		return nil, errForbidden("only coordinators and the supervisor may see absences")
 	}
-	start, end, err := s.parseRange(from, to)
+	start, end, err := s.ParseRange(from, to)
 	if err != nil {
 		return nil, err
 	}

@@ -529,7 +529,7 @@ type BookingFilter struct {
 // ListBookings returns, ordered by start, the bookings the actor may see that
 // match the filter: admins all, managers their workplaces', supervisors their own.
 func (s *Service) ListBookings(ctx context.Context, actor *User, f BookingFilter) ([]Booking, error) {
-	start, end, err := s.parseRange(f.From, f.To)
+	start, end, err := s.ParseRange(f.From, f.To)
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ import (
 // wall time in the spring gap (02:30 on 2026-03-29) or the autumn overlap (02:30
 // on 2026-10-25) is simply the instant its offset names; written in the pool's
 // zone it shows the offset in force then (02:30+01:00 in the gap is 03:30+02:00).
-// parseDate, the other parser of the API, reads local midnight of a real date.
+// ParseDate, the other parser of the API, reads local midnight of a real date.
 func FuzzParseTime(f *testing.F) {
 	for _, v := range []string{
 		"2026-03-30T09:00:00+02:00", "2026-03-30T07:00:00Z", "2026-03-30T09:00:00", "2026-03-30T09:00:00.000Z",
@@ -61,7 +61,7 @@ func FuzzParseTime(f *testing.F) {
 		}
 
 		var dp Problems
-		d := parseDate(&dp, "from", v, loc)
+		d := ParseDate(&dp, "from", v, loc)
 		if len(dp) == 0 {
 			if d.Hour() != 0 || d.Minute() != 0 || d.Format(time.DateOnly) != v {
 				t.Fatalf("date %q read as %v", v, d)

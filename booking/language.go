@@ -108,7 +108,7 @@ var languagesSorted, languageIndex = buildLanguages()
 func buildLanguages() ([]Language, map[string]int) {
 	sorted := slices.Clone(languageTable[:])
 	slices.SortStableFunc(sorted, func(a, b Language) int {
-		if c := compareSwedish(a.NameSV, b.NameSV); c != 0 {
+		if c := CompareSwedish(a.NameSV, b.NameSV); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Code, b.Code)
@@ -135,11 +135,11 @@ func LanguageByCode(code string) (Language, bool) {
 	return languagesSorted[i], true
 }
 
-// compareSwedish orders two strings the way a Swedish dictionary does, case
+// CompareSwedish orders two strings the way a Swedish dictionary does, case
 // insensitively: a–z, then å, ä, ö (æ with ä, ø with ö); é and the like with
 // their base letter, ü with y. Strings equal under that order are compared
 // byte-wise so the result is total.
-func compareSwedish(a, b string) int {
+func CompareSwedish(a, b string) int {
 	ar, br := []rune(a), []rune(b)
 	for i := 0; i < len(ar) && i < len(br); i++ {
 		ka, kb := swedishSortKey(ar[i]), swedishSortKey(br[i])

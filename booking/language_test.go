@@ -45,7 +45,7 @@ func TestLanguagesReturnsCopy(t *testing.T) {
 
 func TestLanguagesSortedSwedish(t *testing.T) {
 	langs := Languages()
-	if !slices.IsSortedFunc(langs, func(a, b Language) int { return compareSwedish(a.NameSV, b.NameSV) }) {
+	if !slices.IsSortedFunc(langs, func(a, b Language) int { return CompareSwedish(a.NameSV, b.NameSV) }) {
 		t.Error("Languages() is not sorted by Swedish name")
 	}
 	pos := map[string]int{}
@@ -104,13 +104,13 @@ func TestCompareSwedish(t *testing.T) {
 	for _, want := range tests {
 		got := slices.Clone(want)
 		slices.Reverse(got)
-		slices.SortFunc(got, compareSwedish)
+		slices.SortFunc(got, CompareSwedish)
 		if !slices.Equal(got, want) {
 			t.Errorf("sorted = %q, want %q", got, want)
 		}
 	}
-	if c := compareSwedish("öl", "öl"); c != 0 {
-		t.Errorf("compareSwedish equal strings = %d, want 0", c)
+	if c := CompareSwedish("öl", "öl"); c != 0 {
+		t.Errorf("CompareSwedish equal strings = %d, want 0", c)
 	}
 }
 

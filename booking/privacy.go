@@ -698,3 +698,16 @@ func (s *Service) localPtr(t *time.Time) *time.Time {
 
 // clock formats minutes after local midnight as "08:30" ("24:00" for 1440).
 func clock(min int) string { return fmt.Sprintf("%02d:%02d", min/60, min%60) }
+
+// workplaceNames maps each workplace's id to its name and cost centre.
+func workplaceNames(db *gorm.DB) (map[int64]Workplace, error) {
+	var list []Workplace
+	if err := db.Select("id, name, cost_center").Find(&list).Error; err != nil {
+		return nil, fmt.Errorf("workplaces: %w", err)
+	}
+	out := make(map[int64]Workplace, len(list))
+	for _, w := range list {
+		out[w.ID] = w
+	}
+	return out, nil
+}

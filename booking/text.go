@@ -6,6 +6,12 @@ import (
 	"unicode/utf8"
 )
 
+// CheckText is checkText for the packages under booking/, so that every free
+// text of the pool follows the same rules.
+func CheckText(p *Problems, field, v string, max int, required bool) {
+	checkText(p, field, v, max, required)
+}
+
 // checkText validates free text: valid UTF-8, no control characters but line
 // breaks and tabs, at most max characters, and present when required.
 func checkText(p *Problems, field, v string, max int, required bool) {

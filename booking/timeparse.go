@@ -39,8 +39,10 @@ func parseTime(p *Problems, field, v string) time.Time {
 	return t
 }
 
-// parseDate reads a YYYY-MM-DD date as local midnight in loc.
-func parseDate(p *Problems, field, v string, loc *time.Location) time.Time {
+// ParseDate reads a YYYY-MM-DD date as local midnight in loc, adding a problem
+// for field when it is missing or not a date: every date a caller types is read
+// here, so the messages are the same everywhere.
+func ParseDate(p *Problems, field, v string, loc *time.Location) time.Time {
 	if v == "" {
 		p.Add(field, "is required (YYYY-MM-DD)")
 		return time.Time{}
@@ -53,12 +55,13 @@ func parseDate(p *Problems, field, v string, loc *time.Location) time.Time {
 	return d
 }
 
-// parseRange reads the dates from..to, both included, as the instants from
-// local midnight of from to local midnight after to.
-func (s *Service) parseRange(from, to string) (time.Time, time.Time, error) {
+// ParseRange reads the dates from..to, both included, as the instants from
+// local midnight of from to local midnight after to, in the pool's zone. Lists
+// and reports take their ranges through it, so they share one limit.
+func (s *Service) ParseRange(from, to string) (time.Time, time.Time, error) {
 	var p Problems
-	start := parseDate(&p, "from", from, s.cfg.Location)
-	last := parseDate(&p, "to", to, s.cfg.Location)
+	start := ParseDate(&p, "from", from, s.cfg.Location)
+	last := ParseDate(&p, "to", to, s.cfg.Location)
 	if len(p) == 0 {
 		switch {
 		case last.Before(start):

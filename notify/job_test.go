@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/report"
 )
 
 // Acceptance 3: the reminder job run twice for one instant, or in two processes
@@ -213,7 +214,7 @@ func TestMonthlyReportOncePerCoordinator(t *testing.T) {
 		if csv == nil || csv.Name != "nyttjande-2026-10.csv" {
 			t.Fatalf("no CSV attachment named nyttjande-2026-10.csv in %+v", m.Parts)
 		}
-		want, err := p.svc.UtilizationCSV(p.ctx, p.admin, "2026-10-01", "2026-10-31", "supervisor")
+		want, err := report.New(p.svc).UtilizationCSV(p.ctx, p.admin, "2026-10-01", "2026-10-31", "supervisor")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/wneessen/go-mail"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/report"
 )
 
 // selfSigned makes a certificate for 127.0.0.1 and a client config that trusts it.
@@ -247,7 +248,7 @@ func TestTemplatesRenderInBothLanguages(t *testing.T) {
 		Workplace: "Förskolan Solrosen", LanguageName: "arabiska", ModeText: "på plats", PurposeText: "annat",
 		Link: "https://sprakpool.example.se/bookings/1"}, Link: "https://sprakpool.example.se/x", Reason: "sjukdom",
 		Date: "måndag 30 mars 2026", Day: []bookingView{{Start: "09:00", End: "11:00"}}, Month: "oktober 2026",
-		Report: &booking.Utilization{Rows: []booking.UtilizationRow{{Label: "A", UtilizationFigures: booking.UtilizationFigures{Bookings: 1, BookedMinutes: 90}}}}}
+		Report: &report.Utilization{Rows: []report.UtilizationRow{{Label: "A", UtilizationFigures: report.UtilizationFigures{Bookings: 1, BookedMinutes: 90}}}}}
 	for _, kind := range Kinds {
 		for _, lang := range Languages {
 			r, err := tm.render(kind, lang, d)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/report"
 )
 
 // Config is notify's part of the configuration, built in cmd.
@@ -26,6 +27,8 @@ type Config struct {
 	Logger *slog.Logger
 	// Mailer replaces the one SMTPURL would make (tests, benchmarks).
 	Mailer Mailer
+	// Reports makes the monthly report's figures and CSV; nil: report.New(svc).
+	Reports *report.Service
 }
 
 // Notifier plans, renders and sends the pool's mail and runs its jobs.
@@ -36,6 +39,8 @@ type Notifier struct {
 	log    *slog.Logger
 	mailer Mailer
 	tmpl   *templates
+	// reports makes the monthly report (Config.Reports).
+	reports *report.Service
 	// batch is how many messages are claimed and sent over one connection.
 	batch int
 	// lease is how long a claimed message is ours before another process may take it.
@@ -61,7 +66,10 @@ func New(svc *booking.Service, cfg Config) (*Notifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &Notifier{svc: svc, cfg: cfg, loc: svc.Config().Location, log: cfg.Logger, tmpl: t, batch: 50, lease: cfg.Lease}
+	if cfg.Reports == nil {
+		cfg.Reports = report.New(svc)
+	}
+	n := &Notifier{svc: svc, reports: cfg.Reports, cfg: cfg, loc: svc.Config().Location, log: cfg.Logger, tmpl: t, batch: 50, lease: cfg.Lease}
 	switch {
 	case cfg.Mailer != nil:
 		n.mailer = cfg.Mailer

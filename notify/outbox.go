@@ -12,6 +12,7 @@ import (
 	"github.com/wneessen/go-mail"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/report"
 )
 
 // errSkip: the message has nothing left to say (a day plan whose bookings were
@@ -117,7 +118,7 @@ type mailData struct {
 	Date   string
 	Day    []bookingView
 	Month  string
-	Report *booking.Utilization
+	Report *report.Utilization
 }
 
 // compose renders one outbox row into a message in its recipient's language.
@@ -304,10 +305,10 @@ func (n *Notifier) monthly(ctx context.Context, m booking.Mail, payload map[stri
 		return nil, err
 	}
 	from, to := month.Format(time.DateOnly), month.AddDate(0, 1, -1).Format(time.DateOnly)
-	if d.Report, err = n.svc.UtilizationReport(ctx, u, from, to, "supervisor"); err != nil {
+	if d.Report, err = n.reports.Utilization(ctx, u, from, to, "supervisor"); err != nil {
 		return nil, err
 	}
-	csv, err := n.svc.UtilizationCSV(ctx, u, from, to, "supervisor")
+	csv, err := n.reports.UtilizationCSV(ctx, u, from, to, "supervisor")
 	if err != nil {
 		return nil, err
 	}

@@ -60,7 +60,7 @@ func (s *Server) dashboard(c echo.Context) error {
 		}
 	}
 	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, s.loc)
-	rep, err := s.svc.UtilizationReport(ctx, u, first.Format(time.DateOnly), first.AddDate(0, 1, -1).Format(time.DateOnly), "month")
+	rep, err := s.reports.Utilization(ctx, u, first.Format(time.DateOnly), first.AddDate(0, 1, -1).Format(time.DateOnly), "month")
 	if err != nil {
 		return err
 	}

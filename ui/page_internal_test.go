@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/report"
 )
 
 // samplePages gives each page template data with every branch filled, so that
@@ -97,8 +98,8 @@ func samplePages(loc *time.Location) map[string]any {
 		"supervisors":     []booking.Supervisor{sv, {ID: 4, Name: "Inaktiv"}},
 		"supervisor_form": &supervisorFormPage{ID: 3, Form: failed("name", "email", "phone", "languages", "areas"), Languages: sv.Languages, Areas: sv.Areas},
 		"workplaces":      []booking.Workplace{wp},
-		"reports": &reportPage{Form: failed("from", "to"), Keys: booking.UtilizationKeys, CSV: "/api/x", Report: &booking.Utilization{By: "supervisor",
-			Rows: []booking.UtilizationRow{{Key: "3", Label: "Amina", UtilizationFigures: booking.UtilizationFigures{AvailableMinutes: 600, Utilization: &util}}}}},
+		"reports": &reportPage{Form: failed("from", "to"), Keys: report.UtilizationKeys, Tables: tableReports(), CSV: "/api/x", Report: &report.Utilization{By: "supervisor",
+			Rows: []report.UtilizationRow{{Key: "3", Label: "Amina", UtilizationFigures: report.UtilizationFigures{AvailableMinutes: 600, Utilization: &util}}}}},
 		"report_table": []*tablePage{
 			{Kind: "billing", Form: newForm(), Head: []string{"Verksamhet", "Belopp (kr)"}, Rows: [][]string{{"Solrosen", "1 200,00"}}, Total: []string{"Totalt", "1 200,00"}, CSV: "/api/x"},
 			{Kind: "cancellations", Form: failed("from", "to")},
@@ -209,7 +210,7 @@ func TestCatalogCoversEveryKey(t *testing.T) {
 		{"status.", []string{booking.StatusConfirmed, booking.StatusCancelled}}, {"role.", []string{"admin", "manager", "supervisor"}},
 		{"rating.", []string{"1", "2", "3", "4", "5"}}, {"event.", []string{booking.EventCreated, booking.EventChanged, booking.EventCancelled, booking.EventFollowup, booking.EventConfirmed}}, {"outcome.", booking.Outcomes},
 		{"rule.", append(slices.Clone(booking.OverridableRules), booking.RuleOverlap, booking.RuleNoFreeSupervisor)},
-		{"link.title.", []string{booking.TokenInvite, booking.TokenPasswordReset}}, {"reports.by.", booking.UtilizationKeys}, {"account.done.", []string{"password", "locale"}}, {"booking.done.", []string{"booked", "cancelled", "followup", "confirmed"}},
+		{"link.title.", []string{booking.TokenInvite, booking.TokenPasswordReset}}, {"reports.by.", report.UtilizationKeys}, {"reports.", report.Names()}, {"account.done.", []string{"password", "locale"}}, {"booking.done.", []string{"booked", "cancelled", "followup", "confirmed"}},
 		{"error.", []string{"forbidden", "not_found", "unauthenticated", "rate_limited", "conflict", "csrf", "internal", "other"}}} {
 		for _, v := range set.values {
 			used[set.prefix+v] = true

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/report"
 )
 
 // wantsCSV reads the format a report is asked for: ?format=csv|json, else
@@ -33,8 +34,8 @@ func wantsCSV(c echo.Context) (bool, error) {
 }
 
 // renderReport answers with the report as JSON, or as the CSV file Excel opens
-// (the same cells, from booking.WriteCSV) named after the report and its range.
-func renderReport(c echo.Context, rep booking.Tabular, csv bool, name, from, to string) error {
+// (the same cells, from report.WriteCSV) named after the report and its range.
+func renderReport(c echo.Context, rep report.Tabular, csv bool, name, from, to string) error {
 	if !csv {
 		return c.JSON(http.StatusOK, rep)
 	}
@@ -42,47 +43,23 @@ func renderReport(c echo.Context, rep booking.Tabular, csv bool, name, from, to 
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s_%s_%s.csv"`, name, from, to))
 	c.Response().WriteHeader(http.StatusOK)
-	return booking.WriteCSV(c.Response(), rep)
+	return report.WriteCSV(c.Response(), rep)
 }
 
-// reportHandler serves one report: the format is checked before the work is done.
-func reportHandler(name string, compute func(c echo.Context, from, to string) (booking.Tabular, error)) echo.HandlerFunc {
+// reportAPI serves one report: the format is checked before the work is done.
+func (s *Server) reportAPI(k report.Kind) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		csv, err := wantsCSV(c)
 		if err != nil {
 			return err
 		}
 		from, to := c.QueryParam("from"), c.QueryParam("to")
-		rep, err := compute(c, from, to)
+		rep, err := s.reports.Report(c.Request().Context(), actor(c), k.Name, from, to, c.QueryParam("by"))
 		if err != nil {
 			return err
 		}
-		return renderReport(c, rep, csv, name, from, to)
+		return renderReport(c, rep, csv, k.File, from, to)
 	}
-}
-
-func (s *Server) utilizationReport() echo.HandlerFunc {
-	return reportHandler("belaggning", func(c echo.Context, from, to string) (booking.Tabular, error) {
-		return s.svc.UtilizationReport(c.Request().Context(), actor(c), from, to, c.QueryParam("by"))
-	})
-}
-
-func (s *Server) cancellationReport() echo.HandlerFunc {
-	return reportHandler("avbokningar", func(c echo.Context, from, to string) (booking.Tabular, error) {
-		return s.svc.CancellationReport(c.Request().Context(), actor(c), from, to)
-	})
-}
-
-func (s *Server) followupReport() echo.HandlerFunc {
-	return reportHandler("uppfoljning", func(c echo.Context, from, to string) (booking.Tabular, error) {
-		return s.svc.FollowupReport(c.Request().Context(), actor(c), from, to)
-	})
-}
-
-func (s *Server) billingReport() echo.HandlerFunc {
-	return reportHandler("debiteringsunderlag", func(c echo.Context, from, to string) (booking.Tabular, error) {
-		return s.svc.BillingReport(c.Request().Context(), actor(c), from, to)
-	})
 }
 
 // rateJSON is an hourly rate for a funding period; to is null until further notice.
@@ -107,18 +84,18 @@ type rateRequest struct {
 	Note        *string  `json:"note"`
 }
 
-func (r rateRequest) input() booking.RateInput {
-	return booking.RateInput{WorkplaceID: r.WorkplaceID, From: r.From, To: r.To, HourlyRate: r.HourlyRate,
+func (r rateRequest) input() report.RateInput {
+	return report.RateInput{WorkplaceID: r.WorkplaceID, From: r.From, To: r.To, HourlyRate: r.HourlyRate,
 		Funder: r.Funder, Note: r.Note}
 }
 
-func toRateJSON(r *booking.Rate) rateJSON {
+func toRateJSON(r *report.Rate) rateJSON {
 	return rateJSON{ID: r.ID, WorkplaceID: r.WorkplaceID, From: r.ValidFrom, To: r.ValidTo, HourlyRate: r.HourlyRate(),
 		Funder: r.Funder, Note: r.Note}
 }
 
 func (s *Server) listRates(c echo.Context) error {
-	list, err := s.svc.ListRates(c.Request().Context(), actor(c))
+	list, err := s.reports.Rates(c.Request().Context(), actor(c))
 	if err != nil {
 		return err
 	}
@@ -134,7 +111,7 @@ func (s *Server) createRate(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	r, err := s.svc.CreateRate(c.Request().Context(), actor(c), req.input())
+	r, err := s.reports.CreateRate(c.Request().Context(), actor(c), req.input())
 	if err != nil {
 		return err
 	}
@@ -150,7 +127,7 @@ func (s *Server) updateRate(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	r, err := s.svc.UpdateRate(c.Request().Context(), actor(c), id, req.input())
+	r, err := s.reports.UpdateRate(c.Request().Context(), actor(c), id, req.input())
 	if err != nil {
 		return err
 	}
@@ -162,7 +139,7 @@ func (s *Server) deleteRate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.DeleteRate(c.Request().Context(), actor(c), id); err != nil {
+	if err := s.reports.DeleteRate(c.Request().Context(), actor(c), id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

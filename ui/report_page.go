@@ -7,15 +7,32 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/report"
 )
 
-// reportPage is the utilization report as a table, with the CSV of the API.
+// reportPage is the utilization report as a table, with the CSV of the API,
+// and links to the pages of the other reports (Tables).
 type reportPage struct {
 	Form   *form
-	Report *booking.Utilization
+	Report *report.Utilization
 	Keys   []string
+	Tables []string
 	CSV    string
+}
+
+// utilizationKind is the report with the page of its own, /reports, where its
+// keys are chosen; every other report is a table at /reports/NAME.
+const utilizationKind = "utilization"
+
+// tableReports are the names of the reports shown as tables.
+func tableReports() []string {
+	var out []string
+	for _, name := range report.Names() {
+		if name != utilizationKind {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // reportsPage shows the utilization report for the chosen dates (this month by default).
@@ -30,8 +47,8 @@ func (s *Server) reportsPage(c echo.Context) error {
 			f.Values[n] = v
 		}
 	}
-	p := &reportPage{Form: f, Keys: booking.UtilizationKeys}
-	rep, err := s.svc.UtilizationReport(c.Request().Context(), actor(c), f.V("from"), f.V("to"), f.V("by"))
+	p := &reportPage{Form: f, Keys: report.UtilizationKeys, Tables: tableReports()}
+	rep, err := s.reports.Utilization(c.Request().Context(), actor(c), f.V("from"), f.V("to"), f.V("by"))
 	if failFrom(f, l, err, nil) {
 		return s.render(c, http.StatusUnprocessableEntity, "reports", l.T("reports.title"), p)
 	}
@@ -41,20 +58,6 @@ func (s *Server) reportsPage(c echo.Context) error {
 	p.Report = rep
 	p.CSV = "/api/v1/reports/utilization?" + url.Values{"from": {f.V("from")}, "to": {f.V("to")}, "by": {f.V("by")}, "format": {"csv"}}.Encode()
 	return s.render(c, http.StatusOK, "reports", l.T("reports.title"), p)
-}
-
-// tableReports are the reports shown as their CSV table: the page's path, the
-// API's path (for the CSV download) and how to compute each.
-var tableReports = map[string]func(s *Server, c echo.Context, from, to string) (booking.Tabular, error){
-	"cancellations": func(s *Server, c echo.Context, from, to string) (booking.Tabular, error) {
-		return s.svc.CancellationReport(c.Request().Context(), actor(c), from, to)
-	},
-	"followups": func(s *Server, c echo.Context, from, to string) (booking.Tabular, error) {
-		return s.svc.FollowupReport(c.Request().Context(), actor(c), from, to)
-	},
-	"billing": func(s *Server, c echo.Context, from, to string) (booking.Tabular, error) {
-		return s.svc.BillingReport(c.Request().Context(), actor(c), from, to)
-	},
 }
 
 // tablePage is a report as a table: the header, the rows and the total row,
@@ -73,8 +76,7 @@ type tablePage struct {
 // chosen dates (this month by default), with a link to its CSV file.
 func (s *Server) tableReportPage(c echo.Context) error {
 	kind := c.Param("kind")
-	compute, ok := tableReports[kind]
-	if !ok {
+	if _, ok := report.Find(kind); !ok || kind == utilizationKind {
 		return notFound()
 	}
 	l := s.lang(c)
@@ -89,7 +91,7 @@ func (s *Server) tableReportPage(c echo.Context) error {
 	}
 	p := &tablePage{Kind: kind, Form: f}
 	title := l.T("reports." + kind)
-	rep, err := compute(s, c, f.V("from"), f.V("to"))
+	rep, err := s.reports.Report(c.Request().Context(), actor(c), kind, f.V("from"), f.V("to"), "")
 	if failFrom(f, l, err, nil) {
 		return s.render(c, http.StatusUnprocessableEntity, "report_table", title, p)
 	}

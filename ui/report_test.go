@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/report"
 )
 
 // reportEnv is a week of bookings made over the API: Mon 2 to Sun 8 March 2026
@@ -120,7 +121,7 @@ func TestUtilizationReportAPI(t *testing.T) {
 
 	// Acceptance 2 and 3: the CSV, asked for either way, holds the JSON's figures
 	// cell for cell, under Swedish headers, with Swedish letters intact.
-	for _, by := range booking.UtilizationKeys {
+	for _, by := range report.UtilizationKeys {
 		path := "/api/v1/reports/utilization?from=2026-03-02&to=2026-03-08&by=" + by
 		var rep utilizationJSON
 		e.must(200, "GET", path, e.admin, nil, &rep)

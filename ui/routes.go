@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/report"
 )
 
 const (
@@ -131,10 +132,9 @@ func (s *Server) routes(e *echo.Echo) {
 	api.POST("/bookings/:id/confirmation", s.confirmBooking, allow(admin, supervisor))
 	api.GET("/bookings/:id/events", s.bookingEvents, anyone)
 
-	api.GET("/reports/utilization", s.utilizationReport(), allow(admin))
-	api.GET("/reports/cancellations", s.cancellationReport(), allow(admin))
-	api.GET("/reports/followups", s.followupReport(), allow(admin))
-	api.GET("/reports/billing", s.billingReport(), allow(admin))
+	for _, k := range report.Kinds { // /reports/utilization, and so on
+		api.GET("/reports/"+k.Name, s.reportAPI(k), allow(admin))
+	}
 	api.GET("/rates", s.listRates, allow(admin))
 	api.POST("/rates", s.createRate, allow(admin))
 	api.PATCH("/rates/:id", s.updateRate, allow(admin))

@@ -15,12 +15,15 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/report"
 )
 
 // Config is what the web layer needs beyond the service.
 type Config struct {
 	BaseURL string
 	Logger  *slog.Logger
+	// Reports computes the reports and keeps the rates; nil: report.New(svc).
+	Reports *report.Service
 }
 
 // Server holds the handlers' dependencies.
@@ -29,6 +32,8 @@ type Server struct {
 	cfg Config
 	log *slog.Logger
 	loc *time.Location
+	// reports computes the reports and keeps the rates (Config.Reports).
+	reports *report.Service
 	// Web pages: templates, server-side sessions, and whether cookies are Secure
 	// (when BaseURL is https).
 	pages    *pages
@@ -42,7 +47,10 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{svc: svc, cfg: cfg, log: cfg.Logger, loc: svc.Config().Location}
+	if cfg.Reports == nil {
+		cfg.Reports = report.New(svc)
+	}
+	s := &Server{svc: svc, reports: cfg.Reports, cfg: cfg, log: cfg.Logger, loc: svc.Config().Location}
 	s.secure = strings.HasPrefix(cfg.BaseURL, "https://")
 	pg, err := loadPages()
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/report"
 )
 
 // Login is one demo account, printed by `serve --demo` as "EMAIL PASSWORD ROLE".
@@ -199,11 +200,12 @@ func (d *demoLoader) rates() error {
 	free, paid := 0.0, 350.0
 	funder, municipality := "Samordningsförbundet", "Sjöviks kommun"
 	note := "Projektfinansiering: ingen kostnad för verksamheterna"
-	for _, in := range []booking.RateInput{
+	rates := report.New(d.s)
+	for _, in := range []report.RateInput{
 		{From: &start, To: &end, HourlyRate: &free, Funder: &funder, Note: &note},
 		{From: &switchOver, HourlyRate: &paid, Funder: &municipality},
 	} {
-		if _, err := d.s.CreateRate(d.ctx, d.admin, in); err != nil {
+		if _, err := rates.CreateRate(d.ctx, d.admin, in); err != nil {
 			return err
 		}
 	}

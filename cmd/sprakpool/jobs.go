@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/sprakpool/sprakpool/booking/report"
 	"github.com/sprakpool/sprakpool/notify"
 )
 
@@ -62,7 +63,7 @@ func cmdJobsRun(ctx context.Context, name string, args []string, stdout, stderr 
 	}
 	defer svc.Close()
 	cfg := c.cfg.notifyConfig()
-	cfg.Logger = c.log
+	cfg.Logger, cfg.Reports = c.log, report.New(svc)
 	n, err := notify.New(svc, cfg)
 	if err != nil {
 		return usageError{err.Error()}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/demo"
+	"github.com/sprakpool/sprakpool/booking/report"
 )
 
 // Exit statuses of the contract.
@@ -32,7 +33,8 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
-const usage = `usage: sprakpool COMMAND [flags]
+// usage names the reports from report.Kinds, like the report command itself.
+var usage = `usage: sprakpool COMMAND [flags]
 
 commands:
   serve [--demo]           apply migrations, serve the web app and the API
@@ -44,8 +46,8 @@ commands:
   token revoke --email E   end every API token of that user at once
   jobs list                print the scheduled jobs and their schedules
   jobs run NAME [--at T]   run one job now, as if the clock said T (RFC 3339)
-  report utilization|cancellations|followups|billing --from DATE --to DATE [--by KEY] [--format text|csv|json]
-                           print a report (--by for utilization: supervisor, workplace, language, area, purpose, week, month)
+  report ` + strings.Join(report.Names(), "|") + ` --from DATE --to DATE [--by KEY] [--format text|csv|json]
+                           print a report (--by for utilization: ` + strings.Join(report.UtilizationKeys, ", ") + `)
   backup FILE              write a consistent copy of the SQLite database while it serves (PostgreSQL: use pg_dump)
 
 Run "sprakpool COMMAND -h" for the configuration flags.`

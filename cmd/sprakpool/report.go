@@ -6,34 +6,32 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/report"
 )
-
-// reportKinds are the reports the CLI prints, as `sprakpool report KIND`.
-var reportKinds = []string{"utilization", "cancellations", "followups", "billing"}
 
 // cmdReport prints a report for --from..--to as an aligned text table, as the
 // CSV file of the API (--format csv) or as its JSON (--format json). It reads the
 // database directly, with a coordinator's rights.
 func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return usageError{"report needs one of: " + strings.Join(reportKinds, ", ")}
+		return usageError{"report needs one of: " + strings.Join(report.Names(), ", ")}
 	}
 	kind := args[0]
 	c := newCommand("report "+kind, stderr)
 	from := c.fs.String("from", "", "first date (YYYY-MM-DD), included")
 	to := c.fs.String("to", "", "last date (YYYY-MM-DD), included")
 	format := c.fs.String("format", "text", "text, csv or json")
+	k, known := report.Find(kind)
 	by := new(string)
-	if kind == "utilization" {
-		by = c.fs.String("by", "supervisor", strings.Join(booking.UtilizationKeys, ", "))
+	if len(k.Keys) > 0 {
+		by = c.fs.String("by", k.Keys[0], strings.Join(k.Keys, ", "))
 	}
-	if !slices.Contains(reportKinds, kind) {
-		return usageError{fmt.Sprintf("unknown report %q; use one of %s", kind, strings.Join(reportKinds, ", "))}
+	if !known {
+		return usageError{fmt.Sprintf("unknown report %q; use one of %s", kind, strings.Join(report.Names(), ", "))}
 	}
 	if err := c.parse(args[1:], stderr); err != nil {
 		return err
@@ -46,7 +44,9 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer svc.Close()
-	rep, err := computeReport(ctx, svc, kind, *from, *to, *by)
+	// The CLI acts as a coordinator: whoever runs it holds the database anyway.
+	reportActor := &booking.User{Name: "sprakpool report", Role: booking.RoleAdmin}
+	rep, err := report.New(svc).Report(ctx, reportActor, kind, *from, *to, *by)
 	var be *booking.Error
 	if errors.As(err, &be) && be.Code == booking.CodeInvalid {
 		return usageError{be.Message}
@@ -60,23 +60,9 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	case "csv":
-		return booking.WriteCSV(stdout, rep)
+		return report.WriteCSV(stdout, rep)
 	}
 	return writeTextTable(stdout, rep.Table())
-}
-
-func computeReport(ctx context.Context, svc *booking.Service, kind, from, to, by string) (booking.Tabular, error) {
-	// The CLI acts as a coordinator: whoever runs it holds the database anyway.
-	reportActor := &booking.User{Name: "sprakpool report", Role: booking.RoleAdmin}
-	switch kind {
-	case "utilization":
-		return svc.UtilizationReport(ctx, reportActor, from, to, by)
-	case "cancellations":
-		return svc.CancellationReport(ctx, reportActor, from, to)
-	case "followups":
-		return svc.FollowupReport(ctx, reportActor, from, to)
-	}
-	return svc.BillingReport(ctx, reportActor, from, to)
 }
 
 // writeTextTable aligns the cells of a report in columns, two spaces apart; an

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/report"
 	"github.com/sprakpool/sprakpool/ui"
 )
 
@@ -107,7 +108,7 @@ func reportDB(t *testing.T) string {
 		from, to string
 		kr       float64
 	}{{"2026-01-13", "2026-03-10", 0}, {"2026-03-11", "", 350}} {
-		if _, err := svc.CreateRate(ctx, admin, booking.RateInput{From: &r.from, To: &r.to, HourlyRate: &r.kr}); err != nil {
+		if _, err := report.New(svc).CreateRate(ctx, admin, report.RateInput{From: &r.from, To: &r.to, HourlyRate: &r.kr}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -162,7 +163,7 @@ func TestReportCLIAgreesWithAPI(t *testing.T) {
 	}
 	type variant struct{ kind, by, query string }
 	var variants []variant
-	for _, by := range booking.UtilizationKeys {
+	for _, by := range report.UtilizationKeys {
 		variants = append(variants, variant{"utilization", by, "&by=" + by})
 	}
 	for _, kind := range []string{"cancellations", "followups", "billing"} {

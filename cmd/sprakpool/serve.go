@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking/demo"
+	"github.com/sprakpool/sprakpool/booking/report"
 	"github.com/sprakpool/sprakpool/notify"
 	"github.com/sprakpool/sprakpool/ui"
 )
@@ -38,7 +39,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		printDemoLogins(stdout)
 	}
-	handler := ui.New(svc, ui.Config{BaseURL: c.cfg.BaseURL, Logger: c.log})
+	reports := report.New(svc)
+	handler := ui.New(svc, ui.Config{BaseURL: c.cfg.BaseURL, Logger: c.log, Reports: reports})
 	srv := newHTTPServer(handler, defaultTimeouts)
 	ln, err := net.Listen("tcp", c.cfg.Addr)
 	if err != nil {
@@ -48,7 +50,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer stop()
 	if c.cfg.Scheduler != "off" {
 		ncfg := c.cfg.notifyConfig()
-		ncfg.Logger = c.log
+		ncfg.Logger, ncfg.Reports = c.log, reports
 		n, err := notify.New(svc, ncfg)
 		if err != nil {
 			return usageError{err.Error()}

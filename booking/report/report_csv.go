@@ -1,4 +1,4 @@
-package booking
+package report
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/sprakpool/sprakpool/booking"
 )
 
 // Tabular is a report as a table: a header of Swedish column names, then rows
@@ -56,8 +58,8 @@ func inertCell(cell string) string {
 
 // UtilizationCSV is the utilization report as a CSV file, for mail attachments
 // and downloads.
-func (s *Service) UtilizationCSV(ctx context.Context, actor *User, from, to, by string) ([]byte, error) {
-	rep, err := s.UtilizationReport(ctx, actor, from, to, by)
+func (s *Service) UtilizationCSV(ctx context.Context, actor *booking.User, from, to, by string) ([]byte, error) {
+	rep, err := s.Utilization(ctx, actor, from, to, by)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package booking
+package report
 
 import (
 	"context"
@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/internal/sqldb"
 )
 
 // Rate is an hourly rate in force for a funding period: what a workplace is
@@ -55,7 +58,7 @@ type RateInput struct {
 // maxHourlyRate bounds a rate in kronor, to catch a rate typed in öre by mistake.
 const maxHourlyRate = 100000
 
-func (in *RateInput) apply(p *Problems, r *Rate, loc *time.Location) {
+func (in *RateInput) apply(p *booking.Problems, r *Rate, loc *time.Location) {
 	if in.WorkplaceID != nil {
 		r.WorkplaceID = in.WorkplaceID
 		if *in.WorkplaceID == 0 {
@@ -63,7 +66,7 @@ func (in *RateInput) apply(p *Problems, r *Rate, loc *time.Location) {
 		}
 	}
 	if in.From != nil {
-		if parseDate(p, "from", *in.From, loc).IsZero() {
+		if booking.ParseDate(p, "from", *in.From, loc).IsZero() {
 			return
 		}
 		r.ValidFrom = *in.From
@@ -71,7 +74,7 @@ func (in *RateInput) apply(p *Problems, r *Rate, loc *time.Location) {
 	if in.To != nil {
 		if *in.To == "" {
 			r.ValidTo = nil
-		} else if !parseDate(p, "to", *in.To, loc).IsZero() {
+		} else if !booking.ParseDate(p, "to", *in.To, loc).IsZero() {
 			to := *in.To
 			r.ValidTo = &to
 		}
@@ -85,21 +88,21 @@ func (in *RateInput) apply(p *Problems, r *Rate, loc *time.Location) {
 		}
 	}
 	if in.Funder != nil {
-		checkText(p, "funder", *in.Funder, 200, false)
+		booking.CheckText(p, "funder", *in.Funder, 200, false)
 		r.Funder = strings.TrimSpace(*in.Funder)
 	}
 	if in.Note != nil {
-		checkText(p, "note", *in.Note, 1000, false)
+		booking.CheckText(p, "note", *in.Note, 1000, false)
 		r.Note = *in.Note
 	}
 }
 
-// ListRates returns every rate, pool-wide ones first, then by workplace and date.
-func (s *Service) ListRates(ctx context.Context, actor *User) ([]Rate, error) {
+// Rates returns every rate, pool-wide ones first, then by workplace and date.
+func (s *Service) Rates(ctx context.Context, actor *booking.User) ([]Rate, error) {
 	if !actor.IsAdmin() {
-		return nil, errForbidden("only coordinators may see the rates")
+		return nil, forbidden("only coordinators may see the rates")
 	}
-	return ratesOf(s.store.Read(ctx))
+	return ratesOf(s.db.Read(ctx))
 }
 
 func ratesOf(db *gorm.DB) ([]Rate, error) {
@@ -111,11 +114,11 @@ func ratesOf(db *gorm.DB) ([]Rate, error) {
 }
 
 // CreateRate records a rate for a funding period.
-func (s *Service) CreateRate(ctx context.Context, actor *User, in RateInput) (*Rate, error) {
+func (s *Service) CreateRate(ctx context.Context, actor *booking.User, in RateInput) (*Rate, error) {
 	if !actor.IsAdmin() {
-		return nil, errForbidden("only coordinators may set rates")
+		return nil, forbidden("only coordinators may set rates")
 	}
-	var p Problems
+	var p booking.Problems
 	if in.From == nil {
 		p.Add("from", "is required (YYYY-MM-DD)")
 	}
@@ -129,11 +132,11 @@ func (s *Service) CreateRate(ctx context.Context, actor *User, in RateInput) (*R
 }
 
 // UpdateRate changes a rate.
-func (s *Service) UpdateRate(ctx context.Context, actor *User, id int64, in RateInput) (*Rate, error) {
+func (s *Service) UpdateRate(ctx context.Context, actor *booking.User, id int64, in RateInput) (*Rate, error) {
 	if !actor.IsAdmin() {
-		return nil, errForbidden("only coordinators may set rates")
+		return nil, forbidden("only coordinators may set rates")
 	}
-	r, err := rateByID(s.store.Read(ctx), id)
+	r, err := rateByID(s.db.Read(ctx), id)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +145,7 @@ func (s *Service) UpdateRate(ctx context.Context, actor *User, id int64, in Rate
 
 // saveRate applies the input and writes the rate, refusing a period that overlaps
 // another of the same scope: on any date exactly one rate of a scope is in force.
-func (s *Service) saveRate(ctx context.Context, r *Rate, in RateInput, p Problems, now time.Time) error {
+func (s *Service) saveRate(ctx context.Context, r *Rate, in RateInput, p booking.Problems, now time.Time) error {
 	in.apply(&p, r, s.cfg.Location)
 	if len(p) == 0 && r.ValidTo != nil && *r.ValidTo < r.ValidFrom {
 		p.Add("to", "must not be before from")
@@ -151,13 +154,14 @@ func (s *Service) saveRate(ctx context.Context, r *Rate, in RateInput, p Problem
 		return err
 	}
 	r.UpdatedAt = now
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
+	err := s.db.Write(ctx, func(tx *gorm.DB) error {
 		if r.WorkplaceID != nil {
-			if _, err := workplaceByID(tx, *r.WorkplaceID); err != nil {
-				if ErrorCode(err) == CodeNotFound {
-					return (&Problems{{Field: "workplace_id", Message: fmt.Sprintf("there is no workplace %d", *r.WorkplaceID)}}).Err()
-				}
-				return err
+			var n int64
+			if err := tx.Model(&booking.Workplace{}).Where("id = ?", *r.WorkplaceID).Count(&n).Error; err != nil {
+				return fmt.Errorf("workplace %d: %w", *r.WorkplaceID, err)
+			}
+			if n == 0 {
+				return (&booking.Problems{{Field: "workplace_id", Message: fmt.Sprintf("there is no workplace %d", *r.WorkplaceID)}}).Err()
 			}
 		}
 		all, err := ratesOf(tx)
@@ -166,7 +170,7 @@ func (s *Service) saveRate(ctx context.Context, r *Rate, in RateInput, p Problem
 		}
 		for _, o := range all {
 			if o.ID != r.ID && sameScope(o.WorkplaceID, r.WorkplaceID) && periodsOverlap(&o, r) {
-				return (&Problems{{Field: "from", Message: fmt.Sprintf("the period overlaps rate %d (from %s)", o.ID, o.ValidFrom)}}).Err()
+				return (&booking.Problems{{Field: "from", Message: fmt.Sprintf("the period overlaps rate %d (from %s)", o.ID, o.ValidFrom)}}).Err()
 			}
 		}
 		return tx.Save(r).Error
@@ -188,27 +192,32 @@ func periodsOverlap(a, b *Rate) bool {
 }
 
 // DeleteRate removes a rate; bills computed afterwards no longer see it.
-func (s *Service) DeleteRate(ctx context.Context, actor *User, id int64) error {
+func (s *Service) DeleteRate(ctx context.Context, actor *booking.User, id int64) error {
 	if !actor.IsAdmin() {
-		return errForbidden("only coordinators may remove rates")
+		return forbidden("only coordinators may remove rates")
 	}
-	return s.store.write(ctx, func(tx *gorm.DB) error {
+	return s.db.Write(ctx, func(tx *gorm.DB) error {
 		res := tx.Delete(&Rate{}, id)
 		if res.Error != nil {
 			return fmt.Errorf("delete rate %d: %w", id, res.Error)
 		}
 		if res.RowsAffected == 0 {
-			return errNotFound("rate")
+			return rateNotFound()
 		}
 		return nil
 	})
 }
 
+// rateNotFound is the not-found error of the booking vocabulary, for a rate.
+func rateNotFound() error {
+	return &booking.Error{Code: booking.CodeNotFound, Message: "rate not found"}
+}
+
 func rateByID(db *gorm.DB, id int64) (*Rate, error) {
 	var r Rate
 	err := db.First(&r, id).Error
-	if isNotFound(err) {
-		return nil, errNotFound("rate")
+	if sqldb.IsNotFound(err) {
+		return nil, rateNotFound()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("rate %d: %w", id, err)

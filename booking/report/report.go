@@ -1,4 +1,16 @@
-package booking
+// Package report answers what the pool's funders ask: how much the supervisors
+// were booked against the time they were available, how often and how late
+// bookings were cancelled, what the workplaces said afterwards, and what each
+// workplace should be charged, at the hourly rates the coordinator keeps here
+// too. Every report covers the local dates from..to (both included) in the
+// pool's zone; a booking counts on the local date of its start. Each report is
+// JSON (the contract's shapes, from the structs below) and a table of Swedish
+// cells, from which the CSV files and the CLI's text tables are written.
+//
+// The figures come from a few aggregate queries over bookings.start_at (indexed)
+// and from availability computed in Go, day by day, so a month's report costs the
+// same on a pool with a million bookings as on a small one.
+package report
 
 import (
 	"cmp"
@@ -11,17 +23,97 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/internal/sqldb"
 )
 
-// Reports answer what the pool's funders ask: how much the supervisors were
-// booked against the time they were available, how often and how late bookings
-// were cancelled, what the workplaces said afterwards, and what each workplace
-// should be charged. Every report covers the local dates from..to (both
-// included) in the pool's zone; a booking counts on the local date of its start.
-//
-// The figures come from a few aggregate queries over bookings.start_at (indexed)
-// and from availability computed in Go, day by day, so a month's report costs the
-// same on a pool with a million bookings as on a small one.
+// Service computes the reports and keeps the rates, over the booking service's
+// database and clock.
+type Service struct {
+	svc *booking.Service
+	db  *sqldb.DB
+	// cfg is the pool's configuration: its zone and the notices that make a
+	// cancellation late.
+	cfg booking.Config
+}
+
+// New builds the reports of the pool that svc serves.
+func New(svc *booking.Service) *Service {
+	return &Service{svc: svc, db: svc.DB(), cfg: svc.Config()}
+}
+
+// now is the service's clock, in UTC.
+func (s *Service) now() time.Time { return s.svc.Clock() }
+
+func (s *Service) local(t time.Time) time.Time { return t.In(s.cfg.Location) }
+
+// Kind is one of the reports the pool offers. Kinds lists them once, for the
+// API's routes, the web pages, the CLI and its usage text.
+type Kind struct {
+	// Name names the report in URLs (/api/v1/reports/NAME, /reports/NAME) and
+	// on the command line (sprakpool report NAME).
+	Name string
+	// File starts the name of its CSV download: FILE_FROM_TO.csv.
+	File string
+	// Keys are what the report can be broken down by (?by=, --by), the default
+	// first; nil for a report without a breakdown.
+	Keys []string
+	// compute makes the report; by is one of Keys or empty.
+	compute func(s *Service, ctx context.Context, actor *booking.User, from, to, by string) (Tabular, error)
+}
+
+// Kinds are the reports, in the order they are listed.
+var Kinds = []Kind{
+	{Name: "utilization", File: "belaggning", Keys: UtilizationKeys,
+		compute: func(s *Service, ctx context.Context, actor *booking.User, from, to, by string) (Tabular, error) {
+			return s.Utilization(ctx, actor, from, to, by)
+		}},
+	{Name: "cancellations", File: "avbokningar",
+		compute: func(s *Service, ctx context.Context, actor *booking.User, from, to, _ string) (Tabular, error) {
+			return s.Cancellations(ctx, actor, from, to)
+		}},
+	{Name: "followups", File: "uppfoljning",
+		compute: func(s *Service, ctx context.Context, actor *booking.User, from, to, _ string) (Tabular, error) {
+			return s.Followups(ctx, actor, from, to)
+		}},
+	{Name: "billing", File: "debiteringsunderlag",
+		compute: func(s *Service, ctx context.Context, actor *booking.User, from, to, _ string) (Tabular, error) {
+			return s.Billing(ctx, actor, from, to)
+		}},
+}
+
+// Find returns the report of that name.
+func Find(name string) (Kind, bool) {
+	i := slices.IndexFunc(Kinds, func(k Kind) bool { return k.Name == name })
+	if i < 0 {
+		return Kind{}, false
+	}
+	return Kinds[i], true
+}
+
+// Names are the names of Kinds, in order.
+func Names() []string {
+	out := make([]string, len(Kinds))
+	for i, k := range Kinds {
+		out[i] = k.Name
+	}
+	return out
+}
+
+// Report computes the report of that name for the local dates from..to,
+// broken down by one of its Keys (empty: the first; ignored by a report
+// without keys). An unknown name is not found.
+func (s *Service) Report(ctx context.Context, actor *booking.User, name, from, to, by string) (Tabular, error) {
+	k, ok := Find(name)
+	if !ok {
+		return nil, &booking.Error{Code: booking.CodeNotFound, Message: "report " + name + " not found"}
+	}
+	return k.compute(s, ctx, actor, from, to, by)
+}
+
+// forbidden refuses a report or a rate to anyone but a coordinator.
+func forbidden(msg string) error { return &booking.Error{Code: booking.CodeForbidden, Message: msg} }
 
 // UtilizationKeys are what a utilization report can be broken down by.
 var UtilizationKeys = []string{"supervisor", "workplace", "language", "area", "purpose", "week", "month"}
@@ -57,25 +149,25 @@ type Utilization struct {
 	Total UtilizationFigures `json:"total"`
 }
 
-// UtilizationReport computes the utilization report. by is one of
+// Utilization computes the utilization report. by is one of
 // UtilizationKeys (empty: supervisor). Available minutes are the weekly windows
 // of the active supervisors minus their absences and the closed days; they exist
 // for supervisor, week and month rows and the total only.
-func (s *Service) UtilizationReport(ctx context.Context, actor *User, from, to, by string) (*Utilization, error) {
+func (s *Service) Utilization(ctx context.Context, actor *booking.User, from, to, by string) (*Utilization, error) {
 	if !actor.IsAdmin() {
-		return nil, errForbidden("only coordinators may see reports")
+		return nil, forbidden("only coordinators may see reports")
 	}
 	if by == "" {
 		by = "supervisor"
 	}
-	if !oneOf(by, UtilizationKeys) {
-		return nil, (&Problems{{Field: "by", Message: "must be one of " + strings.Join(UtilizationKeys, ", ")}}).Err()
+	if !slices.Contains(UtilizationKeys, by) {
+		return nil, (&booking.Problems{{Field: "by", Message: "must be one of " + strings.Join(UtilizationKeys, ", ")}}).Err()
 	}
-	start, end, err := s.parseRange(from, to)
+	start, end, err := s.svc.ParseRange(from, to)
 	if err != nil {
 		return nil, err
 	}
-	db := s.store.Read(ctx)
+	db := s.db.Read(ctx)
 	avail, err := s.available(db, start, end)
 	if err != nil {
 		return nil, fmt.Errorf("utilization report: %w", err)
@@ -142,7 +234,7 @@ func (s *Service) utilizationRows(db *gorm.DB, by string, aggs map[string]aggRow
 		}
 		return rows, nil
 	case "supervisor":
-		var list []Supervisor
+		var list []booking.Supervisor
 		if err := db.Select("id, name, active").Find(&list).Error; err != nil {
 			return nil, fmt.Errorf("supervisors: %w", err)
 		}
@@ -164,13 +256,13 @@ func (s *Service) utilizationRows(db *gorm.DB, by string, aggs map[string]aggRow
 	case "language":
 		for key := range aggs {
 			label := key
-			if l, ok := LanguageByCode(key); ok {
+			if l, ok := booking.LanguageByCode(key); ok {
 				label = l.NameSV
 			}
 			row(key, label, 0)
 		}
 	case "area", "purpose":
-		for _, key := range map[string][]string{"area": Areas, "purpose": Purposes}[by] {
+		for _, key := range map[string][]string{"area": booking.Areas, "purpose": booking.Purposes}[by] {
 			if _, ok := aggs[key]; ok {
 				row(key, labelSV[key], 0)
 			}
@@ -178,7 +270,7 @@ func (s *Service) utilizationRows(db *gorm.DB, by string, aggs map[string]aggRow
 		return rows, nil
 	}
 	slices.SortFunc(rows, func(a, b UtilizationRow) int {
-		if c := compareSwedish(a.Label, b.Label); c != 0 {
+		if c := booking.CompareSwedish(a.Label, b.Label); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.Key, b.Key)
@@ -186,12 +278,12 @@ func (s *Service) utilizationRows(db *gorm.DB, by string, aggs map[string]aggRow
 	return rows, nil
 }
 
-func workplaceNames(db *gorm.DB) (map[int64]Workplace, error) {
-	var list []Workplace
+func workplaceNames(db *gorm.DB) (map[int64]booking.Workplace, error) {
+	var list []booking.Workplace
 	if err := db.Select("id, name, cost_center").Find(&list).Error; err != nil {
 		return nil, fmt.Errorf("workplaces: %w", err)
 	}
-	out := make(map[int64]Workplace, len(list))
+	out := make(map[int64]booking.Workplace, len(list))
 	for _, w := range list {
 		out[w.ID] = w
 	}
@@ -234,9 +326,9 @@ func periods(by string, start, end time.Time) []period {
 	for p := start; p.Before(end); {
 		var next time.Time
 		var key, label string
-		y, m, _ := p.Date()
+		y, m, d := p.Date()
 		if by == "week" {
-			next = startOfWeek(p, loc).AddDate(0, 0, 7)
+			next = time.Date(y, m, d-booking.ISOWeekday(p)+8, 0, 0, 0, 0, loc) // the next Monday
 			wy, wn := p.ISOWeek()
 			key, label = fmt.Sprintf("%04d-W%02d", wy, wn), fmt.Sprintf("vecka %d, %d", wn, wy)
 		} else {
@@ -281,14 +373,14 @@ type aggRow struct {
 }
 
 // minutesSQL is a booking's booked length in whole minutes (times are whole minutes).
-func minutesSQL(st *store) string {
+func minutesSQL(st *sqldb.DB) string {
 	return "CAST(ROUND(" + st.MillisBetween("b.start_at", "b.end_at") + " / 60000.0) AS INTEGER)"
 }
 
 // lateSQL is true for a booking cancelled closer to its start than the notice
 // of its mode (SPRAKPOOL_LATE_CANCEL, or _REMOTE for phone and video). Both
 // databases count whole milliseconds, so the rounding makes the comparison exact.
-func lateSQL(st *store) string {
+func lateSQL(st *sqldb.DB) string {
 	return "(b.status = 'cancelled' AND " + st.MillisBetween("b.cancelled_at", "b.start_at") + " < " +
 		"CASE WHEN b.mode = 'on_site' THEN CAST(@late_on_site AS BIGINT) ELSE CAST(@late_remote AS BIGINT) END)"
 }
@@ -302,7 +394,7 @@ const heldSQL = "(b.status = 'confirmed' AND b.end_at <= @now)"
 // time after a no-show or while it is unconfirmed, so billing rests on what
 // happened wherever that is known. Late cancellations bill their booked time
 // (lateSQL with minutesSQL).
-func billableMinutesSQL(st *store) string {
+func billableMinutesSQL(st *sqldb.DB) string {
 	return "CASE WHEN c.outcome = 'held' THEN CAST(ROUND(" + st.MillisBetween("c.actual_start", "c.actual_end") +
 		" / 60000.0) AS INTEGER) WHEN c.outcome = 'not_held' THEN 0 ELSE " + minutesSQL(st) + " END"
 }
@@ -310,11 +402,11 @@ func billableMinutesSQL(st *store) string {
 // aggregate sums the bookings that start in start..end by the key expression
 // keyExpr (params holds its named parameters), in one query.
 func (s *Service) aggregate(db *gorm.DB, start, end time.Time, keyExpr string, params map[string]any) (map[string]aggRow, error) {
-	// The inner query works out each booking's figures once; st.noFlatten keeps
+	// The inner query works out each booking's figures once; st.NoFlatten keeps
 	// the database from flattening it into the sums, which would repeat the date
 	// arithmetic for every sum. Truth values become 0 or 1 with CASE, which
 	// both databases sum.
-	st := s.store
+	st := s.db
 	q := `SELECT k, COALESCE(SUM(confirmed), 0), COALESCE(SUM(confirmed * minutes), 0),
 	COALESCE(SUM(cancelled), 0), COALESCE(SUM(cancelled * minutes), 0),
 	COALESCE(SUM(late), 0), COALESCE(SUM(late * minutes), 0),
@@ -392,7 +484,7 @@ func (s *Service) available(db *gorm.DB, start, end time.Time) (availability, er
 		FROM availability a JOIN supervisors s ON s.id = a.supervisor_id WHERE s.active`).Scan(&windows).Error; err != nil {
 		return availability{}, fmt.Errorf("availability: %w", err)
 	}
-	var absences []Absence
+	var absences []booking.Absence
 	if err := db.Where("start_at < ? AND end_at > ?", end.UTC(), start.UTC()).Order("supervisor_id, start_at").
 		Find(&absences).Error; err != nil {
 		return availability{}, fmt.Errorf("absences: %w", err)
@@ -401,26 +493,26 @@ func (s *Service) available(db *gorm.DB, start, end time.Time) (availability, er
 	for _, a := range absences {
 		away[a.SupervisorID] = append(away[a.SupervisorID], interval{a.Start, a.End})
 	}
-	week := map[int64]*[8][]Window{}
+	week := map[int64]*[8][]booking.Window{}
 	for _, w := range windows {
 		if week[w.SupervisorID] == nil {
-			week[w.SupervisorID] = new([8][]Window)
+			week[w.SupervisorID] = new([8][]booking.Window)
 		}
-		week[w.SupervisorID][w.Weekday] = append(week[w.SupervisorID][w.Weekday], Window{Weekday: w.Weekday, Start: w.StartMinute, End: w.EndMinute})
+		week[w.SupervisorID][w.Weekday] = append(week[w.SupervisorID][w.Weekday], booking.Window{Weekday: w.Weekday, Start: w.StartMinute, End: w.EndMinute})
 	}
 	av := availability{perSupervisor: map[int64]int{}}
-	for d := start; d.Before(end); d = nextDay(d) {
+	for d := start; d.Before(end); d = d.AddDate(0, 0, 1) {
 		av.days = append(av.days, d)
 	}
 	av.perDay = make([]int, len(av.days))
 	for id, ws := range week {
 		merged := mergeIntervals(away[id])
 		for i, d := range av.days {
-			if _, closed := ClosedDayOn(d); closed {
+			if _, closed := booking.ClosedDayOn(d); closed {
 				continue
 			}
 			y, m, dd := d.Date()
-			for _, w := range ws[ISOWeekday(d)] {
+			for _, w := range ws[booking.ISOWeekday(d)] {
 				ivl := interval{time.Date(y, m, dd, 0, w.Start, 0, 0, d.Location()), time.Date(y, m, dd, 0, w.End, 0, 0, d.Location())}
 				n := int((ivl.length() - ivl.overlap(merged)) / time.Minute)
 				av.perDay[i] += n
@@ -510,17 +602,17 @@ func (f *CancellationFigures) add(a aggRow) {
 	f.LateMinutes += a.lateMinutes
 }
 
-// CancellationReport counts the cancelled bookings that were to start in the
+// Cancellations counts the cancelled bookings that were to start in the
 // range, by reason code (every code listed) and by the user who cancelled.
-func (s *Service) CancellationReport(ctx context.Context, actor *User, from, to string) (*Cancellations, error) {
+func (s *Service) Cancellations(ctx context.Context, actor *booking.User, from, to string) (*Cancellations, error) {
 	if !actor.IsAdmin() {
-		return nil, errForbidden("only coordinators may see reports")
+		return nil, forbidden("only coordinators may see reports")
 	}
-	start, end, err := s.parseRange(from, to)
+	start, end, err := s.svc.ParseRange(from, to)
 	if err != nil {
 		return nil, err
 	}
-	db := s.store.Read(ctx)
+	db := s.db.Read(ctx)
 	byReason, err := s.aggregate(db, start, end, "COALESCE(b.cancel_reason_code, '')", nil)
 	if err != nil {
 		return nil, fmt.Errorf("cancellation report: %w", err)
@@ -530,13 +622,13 @@ func (s *Service) CancellationReport(ctx context.Context, actor *User, from, to 
 		return nil, fmt.Errorf("cancellation report: %w", err)
 	}
 	rep := &Cancellations{From: from, To: to, ByReason: []CancellationRow{}, ByCanceller: []CancellationRow{}}
-	for _, code := range CancelReasons {
+	for _, code := range booking.CancelReasons {
 		r := CancellationRow{Key: code, Label: labelSV[code]}
 		r.add(byReason[code])
 		rep.ByReason = append(rep.ByReason, r)
 		rep.Total.add(byReason[code])
 	}
-	var users []User
+	var users []booking.User
 	if err := db.Select("id, name, role").Find(&users).Error; err != nil {
 		return nil, fmt.Errorf("cancellation report: users: %w", err)
 	}
@@ -548,7 +640,7 @@ func (s *Service) CancellationReport(ctx context.Context, actor *User, from, to 
 			rep.ByCanceller = append(rep.ByCanceller, r)
 		}
 	}
-	slices.SortFunc(rep.ByCanceller, func(a, b CancellationRow) int { return compareSwedish(a.Label, b.Label) })
+	slices.SortFunc(rep.ByCanceller, func(a, b CancellationRow) int { return booking.CompareSwedish(a.Label, b.Label) })
 	return rep, nil
 }
 
@@ -616,18 +708,18 @@ type Followups struct {
 	Comments []FollowupComment `json:"comments"`
 }
 
-// FollowupReport summarises the sessions held in the range (confirmed and over
+// Followups summarises the sessions held in the range (confirmed and over
 // by the service's clock) and their follow-ups, by workplace; counts the
 // answered follow-ups by purpose; and lists every reason and comment given.
-func (s *Service) FollowupReport(ctx context.Context, actor *User, from, to string) (*Followups, error) {
+func (s *Service) Followups(ctx context.Context, actor *booking.User, from, to string) (*Followups, error) {
 	if !actor.IsAdmin() {
-		return nil, errForbidden("only coordinators may see reports")
+		return nil, forbidden("only coordinators may see reports")
 	}
-	start, end, err := s.parseRange(from, to)
+	start, end, err := s.svc.ParseRange(from, to)
 	if err != nil {
 		return nil, err
 	}
-	db := s.store.Read(ctx)
+	db := s.db.Read(ctx)
 	byWorkplace, err := s.aggregate(db, start, end, utilizationKeySQL["workplace"], nil)
 	if err != nil {
 		return nil, fmt.Errorf("follow-up report: %w", err)
@@ -653,8 +745,8 @@ func (s *Service) FollowupReport(ctx context.Context, actor *User, from, to stri
 		rep.Total.add(a)
 	}
 	rep.Total.finish()
-	slices.SortFunc(rep.Rows, func(a, b FollowupRow) int { return compareSwedish(a.Label, b.Label) })
-	for _, p := range Purposes {
+	slices.SortFunc(rep.Rows, func(a, b FollowupRow) int { return booking.CompareSwedish(a.Label, b.Label) })
+	for _, p := range booking.Purposes {
 		rep.Reasons = append(rep.Reasons, ReasonCount{Key: p, Label: labelSV[p], Count: byPurpose[p].followups})
 	}
 	if rep.Comments, err = s.followupComments(db, start, end, names); err != nil {
@@ -663,7 +755,7 @@ func (s *Service) FollowupReport(ctx context.Context, actor *User, from, to stri
 	return rep, nil
 }
 
-func (s *Service) followupComments(db *gorm.DB, start, end time.Time, names map[int64]Workplace) ([]FollowupComment, error) {
+func (s *Service) followupComments(db *gorm.DB, start, end time.Time, names map[int64]booking.Workplace) ([]FollowupComment, error) {
 	type row struct {
 		ID                int64
 		StartAt           time.Time
@@ -766,20 +858,20 @@ type UnconfirmedSession struct {
 	Workplace    string `json:"workplace"`
 }
 
-// BillingReport is the billing basis: per workplace and cost centre, the
+// Billing computes the billing basis: per workplace and cost centre, the
 // billable hours (held sessions plus late cancellations, counted on the date of
 // their start) times the hourly rate in force on that date. A range that a
 // rate change splits gives one row per workplace and rate. Amounts are rounded
 // to whole öre per row; with no rate in force the rate is null and the amount 0.
-func (s *Service) BillingReport(ctx context.Context, actor *User, from, to string) (*Billing, error) {
+func (s *Service) Billing(ctx context.Context, actor *booking.User, from, to string) (*Billing, error) {
 	if !actor.IsAdmin() {
-		return nil, errForbidden("only coordinators may see reports")
+		return nil, forbidden("only coordinators may see reports")
 	}
-	start, end, err := s.parseRange(from, to)
+	start, end, err := s.svc.ParseRange(from, to)
 	if err != nil {
 		return nil, err
 	}
-	db := s.store.Read(ctx)
+	db := s.db.Read(ctx)
 	rates, err := ratesOf(db)
 	if err != nil {
 		return nil, fmt.Errorf("billing report: %w", err)
@@ -820,7 +912,7 @@ func (s *Service) BillingReport(ctx context.Context, actor *User, from, to strin
 		rows = append(rows, r)
 	}
 	slices.SortFunc(rows, func(a, b BillingRow) int {
-		if c := compareSwedish(a.Workplace, b.Workplace); c != 0 {
+		if c := booking.CompareSwedish(a.Workplace, b.Workplace); c != 0 {
 			return c
 		}
 		if c := cmp.Compare(a.WorkplaceID, b.WorkplaceID); c != 0 {
@@ -844,7 +936,7 @@ func (s *Service) BillingReport(ctx context.Context, actor *User, from, to strin
 
 // unconfirmedSessions lists, by start, the held sessions starting in
 // start..end that have no confirmation.
-func (s *Service) unconfirmedSessions(db *gorm.DB, start, end time.Time, names map[int64]Workplace) ([]UnconfirmedSession, error) {
+func (s *Service) unconfirmedSessions(db *gorm.DB, start, end time.Time, names map[int64]booking.Workplace) ([]UnconfirmedSession, error) {
 	type row struct {
 		ID           int64
 		StartAt      time.Time
