@@ -112,6 +112,13 @@ func (s *Service) Supervisor(ctx context.Context, actor *User, id int64) (*Super
 	return s.supervisor(ctx, s.store.Read(ctx), id)
 }
 
+// SupervisorTx is Supervisor inside the caller's transaction, for the packages
+// under booking/ that read a supervisor together with other rows, or change
+// them, in one transaction (the privacy export and erasure).
+func (s *Service) SupervisorTx(ctx context.Context, tx *gorm.DB, id int64) (*Supervisor, error) {
+	return s.supervisor(ctx, tx, id)
+}
+
 // supervisor is one supervisor with skills and feed token.
 func (s *Service) supervisor(ctx context.Context, db *gorm.DB, id int64) (*Supervisor, error) {
 	sv, err := s.supervisorWithSkills(ctx, db, id)
