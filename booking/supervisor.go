@@ -24,7 +24,7 @@ type Supervisor struct {
 	FeedTokenHash string `json:"-"`
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
-	// ErasedAt is when the supervisor's personal data was erased (privacy.go).
+	// ErasedAt is when the supervisor's personal data was erased (booking/privacy).
 	ErasedAt  *time.Time
 	Languages []string `gorm:"-"`
 	Areas     []string `gorm:"-"`
@@ -228,7 +228,7 @@ func (s *Service) UpdateSupervisor(ctx context.Context, actor *User, id int64, i
 			return err
 		}
 		if sv.ErasedAt != nil && in.Active != nil && *in.Active {
-			// Nobody could reach them: an erased supervisor is never bookable again (privacy.go).
+			// Nobody could reach them: an erased supervisor is never bookable again (booking/privacy).
 			return (&Problems{{Field: "active", Message: "an erased supervisor cannot be made active again; add a new supervisor instead"}}).Err()
 		}
 		in.apply(sv)

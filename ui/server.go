@@ -15,12 +15,16 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/privacy"
 )
 
 // Config is what the web layer needs beyond the service.
 type Config struct {
 	BaseURL string
 	Logger  *slog.Logger
+	// Privacy exports and erases personal data and keeps the audit log; nil:
+	// privacy.New(svc).
+	Privacy *privacy.Service
 }
 
 // Server holds the handlers' dependencies.
@@ -29,6 +33,8 @@ type Server struct {
 	cfg Config
 	log *slog.Logger
 	loc *time.Location
+	// privacy exports and erases personal data (Config.Privacy).
+	privacy *privacy.Service
 	// Web pages: templates, server-side sessions, and whether cookies are Secure
 	// (when BaseURL is https).
 	pages    *pages
@@ -42,7 +48,10 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{svc: svc, cfg: cfg, log: cfg.Logger, loc: svc.Config().Location}
+	if cfg.Privacy == nil {
+		cfg.Privacy = privacy.New(svc)
+	}
+	s := &Server{svc: svc, privacy: cfg.Privacy, cfg: cfg, log: cfg.Logger, loc: svc.Config().Location}
 	s.secure = strings.HasPrefix(cfg.BaseURL, "https://")
 	pg, err := loadPages()
 	if err != nil {
