@@ -84,6 +84,19 @@ func newFeedNonce(key []byte, kind string) (nonce, hash string) {
 	return nonce, hashToken(deriveFeedToken(key, kind, nonce))
 }
 
+// NewFeedNonceTx is a fresh nonce for a feed of that kind and the hash of the
+// token it gives, with the feed key read inside the caller's transaction:
+// storing both in place of a feed's old ones kills its old URL, as the privacy
+// erasure does for a supervisor's feed.
+func NewFeedNonceTx(tx *gorm.DB, kind string) (nonce, hash string, err error) {
+	key, err := feedKey(tx)
+	if err != nil {
+		return "", "", err
+	}
+	nonce, hash = newFeedNonce(key, kind)
+	return nonce, hash, nil
+}
+
 // issueFeedTokens gives every supervisor and workplace that has none (rows from
 // before feed tokens were derived) a nonce and a token hash. Migrate runs it.
 func (s *Service) issueFeedTokens(ctx context.Context) error {

@@ -138,6 +138,10 @@ func (s *Service) messageID(key string) string {
 	return hex.EncodeToString(sum[:16]) + "@" + host
 }
 
+// MessageID is the Message-ID of the outbox's message with that key, for the
+// privacy erasure, which rewrites keys that hold an address.
+func (s *Service) MessageID(key string) string { return s.messageID(key) }
+
 // insertMail adds the row unless its key exists; it reports whether it added it.
 func insertMail(tx *gorm.DB, m *Mail) (bool, error) {
 	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(m)

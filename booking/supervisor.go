@@ -24,7 +24,7 @@ type Supervisor struct {
 	FeedTokenHash string `json:"-"`
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
-	// ErasedAt is when the supervisor's personal data was erased (privacy.go).
+	// ErasedAt is when the supervisor's personal data was erased (booking/privacy).
 	ErasedAt  *time.Time
 	Languages []string `gorm:"-"`
 	Areas     []string `gorm:"-"`
@@ -110,6 +110,13 @@ func (s *Service) ListSupervisors(ctx context.Context, actor *User) ([]Superviso
 // Supervisor returns one supervisor.
 func (s *Service) Supervisor(ctx context.Context, actor *User, id int64) (*Supervisor, error) {
 	return s.supervisor(ctx, s.store.Read(ctx), id)
+}
+
+// SupervisorTx is Supervisor inside the caller's transaction, for the packages
+// under booking/ that read a supervisor together with other rows, or change
+// them, in one transaction (the privacy export and erasure).
+func (s *Service) SupervisorTx(ctx context.Context, tx *gorm.DB, id int64) (*Supervisor, error) {
+	return s.supervisor(ctx, tx, id)
 }
 
 // supervisor is one supervisor with skills and feed token.
@@ -221,7 +228,7 @@ func (s *Service) UpdateSupervisor(ctx context.Context, actor *User, id int64, i
 			return err
 		}
 		if sv.ErasedAt != nil && in.Active != nil && *in.Active {
-			// Nobody could reach them: an erased supervisor is never bookable again (privacy.go).
+			// Nobody could reach them: an erased supervisor is never bookable again (booking/privacy).
 			return (&Problems{{Field: "active", Message: "an erased supervisor cannot be made active again; add a new supervisor instead"}}).Err()
 		}
 		in.apply(sv)

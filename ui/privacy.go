@@ -15,7 +15,7 @@ import (
 
 // A supervisor's personal data: export (JSON, in the API and as a download on
 // the coordinator's supervisor page) and erasure (coordinator only), and the
-// audit log that records both. The rules live in booking/privacy.go.
+// audit log that records both. The rules live in booking/privacy.
 
 // exportSupervisor answers the API with everything personal the pool holds
 // about the supervisor.
@@ -24,7 +24,7 @@ func (s *Server) exportSupervisor(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	exp, err := s.svc.ExportSupervisor(c.Request().Context(), actor(c), id)
+	exp, err := s.privacy.ExportSupervisor(c.Request().Context(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func (s *Server) exportSupervisorPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	exp, err := s.svc.ExportSupervisor(c.Request().Context(), actor(c), id)
+	exp, err := s.privacy.ExportSupervisor(c.Request().Context(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func (s *Server) eraseSupervisor(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sv, err := s.svc.EraseSupervisor(c.Request().Context(), actor(c), id)
+	sv, err := s.privacy.EraseSupervisor(c.Request().Context(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -86,11 +86,11 @@ func (s *Server) eraseSupervisorPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	var refused error
 	if c.FormValue("confirm") == "yes" {
-		if _, refused = s.svc.EraseSupervisor(ctx, actor(c), id); refused == nil {
+		if _, refused = s.privacy.EraseSupervisor(ctx, actor(c), id); refused == nil {
 			return c.Redirect(http.StatusSeeOther, "/supervisors/"+strconv.FormatInt(id, 10)+"?erased=1")
 		}
 	} else {
-		refused = s.svc.CheckErase(ctx, actor(c), id)
+		refused = s.privacy.CheckErase(ctx, actor(c), id)
 	}
 	step, err := s.eraseStepOf(refused)
 	if err != nil {
@@ -153,7 +153,7 @@ func (s *Server) auditLog(c echo.Context) error {
 		}
 		limit = n
 	}
-	list, err := s.svc.AuditLog(c.Request().Context(), actor(c), limit)
+	list, err := s.privacy.AuditLog(c.Request().Context(), actor(c), limit)
 	if err != nil {
 		return err
 	}

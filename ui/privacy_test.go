@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/privacy"
 )
 
 // privacyWeb is a web pool where supervisor X (sups[0], with the supervisor
@@ -101,7 +102,7 @@ func TestPrivacyAPIExport(t *testing.T) {
 			decodeErr(t, raw)
 			continue
 		}
-		var exp booking.SupervisorExport
+		var exp privacy.SupervisorExport
 		if err := json.Unmarshal(raw, &exp); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -138,7 +139,7 @@ func TestPrivacyAPIEraseAndAudit(t *testing.T) {
 		t.Fatalf("erase an active supervisor with a coming booking: %d %s", status, raw)
 	}
 	eb := decodeErr(t, raw)
-	if len(eb.Error.Details) != 2 || !containsRule(raw, booking.RuleSupervisorActive) || !containsRule(raw, booking.RuleFutureBooking) ||
+	if len(eb.Error.Details) != 2 || !containsRule(raw, privacy.RuleSupervisorActive) || !containsRule(raw, privacy.RuleFutureBooking) ||
 		!strings.Contains(string(eb.Error.Details[1]), fmt.Sprintf(`"booking_id":%d`, p.comingB)) {
 		t.Errorf("conflict details: %s", raw)
 	}
@@ -155,7 +156,7 @@ func TestPrivacyAPIEraseAndAudit(t *testing.T) {
 		Languages []string `json:"languages"`
 	}
 	p.must(200, "POST", path, p.env.admin, nil, &sv)
-	if sv.ID != p.x || sv.Name != booking.ErasedSupervisorName(p.x) || sv.Email != "" || sv.Phone != "" || sv.Active || len(sv.Languages) != 2 {
+	if sv.ID != p.x || sv.Name != privacy.ErasedSupervisorName(p.x) || sv.Email != "" || sv.Phone != "" || sv.Active || len(sv.Languages) != 2 {
 		t.Errorf("erased supervisor: %+v", sv)
 	}
 	if status, _ := p.do("GET", "/api/v1/me", p.xTok, nil); status != 401 {
@@ -177,16 +178,16 @@ func TestPrivacyAPIEraseAndAudit(t *testing.T) {
 		t.Fatalf("audit rows: %+v, want the erasure and the export", rows)
 	}
 	erase, export := rows[0], rows[1]
-	if erase.Action != booking.AuditErase || erase.SubjectKind != "supervisor" || erase.SubjectID != p.x ||
+	if erase.Action != privacy.AuditErase || erase.SubjectKind != "supervisor" || erase.SubjectID != p.x ||
 		erase.ActorUserID == nil || *erase.ActorUserID != p.adminID || !strings.HasPrefix(string(erase.Detail), "{") ||
 		!strings.HasSuffix(erase.At, "+01:00") {
 		t.Errorf("erase row: %+v", erase)
 	}
-	if export.Action != booking.AuditExport || export.ActorUserID == nil || *export.ActorUserID == p.adminID {
+	if export.Action != privacy.AuditExport || export.ActorUserID == nil || *export.ActorUserID == p.adminID {
 		t.Errorf("export row (by the supervisor): %+v", export)
 	}
 	p.must(200, "GET", "/api/v1/audit?limit=1", p.env.admin, nil, &rows)
-	if len(rows) != 1 || rows[0].Action != booking.AuditErase {
+	if len(rows) != 1 || rows[0].Action != privacy.AuditErase {
 		t.Errorf("limit=1: %+v", rows)
 	}
 	for _, q := range []string{"0", "x", "1001"} {
@@ -229,7 +230,7 @@ func TestPrivacyPages(t *testing.T) {
 		!strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 		t.Fatalf("download: %d %v", resp.StatusCode, resp.Header)
 	}
-	var exp booking.SupervisorExport
+	var exp privacy.SupervisorExport
 	if err := json.Unmarshal(raw, &exp); err != nil || exp.Supervisor.Name != "Handledare 01" {
 		t.Fatalf("downloaded file: %v %+v", err, exp.Supervisor)
 	}
@@ -258,7 +259,7 @@ func TestPrivacyPages(t *testing.T) {
 		t.Fatalf("erase: %d, Location %q", status, resp.Header.Get("Location"))
 	}
 	status, body = b.get(page + "?erased=1")
-	name := booking.ErasedSupervisorName(p.x)
+	name := privacy.ErasedSupervisorName(p.x)
 	if status != 200 || !strings.Contains(body, "Personuppgifterna är raderade") || !strings.Contains(body, `value="`+name+`"`) ||
 		!strings.Contains(body, "Personuppgifterna raderades") || strings.Contains(body, `action="`+page+`/erase`) {
 		t.Errorf("after erasure: %d, notice, new name or hidden button missing", status)
@@ -266,7 +267,7 @@ func TestPrivacyPages(t *testing.T) {
 
 	var rows []auditRow
 	p.must(200, "GET", "/api/v1/audit", p.env.admin, nil, &rows)
-	if len(rows) != 2 || rows[0].Action != booking.AuditErase || rows[1].Action != booking.AuditExport ||
+	if len(rows) != 2 || rows[0].Action != privacy.AuditErase || rows[1].Action != privacy.AuditExport ||
 		*rows[0].ActorUserID != p.adminID || *rows[1].ActorUserID != p.adminID {
 		t.Errorf("audit rows of the page actions: %+v", rows)
 	}
@@ -304,7 +305,7 @@ func TestPrivacySupervisorDownloadsOwnData(t *testing.T) {
 	}
 	raw, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	var exp booking.SupervisorExport
+	var exp privacy.SupervisorExport
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") ||
 		json.Unmarshal(raw, &exp) != nil || exp.Supervisor.ID != p.x {
 		t.Fatalf("own download: %d %v", resp.StatusCode, resp.Header)

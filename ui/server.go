@@ -16,6 +16,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/booking/privacy"
 )
 
 // Config is what the web layer needs beyond the service.
@@ -24,6 +25,9 @@ type Config struct {
 	Logger  *slog.Logger
 	// Reports computes the reports and keeps the rates; nil: report.New(svc).
 	Reports *report.Service
+	// Privacy exports and erases personal data and keeps the audit log; nil:
+	// privacy.New(svc).
+	Privacy *privacy.Service
 }
 
 // Server holds the handlers' dependencies.
@@ -34,6 +38,8 @@ type Server struct {
 	loc *time.Location
 	// reports computes the reports and keeps the rates (Config.Reports).
 	reports *report.Service
+	// privacy exports and erases personal data (Config.Privacy).
+	privacy *privacy.Service
 	// Web pages: templates, server-side sessions, and whether cookies are Secure
 	// (when BaseURL is https).
 	pages    *pages
@@ -50,7 +56,10 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	if cfg.Reports == nil {
 		cfg.Reports = report.New(svc)
 	}
-	s := &Server{svc: svc, reports: cfg.Reports, cfg: cfg, log: cfg.Logger, loc: svc.Config().Location}
+	if cfg.Privacy == nil {
+		cfg.Privacy = privacy.New(svc)
+	}
+	s := &Server{svc: svc, reports: cfg.Reports, privacy: cfg.Privacy, cfg: cfg, log: cfg.Logger, loc: svc.Config().Location}
 	s.secure = strings.HasPrefix(cfg.BaseURL, "https://")
 	pg, err := loadPages()
 	if err != nil {

@@ -1,4 +1,11 @@
-package booking
+// Package privacy is a supervisor's personal data: it can be exported (the
+// right of access) and erased (the right to erasure). Erasure anonymises instead
+// of deleting: the supervisor row, their bookings, hours, languages and statuses
+// stay, so every report still adds up; what identifies or describes the person
+// (name, contact, free text, their login) is replaced or emptied. Both are
+// recorded in the audit log, in the same transaction as the read or the change,
+// with the user who did it. Nothing else in the pool writes the audit log.
+package privacy
 
 import (
 	"context"
@@ -9,14 +16,26 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/internal/sqldb"
 )
 
-// A supervisor's personal data can be exported (the right of access) and erased
-// (the right to erasure). Erasure anonymises instead of deleting: the supervisor
-// row, their bookings, hours, languages and statuses stay, so every report still
-// adds up; what identifies or describes the person (name, contact, free text,
-// their login) is replaced or emptied. Both are recorded in the audit log, in the
-// same transaction as the read or the change, with the user who did it.
+// Service exports and erases a supervisor's personal data and keeps the audit
+// log, on the pool's database and clock.
+type Service struct {
+	svc *booking.Service
+	db  *sqldb.DB
+}
+
+// New is the privacy service of the pool svc.
+func New(svc *booking.Service) *Service { return &Service{svc: svc, db: svc.DB()} }
+
+func (s *Service) now() time.Time { return s.svc.Clock() }
+
+func (s *Service) local(t time.Time) time.Time { return t.In(s.svc.Config().Location) }
+
+func forbidden(msg string) error { return &booking.Error{Code: booking.CodeForbidden, Message: msg} }
 
 // Audit actions and subject kinds.
 const (
@@ -198,12 +217,12 @@ type ExportedAudit struct {
 // ExportSupervisor returns everything personal the pool holds about a
 // supervisor, for the coordinator or the supervisor themself. Reading personal
 // data is auditable, so the export is logged in the same transaction.
-func (s *Service) ExportSupervisor(ctx context.Context, actor *User, id int64) (*SupervisorExport, error) {
+func (s *Service) ExportSupervisor(ctx context.Context, actor *booking.User, id int64) (*SupervisorExport, error) {
 	if !actor.IsAdmin() && !actor.Is(id) {
-		return nil, errForbidden("only coordinators and the supervisor may export the supervisor's personal data")
+		return nil, forbidden("only coordinators and the supervisor may export the supervisor's personal data")
 	}
 	var out *SupervisorExport
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
+	err := s.db.Write(ctx, func(tx *gorm.DB) error {
 		var err error
 		if out, err = s.collectExport(ctx, tx, id); err != nil {
 			return err
@@ -217,7 +236,7 @@ func (s *Service) ExportSupervisor(ctx context.Context, actor *User, id int64) (
 }
 
 func (s *Service) collectExport(ctx context.Context, tx *gorm.DB, id int64) (*SupervisorExport, error) {
-	sv, err := s.supervisor(ctx, tx, id)
+	sv, err := s.svc.SupervisorTx(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +253,7 @@ func (s *Service) collectExport(ctx context.Context, tx *gorm.DB, id int64) (*Su
 	for _, w := range windows {
 		out.Availability = append(out.Availability, ExportedWindow{Weekday: w.Weekday, Start: clock(w.Start), End: clock(w.End)})
 	}
-	var absences []Absence
+	var absences []booking.Absence
 	if err := tx.Where("supervisor_id = ?", id).Order("start_at, id").Find(&absences).Error; err != nil {
 		return nil, fmt.Errorf("absences: %w", err)
 	}
@@ -274,10 +293,39 @@ func (s *Service) collectExport(ctx context.Context, tx *gorm.DB, id int64) (*Su
 	return out, nil
 }
 
-func (s *Service) exportUser(tx *gorm.DB, u User) (ExportedUser, error) {
+// tokenRow, sessionRow, linkRow and failureRow are the parts of a login's API
+// tokens, sessions, account links and failed sign-ins that the export reads
+// (metadata, never the secrets) or the erasure ends.
+type tokenRow struct {
+	ID         int64
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+func (tokenRow) TableName() string { return "api_tokens" }
+
+type sessionRow struct{ UserID *int64 }
+
+func (sessionRow) TableName() string { return "sessions" }
+
+type linkRow struct {
+	Kind      string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
+func (linkRow) TableName() string { return "account_tokens" }
+
+type failureRow struct{ Key string }
+
+func (failureRow) TableName() string { return "auth_failures" }
+
+func (s *Service) exportUser(tx *gorm.DB, u booking.User) (ExportedUser, error) {
 	eu := ExportedUser{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Locale: u.Locale, Active: u.Active,
 		CreatedAt: s.local(u.CreatedAt), UpdatedAt: s.local(u.UpdatedAt), APITokens: []ExportedToken{}, Links: []ExportedAccLink{}}
-	var tokens []apiToken
+	var tokens []tokenRow
 	if err := tx.Where("user_id = ?", u.ID).Order("id").Find(&tokens).Error; err != nil {
 		return eu, fmt.Errorf("api tokens of user %d: %w", u.ID, err)
 	}
@@ -288,7 +336,7 @@ func (s *Service) exportUser(tx *gorm.DB, u User) (ExportedUser, error) {
 	if err := tx.Model(&sessionRow{}).Where("user_id = ?", u.ID).Count(&eu.Sessions).Error; err != nil {
 		return eu, fmt.Errorf("sessions of user %d: %w", u.ID, err)
 	}
-	var links []accountToken
+	var links []linkRow
 	if err := tx.Where("user_id = ?", u.ID).Order("id").Find(&links).Error; err != nil {
 		return eu, fmt.Errorf("account links of user %d: %w", u.ID, err)
 	}
@@ -300,36 +348,43 @@ func (s *Service) exportUser(tx *gorm.DB, u User) (ExportedUser, error) {
 }
 
 func (s *Service) exportBookings(tx *gorm.DB, id int64) ([]ExportedBooking, error) {
-	var list []Booking
+	var list []booking.Booking
 	if err := tx.Where("supervisor_id = ?", id).Order("start_at, id").Find(&list).Error; err != nil {
 		return nil, fmt.Errorf("bookings: %w", err)
 	}
-	ptrs := make([]*Booking, len(list))
-	for i := range list {
-		ptrs[i] = &list[i]
+	theirs := tx.Table("bookings").Select("id").Where("supervisor_id = ?", id)
+	var confirmations []booking.Confirmation
+	if err := tx.Where("booking_id IN (?)", theirs).Find(&confirmations).Error; err != nil {
+		return nil, fmt.Errorf("confirmations: %w", err)
 	}
-	if err := loadFollowups(tx, ptrs); err != nil {
-		return nil, err
+	confirmed := map[int64]*booking.Confirmation{}
+	for i := range confirmations {
+		confirmed[confirmations[i].BookingID] = &confirmations[i]
 	}
-	if err := loadConfirmations(tx, ptrs); err != nil {
-		return nil, err
+	var followups []booking.Followup
+	if err := tx.Where("booking_id IN (?)", theirs).Find(&followups).Error; err != nil {
+		return nil, fmt.Errorf("follow-ups: %w", err)
+	}
+	followedUp := map[int64]*booking.Followup{}
+	for i := range followups {
+		followedUp[followups[i].BookingID] = &followups[i]
 	}
 	names, err := workplaceNames(tx)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]ExportedBooking, 0, len(list))
-	for _, b := range ptrs {
-		eb := ExportedBooking{ID: b.ID, WorkplaceID: b.WorkplaceID, Workplace: names[b.WorkplaceID].Name,
+	for _, b := range list {
+		eb := ExportedBooking{ID: b.ID, WorkplaceID: b.WorkplaceID, Workplace: names[b.WorkplaceID],
 			Language: b.Language, Area: b.Area, Mode: b.Mode, MeetingURL: b.MeetingURL, Start: s.local(b.Start),
 			End: s.local(b.End), Purpose: b.Purpose, ParticipantsExpected: b.ParticipantsExpected, Notes: b.Notes,
 			Status: b.Status, CancelReasonCode: b.CancelReasonCode, CancelReason: b.CancelReason,
 			CancelledAt: s.localPtr(b.CancelledAt), CreatedAt: s.local(b.CreatedAt)}
-		if c := b.Confirmation; c != nil {
+		if c := confirmed[b.ID]; c != nil {
 			eb.Confirmation = &ExportedConfirmation{Outcome: c.Outcome, ActualStart: s.local(c.ActualStart),
 				ActualEnd: s.local(c.ActualEnd), Note: c.Note, ConfirmedAt: s.local(c.ConfirmedAt)}
 		}
-		if f := b.Followup; f != nil {
+		if f := followedUp[b.ID]; f != nil {
 			eb.Followup = &ExportedFollowup{PersonsSupervised: f.PersonsSupervised, Rating: f.Rating,
 				Comment: f.Comment, WhyBooked: f.WhyBooked, CreatedAt: s.local(f.CreatedAt)}
 		}
@@ -338,9 +393,36 @@ func (s *Service) exportBookings(tx *gorm.DB, id int64) ([]ExportedBooking, erro
 	return out, nil
 }
 
+// windowsOf is the supervisor's weekly availability, in order.
+func windowsOf(tx *gorm.DB, id int64) ([]booking.Window, error) {
+	var rows []struct{ Weekday, StartMinute, EndMinute int }
+	if err := tx.Table("availability").Select("weekday, start_minute, end_minute").Where("supervisor_id = ?", id).
+		Order("weekday, start_minute").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("availability of supervisor %d: %w", id, err)
+	}
+	out := make([]booking.Window, len(rows))
+	for i, r := range rows {
+		out[i] = booking.Window{Weekday: r.Weekday, Start: r.StartMinute, End: r.EndMinute}
+	}
+	return out, nil
+}
+
+// workplaceNames maps each workplace's id to its name.
+func workplaceNames(tx *gorm.DB) (map[int64]string, error) {
+	var list []booking.Workplace
+	if err := tx.Select("id, name").Find(&list).Error; err != nil {
+		return nil, fmt.Errorf("workplaces: %w", err)
+	}
+	out := make(map[int64]string, len(list))
+	for _, w := range list {
+		out[w.ID] = w.Name
+	}
+	return out, nil
+}
+
 // supervisorUsers are the logins tied to the supervisor.
-func supervisorUsers(tx *gorm.DB, id int64) ([]User, error) {
-	var users []User
+func supervisorUsers(tx *gorm.DB, id int64) ([]booking.User, error) {
+	var users []booking.User
 	if err := tx.Where("supervisor_id = ?", id).Order("id").Find(&users).Error; err != nil {
 		return nil, fmt.Errorf("users of supervisor %d: %w", id, err)
 	}
@@ -350,7 +432,7 @@ func supervisorUsers(tx *gorm.DB, id int64) ([]User, error) {
 // addressesOf maps each e-mail address of the supervisor and their users
 // (lower case) to what it becomes on erasure: a user's address to that user's
 // placeholder, the supervisor's own to the supervisor's.
-func addressesOf(users []User, sv *Supervisor) map[string]string {
+func addressesOf(users []booking.User, sv *booking.Supervisor) map[string]string {
 	out := map[string]string{}
 	for _, u := range users {
 		if e := strings.ToLower(strings.TrimSpace(u.Email)); e != "" {
@@ -366,7 +448,7 @@ func addressesOf(users []User, sv *Supervisor) map[string]string {
 }
 
 // mailTo lists the outbox rows addressed to the supervisor or their users.
-func mailTo(tx *gorm.DB, users []User, sv *Supervisor) ([]Mail, error) {
+func mailTo(tx *gorm.DB, users []booking.User, sv *booking.Supervisor) ([]booking.Mail, error) {
 	ids := []int64{0}
 	for _, u := range users {
 		ids = append(ids, u.ID)
@@ -375,7 +457,7 @@ func mailTo(tx *gorm.DB, users []User, sv *Supervisor) ([]Mail, error) {
 	for a := range addressesOf(users, sv) {
 		addrs = append(addrs, a)
 	}
-	var list []Mail
+	var list []booking.Mail
 	if err := tx.Where("user_id IN ? OR lower(recipient) IN ?", ids, addrs).Order("id").Find(&list).Error; err != nil {
 		return nil, fmt.Errorf("mail to supervisor %d: %w", sv.ID, err)
 	}
@@ -384,12 +466,12 @@ func mailTo(tx *gorm.DB, users []User, sv *Supervisor) ([]Mail, error) {
 
 // CheckErase reports whether the supervisor's data may be erased now: nil, or
 // the conflict EraseSupervisor would refuse with, listing every reason.
-func (s *Service) CheckErase(ctx context.Context, actor *User, id int64) error {
+func (s *Service) CheckErase(ctx context.Context, actor *booking.User, id int64) error {
 	if !actor.IsAdmin() {
-		return errForbidden("only coordinators may erase a supervisor's personal data")
+		return forbidden("only coordinators may erase a supervisor's personal data")
 	}
-	db := s.store.Read(ctx)
-	sv, err := s.supervisor(ctx, db, id)
+	db := s.db.Read(ctx)
+	sv, err := s.svc.SupervisorTx(ctx, db, id)
 	if err != nil {
 		return err
 	}
@@ -399,24 +481,24 @@ func (s *Service) CheckErase(ctx context.Context, actor *User, id int64) error {
 // eraseBlocked refuses an erasure that would leave a bookable supervisor no one
 // can reach: the supervisor must be inactive and have no confirmed booking that
 // has not ended. It lists every reason at once, so the coordinator can act.
-func (s *Service) eraseBlocked(db *gorm.DB, sv *Supervisor) error {
-	var vs []Violation
+func (s *Service) eraseBlocked(db *gorm.DB, sv *booking.Supervisor) error {
+	var vs []booking.Violation
 	if sv.Active {
-		vs = append(vs, Violation{Rule: RuleSupervisorActive})
+		vs = append(vs, booking.Violation{Rule: RuleSupervisorActive})
 	}
-	var coming []Booking
-	if err := db.Where("supervisor_id = ? AND status = ? AND end_at > ?", sv.ID, StatusConfirmed, s.now()).
+	var coming []booking.Booking
+	if err := db.Where("supervisor_id = ? AND status = ? AND end_at > ?", sv.ID, booking.StatusConfirmed, s.now()).
 		Order("start_at, id").Find(&coming).Error; err != nil {
 		return fmt.Errorf("coming bookings of supervisor %d: %w", sv.ID, err)
 	}
 	for _, b := range coming {
 		start, end := s.local(b.Start), s.local(b.End)
-		vs = append(vs, Violation{Rule: RuleFutureBooking, BookingID: b.ID, Start: &start, End: &end})
+		vs = append(vs, booking.Violation{Rule: RuleFutureBooking, BookingID: b.ID, Start: &start, End: &end})
 	}
 	if len(vs) == 0 {
 		return nil
 	}
-	return &Error{Code: CodeConflict, Details: vs, Message: "the personal data cannot be erased yet: " +
+	return &booking.Error{Code: booking.CodeConflict, Details: vs, Message: "the personal data cannot be erased yet: " +
 		"deactivate the supervisor and reassign or cancel their coming bookings first"}
 }
 
@@ -429,13 +511,13 @@ func (s *Service) eraseBlocked(db *gorm.DB, sv *Supervisor) error {
 // their mail in the outbox is readdressed (what was not sent is skipped).
 // Bookings, times, languages, areas and statuses stay, so reports still add up.
 // Erasing again is harmless and logged again.
-func (s *Service) EraseSupervisor(ctx context.Context, actor *User, id int64) (*Supervisor, error) {
+func (s *Service) EraseSupervisor(ctx context.Context, actor *booking.User, id int64) (*booking.Supervisor, error) {
 	if !actor.IsAdmin() {
-		return nil, errForbidden("only coordinators may erase a supervisor's personal data")
+		return nil, forbidden("only coordinators may erase a supervisor's personal data")
 	}
-	var sv *Supervisor
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
-		cur, err := s.supervisor(ctx, tx, id)
+	var sv *booking.Supervisor
+	err := s.db.Write(ctx, func(tx *gorm.DB) error {
+		cur, err := s.svc.SupervisorTx(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -449,7 +531,7 @@ func (s *Service) EraseSupervisor(ctx context.Context, actor *User, id int64) (*
 		if err := s.audit(tx, actor, AuditErase, id, detail); err != nil {
 			return err
 		}
-		sv, err = s.supervisor(ctx, tx, id)
+		sv, err = s.svc.SupervisorTx(ctx, tx, id)
 		return err
 	})
 	if err != nil {
@@ -460,7 +542,7 @@ func (s *Service) EraseSupervisor(ctx context.Context, actor *User, id int64) (*
 
 // erase does the anonymisation inside the caller's transaction and returns what
 // it touched, by count and id only, for the audit log.
-func (s *Service) erase(tx *gorm.DB, sv *Supervisor) (map[string]any, error) {
+func (s *Service) erase(tx *gorm.DB, sv *booking.Supervisor) (map[string]any, error) {
 	now := s.now()
 	users, err := supervisorUsers(tx, sv.ID)
 	if err != nil {
@@ -480,11 +562,10 @@ func (s *Service) erase(tx *gorm.DB, sv *Supervisor) (map[string]any, error) {
 		}
 		userIDs = append(userIDs, u.ID)
 	}
-	key, err := feedKey(tx)
+	nonce, hash, err := booking.NewFeedNonceTx(tx, booking.FeedSupervisor)
 	if err != nil {
 		return nil, err
 	}
-	nonce, hash := newFeedNonce(key, FeedSupervisor)
 	erasedAt := now
 	if sv.ErasedAt != nil {
 		erasedAt = *sv.ErasedAt
@@ -509,7 +590,7 @@ func (s *Service) erase(tx *gorm.DB, sv *Supervisor) (map[string]any, error) {
 // eraseUser deactivates and anonymises one login and ends every way in: API
 // tokens, sessions, unused invitation and reset links. The password hash goes
 // too, so no password can ever match again.
-func eraseUser(tx *gorm.DB, u User, supervisorID int64, now time.Time) error {
+func eraseUser(tx *gorm.DB, u booking.User, supervisorID int64, now time.Time) error {
 	if err := tx.Table("users").Where("id = ?", u.ID).Updates(map[string]any{
 		"name": ErasedSupervisorName(supervisorID), "email": erasedAddress("anvandare", u.ID),
 		"password_hash": "", "active": false, "updated_at": now}).Error; err != nil {
@@ -518,14 +599,15 @@ func eraseUser(tx *gorm.DB, u User, supervisorID int64, now time.Time) error {
 	if err := tx.Table("api_tokens").Where("user_id = ? AND revoked_at IS NULL", u.ID).Update("revoked_at", now).Error; err != nil {
 		return fmt.Errorf("revoke tokens of user %d: %w", u.ID, err)
 	}
-	if err := revokeSessions(tx, u.ID); err != nil {
+	if err := tx.Where("user_id = ?", u.ID).Delete(&sessionRow{}).Error; err != nil {
 		return fmt.Errorf("end sessions of user %d: %w", u.ID, err)
 	}
 	if err := tx.Table("account_tokens").Where("user_id = ? AND used_at IS NULL", u.ID).Update("used_at", now).Error; err != nil {
 		return fmt.Errorf("end account links of user %d: %w", u.ID, err)
 	}
-	// Failed sign-ins are counted under the address; the count would keep it.
-	if err := tx.Where("key = ?", "account:"+strings.ToLower(u.Email)).Delete(&authFailure{}).Error; err != nil {
+	// Failed sign-ins are counted under the address (booking's sign-in limit,
+	// user.go); the count would keep it.
+	if err := tx.Where("key = ?", "account:"+strings.ToLower(u.Email)).Delete(&failureRow{}).Error; err != nil {
 		return fmt.Errorf("forget sign-in failures of user %d: %w", u.ID, err)
 	}
 	return nil
@@ -534,7 +616,7 @@ func eraseUser(tx *gorm.DB, u User, supervisorID int64, now time.Time) error {
 // eraseMail readdresses the outbox rows to the supervisor: the address leaves
 // the recipient and the unique key (which may hold it), the payload (which may
 // hold a name or a link) is emptied, and what was not sent yet is skipped.
-func (s *Service) eraseMail(tx *gorm.DB, mails []Mail, users []User, sv *Supervisor) error {
+func (s *Service) eraseMail(tx *gorm.DB, mails []booking.Mail, users []booking.User, sv *booking.Supervisor) error {
 	if len(mails) == 0 {
 		return nil
 	}
@@ -556,9 +638,9 @@ func (s *Service) eraseMail(tx *gorm.DB, mails []Mail, users []User, sv *Supervi
 			key = strings.ReplaceAll(key, from, repl)
 		}
 		// The Message-ID is a hash of the key, so it follows the key.
-		change := map[string]any{"recipient": to, "key": key, "message_id": s.messageID(key), "payload": "{}"}
-		if m.Status == MailPending || m.Status == MailFailed {
-			change["status"], change["last_error"] = MailSkipped, "recipient's personal data erased"
+		change := map[string]any{"recipient": to, "key": key, "message_id": s.svc.MessageID(key), "payload": "{}"}
+		if m.Status == booking.MailPending || m.Status == booking.MailFailed {
+			change["status"], change["last_error"] = booking.MailSkipped, "recipient's personal data erased"
 		}
 		if err := tx.Table("outbox").Where("id = ?", m.ID).Updates(change).Error; err != nil {
 			return fmt.Errorf("readdress mail %d: %w", m.ID, err)
@@ -596,7 +678,7 @@ func eraseBookingTexts(tx *gorm.DB, supervisorID int64, now time.Time) (int64, e
 		Updates(map[string]any{"comment": "", "why_booked": ""}).Error; err != nil {
 		return 0, fmt.Errorf("erase follow-up comments: %w", err)
 	}
-	var events []Event
+	var events []booking.Event
 	if err := tx.Where("booking_id IN (?)", theirs).Find(&events).Error; err != nil {
 		return 0, fmt.Errorf("read booking events: %w", err)
 	}
@@ -650,7 +732,7 @@ func blankJSONText(raw string, keys []string) (string, bool) {
 }
 
 // audit writes one audit log row inside the caller's transaction.
-func (s *Service) audit(tx *gorm.DB, actor *User, action string, subjectID int64, detail any) error {
+func (s *Service) audit(tx *gorm.DB, actor *booking.User, action string, subjectID int64, detail any) error {
 	raw, err := json.Marshal(detail)
 	if err != nil {
 		return err
@@ -671,15 +753,15 @@ func (s *Service) audit(tx *gorm.DB, actor *User, action string, subjectID int64
 const MaxAuditRows = 1000
 
 // AuditLog returns the newest audit rows, newest first (coordinators only).
-func (s *Service) AuditLog(ctx context.Context, actor *User, limit int) ([]AuditEntry, error) {
+func (s *Service) AuditLog(ctx context.Context, actor *booking.User, limit int) ([]AuditEntry, error) {
 	if !actor.IsAdmin() {
-		return nil, errForbidden("only coordinators may read the audit log")
+		return nil, forbidden("only coordinators may read the audit log")
 	}
 	if limit < 1 || limit > MaxAuditRows {
-		return nil, (&Problems{{Field: "limit", Message: fmt.Sprintf("must be 1 to %d", MaxAuditRows)}}).Err()
+		return nil, (&booking.Problems{{Field: "limit", Message: fmt.Sprintf("must be 1 to %d", MaxAuditRows)}}).Err()
 	}
 	list := []AuditEntry{}
-	if err := s.store.Read(ctx).Order("id DESC").Limit(limit).Find(&list).Error; err != nil {
+	if err := s.db.Read(ctx).Order("id DESC").Limit(limit).Find(&list).Error; err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
 	for i := range list {
@@ -698,16 +780,3 @@ func (s *Service) localPtr(t *time.Time) *time.Time {
 
 // clock formats minutes after local midnight as "08:30" ("24:00" for 1440).
 func clock(min int) string { return fmt.Sprintf("%02d:%02d", min/60, min%60) }
-
-// workplaceNames maps each workplace's id to its name and cost centre.
-func workplaceNames(db *gorm.DB) (map[int64]Workplace, error) {
-	var list []Workplace
-	if err := db.Select("id, name, cost_center").Find(&list).Error; err != nil {
-		return nil, fmt.Errorf("workplaces: %w", err)
-	}
-	out := make(map[int64]Workplace, len(list))
-	for _, w := range list {
-		out[w.ID] = w
-	}
-	return out, nil
-}
