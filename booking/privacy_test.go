@@ -71,8 +71,11 @@ func newPrivacyPool(t *testing.T) *privacyPool {
 	p.xSession = "session-of-amina"
 	must(s.Sessions().CommitCtx(ctx, p.xSession, []byte(`{"user":"Amina Yusuf"}`), now.Add(time.Hour)))
 	must(s.Sessions().Bind(ctx, p.xSession, p.xUser.ID))
-	link, err := s.accountLink(ctx, p.xUser, TokenPasswordReset, 30*24*time.Hour)
-	must(err)
+	var link string
+	must(s.store.write(ctx, func(tx *gorm.DB) error {
+		link, err = s.mailAccountLink(tx, p.xUser, TokenPasswordReset, 30*24*time.Hour)
+		return err
+	}))
 	p.xResetSecret = link[strings.LastIndex(link, "/")+1:]
 	sv, err := s.Supervisor(ctx, p.admin, p.x.ID)
 	must(err)

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"sync/atomic"
 	"time"
 )
 
@@ -40,6 +41,10 @@ type Service struct {
 	store *store
 	cfg   Config
 	Now   func() time.Time
+	// passwordChecks counts the bcrypt comparisons logins made, so tests can
+	// see that the limits bound them and that an unknown address costs one too.
+	// (A pointer: LoadDemo works on a copy of the service with a clock of its own.)
+	passwordChecks *atomic.Int64
 }
 
 // Open connects to the database at dsn (a SQLite file path, or a postgres:// URL)
@@ -49,7 +54,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{store: st, cfg: cfg, Now: time.Now}
+	s := &Service{store: st, cfg: cfg, Now: time.Now, passwordChecks: new(atomic.Int64)}
 	// gorm stamps updated_at itself on every update; with the service's clock, so
 	// a booking's last change (the DTSTAMP of its calendar event) is what the
 	// service decided, also under a test's clock.
