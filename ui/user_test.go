@@ -125,6 +125,14 @@ func TestUsersAPI(t *testing.T) {
 	if !u.Active {
 		t.Error("not active again after PATCH active true")
 	}
+	// What PATCH answered is what was stored.
+	var stored []userOut
+	e.must(200, "GET", "/api/v1/users", e.admin, nil, &stored)
+	for _, s := range stored {
+		if s.ID == u.ID && fmt.Sprint(s) != fmt.Sprint(u) {
+			t.Errorf("stored %+v, PATCH answered %+v", s, u)
+		}
+	}
 	if status, raw := e.do("PATCH", p, e.admin, map[string]any{"email": "x@example.se"}); status != 400 {
 		t.Errorf("PATCH email (not a field PATCH takes): %d %s", status, raw)
 	}
