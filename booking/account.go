@@ -2,7 +2,11 @@ package booking
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,9 +20,9 @@ const (
 	TokenPasswordReset = "password_reset"
 	inviteLifetime     = 7 * 24 * time.Hour
 	resetLifetime      = time.Hour
-	// maxLoginFailuresPerAddr: from one address, this many wrong passwords within
-	// the failure window (over any accounts) and further tries are refused.
-	maxLoginFailuresPerAddr = 30
+	// maxResetMailsPerHour: password-reset mails to one account within an
+	// hour; more requests are answered the same way but send nothing.
+	maxResetMailsPerHour = 3
 )
 
 type accountToken struct {
@@ -33,26 +37,6 @@ type accountToken struct {
 
 // Locales a user may choose for the web pages.
 var Locales = []string{"sv", "en"}
-
-// LoginFrom is Login for the web form: besides the per-account limit, wrong
-// passwords are counted per address, so one machine cannot try many accounts.
-func (s *Service) LoginFrom(ctx context.Context, email, password, addr string) (*User, error) {
-	key := "login-addr:" + addr
-	n, err := s.countFailures(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	if n >= maxLoginFailuresPerAddr {
-		return nil, &Error{Code: CodeRateLimited, Message: errMsgRateLimited}
-	}
-	u, err := s.Login(ctx, email, password)
-	if err != nil && (ErrorCode(err) == CodeUnauthorized || ErrorCode(err) == CodeRateLimited) {
-		if _, ferr := s.recordFailure(ctx, key); ferr != nil {
-			return nil, ferr
-		}
-	}
-	return u, err
-}
 
 // UserByID returns a user for the session layer, which has no actor yet.
 func (s *Service) UserByID(ctx context.Context, id int64) (*User, error) { return s.userByID(ctx, id) }
@@ -74,60 +58,105 @@ func (s *Service) ListUsers(ctx context.Context, actor *User) ([]User, error) {
 	return list, nil
 }
 
-// InviteUser creates a user who has no usable password yet and returns the
-// one-time link with which they choose one. The password field of in is ignored.
+// InviteUser creates a user who has no usable password yet and mails them a
+// one-time link with which they choose one; the user and the mail are stored
+// together. The link is returned too (for tests and the log). The password
+// field of in is ignored.
 func (s *Service) InviteUser(ctx context.Context, actor *User, in UserInput) (*User, string, error) {
 	if !actor.IsAdmin() {
 		return nil, "", errForbidden("only coordinators may invite users")
 	}
+	var p Problems
+	in.validate(&p)
+	if err := p.Err(); err != nil {
+		return nil, "", err
+	}
 	in.Password = randomToken(32) // nobody knows it; the link replaces it
-	u, err := s.CreateUser(ctx, in)
+	u, err := s.newUser(in)
 	if err != nil {
 		return nil, "", err
 	}
-	link, err := s.accountLink(ctx, u, TokenInvite, inviteLifetime)
-	if err != nil {
-		return nil, "", fmt.Errorf("invite %s: %w", u.Email, err)
-	}
-	return u, link, nil
-}
-
-// RequestPasswordReset makes a one-time link for the active user with that
-// e-mail; for an unknown address it returns no link and no error, so the page
-// cannot be used to find out who has an account.
-func (s *Service) RequestPasswordReset(ctx context.Context, email string) (*User, string, error) {
-	u, err := s.UserByEmail(ctx, email)
-	if ErrorCode(err) == CodeNotFound || (err == nil && !u.Active) {
-		return nil, "", nil
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	link, err := s.accountLink(ctx, u, TokenPasswordReset, resetLifetime)
-	if err != nil {
-		return nil, "", fmt.Errorf("password reset for %s: %w", u.Email, err)
-	}
-	return u, link, nil
-}
-
-func (s *Service) accountLink(ctx context.Context, u *User, kind string, life time.Duration) (string, error) {
-	secret := randomToken(32)
-	now := s.now()
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
-		return tx.Create(&accountToken{UserID: u.ID, Kind: kind, TokenHash: hashToken(secret),
-			ExpiresAt: now.Add(life), CreatedAt: now}).Error
+	var link string
+	err = s.store.write(ctx, func(tx *gorm.DB) error {
+		if err := insertUser(tx, u); err != nil {
+			return err
+		}
+		link, err = s.mailAccountLink(tx, u, TokenInvite, inviteLifetime)
+		return err
 	})
 	if err != nil {
+		return nil, "", fmt.Errorf("invite %s: %w", in.Email, err)
+	}
+	return u, link, nil
+}
+
+// RequestPasswordReset mails a one-time link to the active user with that
+// e-mail, at most maxResetMailsPerHour an hour. For an unknown address, a
+// deactivated user or one over the limit it mails nothing and returns no
+// link and no error, so the page cannot be used to find out who has an
+// account; and it does the same work (one lookup, one write transaction, one
+// count) either way, so neither can its timing.
+func (s *Service) RequestPasswordReset(ctx context.Context, email string) (*User, string, error) {
+	u, err := s.UserByEmail(ctx, email)
+	if err != nil && ErrorCode(err) != CodeNotFound {
+		return nil, "", err
+	}
+	var userID int64 // no user has id 0
+	if u != nil && u.Active {
+		userID = u.ID
+	}
+	var link string
+	err = s.store.write(ctx, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&accountToken{}).Where("user_id = ? AND kind = ? AND created_at > ?",
+			userID, TokenPasswordReset, s.now().Add(-time.Hour)).Count(&n).Error; err != nil {
+			return err
+		}
+		if userID == 0 || n >= maxResetMailsPerHour {
+			return nil
+		}
+		link, err = s.mailAccountLink(tx, u, TokenPasswordReset, resetLifetime)
+		return err
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("password reset for %s: %w", email, err)
+	}
+	if link == "" {
+		return nil, "", nil
+	}
+	return u, link, nil
+}
+
+// mailAccountLink makes a one-time link of that kind for the user and puts
+// the mail that carries it into the outbox, inside the caller's transaction.
+func (s *Service) mailAccountLink(tx *gorm.DB, u *User, kind string, life time.Duration) (string, error) {
+	secret := randomToken(32)
+	now := s.now()
+	if err := tx.Create(&accountToken{UserID: u.ID, Kind: kind, TokenHash: hashToken(secret),
+		ExpiresAt: now.Add(life), CreatedAt: now}).Error; err != nil {
 		return "", err
 	}
 	path := "/reset/"
+	mailKind := MailPasswordReset
 	if kind == TokenInvite {
-		path = "/invite/"
+		path, mailKind = "/invite/", MailInvite
 	}
-	return strings.TrimRight(s.cfg.BaseURL, "/") + path + secret, nil
+	link := strings.TrimRight(s.cfg.BaseURL, "/") + path + secret
+	payload, err := json.Marshal(map[string]any{"link": link, "name": u.Name})
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(link))
+	key := kind + ":user:" + strconv.FormatInt(u.ID, 10) + ":" + hex.EncodeToString(sum[:8])
+	id := u.ID
+	if _, err := insertMail(tx, s.newMail(key, mailKind, u.Email, &id, nil, nil, string(payload), now, now, now)); err != nil {
+		return "", err
+	}
+	return link, nil
 }
 
 // AccountTokenUser returns the user of an unused, unexpired link of that kind.
+// A deactivated user's links do not work.
 func (s *Service) AccountTokenUser(ctx context.Context, kind, secret string) (*User, error) {
 	t, err := s.accountToken(s.store.Read(ctx), kind, secret)
 	if err != nil {
@@ -138,7 +167,8 @@ func (s *Service) AccountTokenUser(ctx context.Context, kind, secret string) (*U
 
 func (s *Service) accountToken(db *gorm.DB, kind, secret string) (*accountToken, error) {
 	var t accountToken
-	err := db.Where("token_hash = ? AND kind = ?", hashToken(secret), kind).First(&t).Error
+	err := db.Where("token_hash = ? AND kind = ?", hashToken(secret), kind).
+		Where("user_id IN (?)", db.Model(&User{}).Select("id").Where("active = ?", true)).First(&t).Error
 	if isNotFound(err) {
 		return nil, errNotFound("link")
 	}
@@ -160,7 +190,8 @@ func checkPassword(p *Problems, field, password string) {
 }
 
 // SetPasswordWithToken uses a one-time link: it sets the password, spends the
-// link, and ends every session the user had.
+// link and every other link of the user, and ends every session and API token
+// the user had. A deactivated user's link sets nothing.
 func (s *Service) SetPasswordWithToken(ctx context.Context, kind, secret, password string) (*User, error) {
 	var p Problems
 	checkPassword(&p, "password", password)
@@ -190,16 +221,36 @@ func (s *Service) SetPasswordWithToken(ctx context.Context, kind, secret, passwo
 	return s.userByID(ctx, userID)
 }
 
+// setPassword stores a new password hash and ends every other way in that the
+// old password gave or that could set another one: sessions, API tokens,
+// unused invitation and reset links.
 func setPassword(tx *gorm.DB, userID int64, hash string, now time.Time) error {
 	if err := tx.Model(&User{}).Where("id = ?", userID).
 		Updates(map[string]any{"password_hash": hash, "updated_at": now}).Error; err != nil {
 		return err
 	}
-	return revokeSessions(tx, userID)
+	return endAccess(tx, userID, now)
+}
+
+// endAccess ends, inside the caller's transaction, every session, API token
+// and unused account link of the user. The token rows stay (revoked), so the
+// audit of who held which token survives.
+func endAccess(tx *gorm.DB, userID int64, now time.Time) error {
+	if err := tx.Model(&apiToken{}).Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", now).Error; err != nil {
+		return fmt.Errorf("revoke API tokens of user %d: %w", userID, err)
+	}
+	if err := tx.Model(&accountToken{}).Where("user_id = ? AND used_at IS NULL", userID).Update("used_at", now).Error; err != nil {
+		return fmt.Errorf("end account links of user %d: %w", userID, err)
+	}
+	if err := revokeSessions(tx, userID); err != nil {
+		return fmt.Errorf("end sessions of user %d: %w", userID, err)
+	}
+	return nil
 }
 
 // ChangePassword sets a new password after checking the current one, and ends
-// every session of the user (the caller starts a fresh one for this browser).
+// every session and API token of the user (the caller starts a fresh session
+// for this browser).
 func (s *Service) ChangePassword(ctx context.Context, actor *User, current, password string) error {
 	var p Problems
 	if actor == nil || bcrypt.CompareHashAndPassword([]byte(actor.PasswordHash), []byte(current)) != nil {
@@ -235,29 +286,11 @@ func (s *Service) SetLocale(ctx context.Context, actor *User, locale string) err
 	return nil
 }
 
-// DeactivateUser stops a user from signing in: their sessions and API tokens end at once.
+// DeactivateUser stops a user from signing in: their sessions, API tokens
+// and links end at once, and the feeds they could see get new URLs. It is
+// UpdateUser with {active: false}.
 func (s *Service) DeactivateUser(ctx context.Context, actor *User, id int64) error {
-	if !actor.IsAdmin() {
-		return errForbidden("only coordinators may deactivate users")
-	}
-	if actor.ID == id {
-		return (&Problems{{Field: "user", Message: "you cannot deactivate yourself"}}).Err()
-	}
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&User{}).Where("id = ?", id).Updates(map[string]any{"active": false, "updated_at": s.now()})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return errNotFound("user")
-		}
-		if err := tx.Model(&apiToken{}).Where("user_id = ? AND revoked_at IS NULL", id).Update("revoked_at", s.now()).Error; err != nil {
-			return err
-		}
-		return revokeSessions(tx, id)
-	})
-	if err != nil {
-		return fmt.Errorf("deactivate user %d: %w", id, err)
-	}
-	return nil
+	inactive := false
+	_, err := s.UpdateUser(ctx, actor, id, UserPatch{Active: &inactive})
+	return err
 }

@@ -1,9 +1,13 @@
 package booking
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 )
 
 func TestSessionStoreRoundTripAndRevocation(t *testing.T) {
@@ -143,5 +147,104 @@ func TestLoginFromLimitsAnAddress(t *testing.T) {
 	}
 	if _, err := f.s.LoginFrom(f.ctx, "admin@example.se", "secret-password", "10.0.0.2"); err != nil {
 		t.Fatalf("another address is not limited: %v", err)
+	}
+}
+
+// Finding 3 of issue 12: of any number of simultaneous wrong passwords for one
+// account, at most 10 are checked, because each try is recorded before bcrypt.
+// The tries come from 60 addresses, so only the per-account limit is at work.
+// Run with SPRAKPOOL_TEST_POSTGRES for PostgreSQL.
+func TestConcurrentWrongPasswordsCheckedAtMostTen(t *testing.T) {
+	f := newFixture(t, time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	const tries = 60
+	codes := make(chan Code, tries)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range tries {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, err := f.s.LoginFrom(f.ctx, "admin@example.se", "wrong-password", fmt.Sprintf("10.0.%d.%d", i/250, i%250+1))
+			codes <- ErrorCode(err)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(codes)
+	count := map[Code]int{}
+	for c := range codes {
+		count[c]++
+	}
+	// The 1st to 9th wrong password is 401, the 10th (checked) and every later one 429.
+	if count[CodeUnauthorized] != 9 || count[CodeRateLimited] != tries-9 {
+		t.Errorf("answers %v, want 9 unauthenticated and %d rate limited", count, tries-9)
+	}
+	if n := f.s.passwordChecks.Load(); n != maxPasswordFailures {
+		t.Errorf("%d passwords checked with bcrypt, want %d", n, maxPasswordFailures)
+	}
+	var rows int64
+	f.s.store.Read(f.ctx).Model(&authFailure{}).Where("key = ?", "account:admin@example.se").Count(&rows)
+	if rows != maxPasswordFailures {
+		t.Errorf("%d failures recorded for the account, want %d", rows, maxPasswordFailures)
+	}
+	if _, err := f.s.LoginFrom(f.ctx, "admin@example.se", "secret-password", "10.9.9.9"); ErrorCode(err) != CodeRateLimited {
+		t.Errorf("the right password after the flood: %v, want rate limited", err)
+	}
+	if n := f.s.passwordChecks.Load(); n != maxPasswordFailures {
+		t.Errorf("the refused right password was checked too (%d checks)", n)
+	}
+}
+
+// Finding 3 of issue 12: the per-address limit is one for the form and the API.
+func TestLoginLimitsSharedByFormAndToken(t *testing.T) {
+	f := newFixture(t, time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	for i := range maxLoginFailuresPerAddr {
+		email := fmt.Sprintf("nobody%d@example.se", i)
+		var err error
+		if i%2 == 0 {
+			_, err = f.s.LoginFrom(f.ctx, email, "wrong", "10.0.0.1")
+		} else {
+			_, err = f.s.TokenForLogin(f.ctx, email, "wrong", "10.0.0.1")
+		}
+		if ErrorCode(err) != CodeUnauthorized {
+			t.Fatalf("wrong password %d: %v", i+1, err)
+		}
+	}
+	if _, err := f.s.TokenForLogin(f.ctx, "admin@example.se", "secret-password", "10.0.0.1"); ErrorCode(err) != CodeRateLimited {
+		t.Errorf("API token from the blocked address: %v, want rate limited", err)
+	}
+	if _, err := f.s.LoginFrom(f.ctx, "admin@example.se", "secret-password", "10.0.0.1"); ErrorCode(err) != CodeRateLimited {
+		t.Errorf("form login from the blocked address: %v, want rate limited", err)
+	}
+	if _, err := f.s.TokenForLogin(f.ctx, "admin@example.se", "secret-password", "10.0.0.2"); err != nil {
+		t.Errorf("another address: %v", err)
+	}
+}
+
+// Finding 7 of issue 12: a login for an unknown address, a deactivated user or
+// one without a password runs bcrypt as a real one does, against a hash of the
+// same cost, so the time it takes does not tell who has an account.
+func TestLoginChecksAPasswordForEveryAddress(t *testing.T) {
+	f := newFixture(t, time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	if cost, err := bcrypt.Cost([]byte(dummyPasswordHash)); err != nil || cost != bcrypt.DefaultCost {
+		t.Fatalf("the dummy hash has cost %d (%v), stored hashes %d", cost, err, bcrypt.DefaultCost)
+	}
+	m := f.manager("m@example.se", f.wpA.ID)
+	if err := f.s.DeactivateUser(f.ctx, f.admin, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, email := range []string{"admin@example.se", "okand@example.se", "m@example.se"} {
+		before := f.s.passwordChecks.Load()
+		if _, err := f.s.LoginFrom(f.ctx, email, "wrong-password", "10.0.0.1"); ErrorCode(err) != CodeUnauthorized {
+			t.Fatalf("%s: %v", email, err)
+		}
+		if f.s.passwordChecks.Load() != before+1 {
+			t.Errorf("%s: no password was checked", email)
+		}
+	}
+	// The right password of a deactivated user matches nothing.
+	if _, err := f.s.LoginFrom(f.ctx, "m@example.se", "secret-password", "10.0.0.1"); ErrorCode(err) != CodeUnauthorized {
+		t.Errorf("deactivated user with the right password: %v", err)
 	}
 }

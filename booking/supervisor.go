@@ -59,13 +59,13 @@ type SupervisorInput struct {
 func (in *SupervisorInput) validate(creating bool) error {
 	var p Problems
 	if in.Name != nil || creating {
-		checkText(&p, "name", deref(in.Name), 200, true)
+		checkLine(&p, "name", deref(in.Name), 200, true)
 	}
-	if in.Email != nil && *in.Email != "" {
+	if in.Email != nil && *in.Email != "" && oneLine(&p, "email", *in.Email) {
 		checkEmail(&p, "email", *in.Email)
 	}
 	if in.Phone != nil {
-		checkText(&p, "phone", *in.Phone, 40, false)
+		checkLine(&p, "phone", *in.Phone, 40, false)
 	}
 	if in.Languages != nil || creating {
 		langs := derefSlice(in.Languages)

@@ -27,6 +27,25 @@ func checkText(p *Problems, field, v string, max int, required bool) {
 	}
 }
 
+// checkLine validates text that must stay on one line: names, e-mail
+// addresses and phone numbers end up in mail headers, subjects and calendar
+// properties, where a line break would start a header or property of its own.
+// It checks the value as sent, before any trimming, so a break anywhere counts.
+func checkLine(p *Problems, field, v string, max int, required bool) {
+	if oneLine(p, field, v) {
+		checkText(p, field, v, max, required)
+	}
+}
+
+// oneLine reports whether v holds no line break, and adds the problem if it does.
+func oneLine(p *Problems, field, v string) bool {
+	if strings.ContainsAny(v, "\r\n\u0085\u2028\u2029") {
+		p.Add(field, "must be one line, without line breaks")
+		return false
+	}
+	return true
+}
+
 func validEmail(v string) bool {
 	v = strings.TrimSpace(v)
 	a, err := mail.ParseAddress(v)

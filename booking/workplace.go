@@ -38,7 +38,7 @@ type WorkplaceInput struct {
 func (in *WorkplaceInput) validate(creating bool) error {
 	var p Problems
 	if in.Name != nil || creating {
-		checkText(&p, "name", deref(in.Name), 200, true)
+		checkLine(&p, "name", deref(in.Name), 200, true)
 	}
 	if in.Kind != nil || creating {
 		if !oneOf(deref(in.Kind), Areas) {

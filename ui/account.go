@@ -1,34 +1,61 @@
 package ui
 
 import (
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
-	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
 )
 
-// accountPage shows the user's settings: password and language.
+// accountPage is the user's settings: password, language and API tokens.
+type accountPage struct {
+	Form   *form
+	Tokens []tokenView
+}
+
+// tokenView is one API token as the account page lists it, in the pool's zone.
+type tokenView struct {
+	ID        int64
+	CreatedAt time.Time
+	LastUsed  *time.Time
+}
+
 func (s *Server) accountPage(c echo.Context) error {
 	f := newForm()
-	f.Values["locale"] = actor(c).Locale
-	if d := c.QueryParam("done"); d == "password" || d == "locale" {
+	if d := c.QueryParam("done"); d == "password" || d == "locale" || d == "token" {
 		f.Values["done"] = d
 	}
-	return s.render(c, http.StatusOK, "account", s.lang(c).T("account.title"), f)
+	return s.showAccount(c, http.StatusOK, f)
+}
+
+// showAccount renders the account page with the form as it stands.
+func (s *Server) showAccount(c echo.Context, status int, f *form) error {
+	u := actor(c)
+	f.Values["locale"] = u.Locale
+	tokens, err := s.svc.APITokens(c.Request().Context(), u)
+	if err != nil {
+		return err
+	}
+	p := &accountPage{Form: f, Tokens: make([]tokenView, len(tokens))}
+	for i, t := range tokens {
+		p.Tokens[i] = tokenView{ID: t.ID, CreatedAt: t.CreatedAt.In(s.loc)}
+		if t.LastUsedAt != nil {
+			last := t.LastUsedAt.In(s.loc)
+			p.Tokens[i].LastUsed = &last
+		}
+	}
+	return s.render(c, status, "account", s.lang(c).T("account.title"), p)
 }
 
 // changePassword checks the current password, sets the new one, ends every
-// other session of the user and keeps this browser signed in with a new one.
+// other session and every API token of the user and keeps this browser signed
+// in with a new session.
 func (s *Server) changePassword(c echo.Context) error {
 	u := actor(c)
 	l := s.lang(c)
 	f := newForm()
-	f.Values["locale"] = u.Locale
 	password := c.FormValue("password")
 	if password != c.FormValue("password_again") {
 		f.Fail("password_again", l.T("err.password_mismatch"))
@@ -40,7 +67,7 @@ func (s *Server) changePassword(c echo.Context) error {
 		}
 	}
 	if !f.OK() {
-		return s.render(c, http.StatusUnprocessableEntity, "account", l.T("account.title"), f)
+		return s.showAccount(c, http.StatusUnprocessableEntity, f)
 	}
 	if err := s.startSession(c, u); err != nil {
 		return err
@@ -54,9 +81,8 @@ func (s *Server) setLocale(c echo.Context) error {
 	err := s.svc.SetLocale(c.Request().Context(), u, c.FormValue("locale"))
 	if booking.ErrorCode(err) == booking.CodeInvalid {
 		f := newForm()
-		f.Values["locale"] = u.Locale
 		f.Fail("locale", s.lang(c).T("err.invalid"))
-		return s.render(c, http.StatusUnprocessableEntity, "account", s.lang(c).T("account.title"), f)
+		return s.showAccount(c, http.StatusUnprocessableEntity, f)
 	}
 	if err != nil {
 		return err
@@ -64,15 +90,15 @@ func (s *Server) setLocale(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/account?done=locale")
 }
 
-// mailAccountLink queues the invitation or password-reset mail.
-func (s *Server) mailAccountLink(c echo.Context, kind string, u *booking.User, link string) error {
-	return s.queueAccountMail(c.Request().Context(), kind, u, link)
-}
-
-// queueAccountMail puts the link into the outbox; notify sends it.
-func (s *Server) queueAccountMail(ctx context.Context, kind string, u *booking.User, link string) error {
-	sum := sha256.Sum256([]byte(link))
-	id := u.ID
-	return s.svc.QueueMail(ctx, booking.MailInput{Key: kind + ":user:" + strconv.FormatInt(u.ID, 10) + ":" + hex.EncodeToString(sum[:8]),
-		Kind: kind, Recipient: u.Email, UserID: &id, Payload: map[string]any{"link": link, "name": u.Name}})
+// endToken ends one of the user's own API tokens at once (POST
+// /account/tokens/:id/end); another user's token is not found.
+func (s *Server) endToken(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.svc.EndAPIToken(c.Request().Context(), actor(c), id); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/account?done=token")
 }

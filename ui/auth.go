@@ -60,12 +60,14 @@ type tokenRequest struct {
 }
 
 // createToken signs in with e-mail and password and returns a new API token.
+// Wrong passwords count towards the same limits as the login form's, per
+// account and per address.
 func (s *Server) createToken(c echo.Context) error {
 	var req tokenRequest
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	token, err := s.svc.TokenForLogin(c.Request().Context(), req.Email, req.Password)
+	token, err := s.svc.TokenForLogin(c.Request().Context(), req.Email, req.Password, c.RealIP())
 	if err != nil {
 		return err
 	}

@@ -445,6 +445,23 @@ func (f *authz) account() (int64, string) {
 	return u.ID, email
 }
 
+// apiTokenID makes a new API token for the user and returns its id.
+func (f *authz) apiTokenID(email string) int64 {
+	ctx := context.Background()
+	if _, err := f.svc.CreateToken(ctx, email); err != nil {
+		f.t.Fatal(err)
+	}
+	u, err := f.svc.UserByEmail(ctx, email)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	tokens, err := f.svc.APITokens(ctx, u)
+	if err != nil || len(tokens) == 0 {
+		f.t.Fatalf("tokens of %s: %v %v", email, tokens, err)
+	}
+	return tokens[0].ID
+}
+
 func (f *authz) resetLink() string {
 	_, email := f.account()
 	_, link, err := f.svc.RequestPasswordReset(context.Background(), email)
@@ -763,6 +780,15 @@ func authzRows() []row {
 		page("POST", "/account/locale", [nRoles]int{401, 303, 303, 303, 303, 303, 401, 401}, func(f *authz, r int) req {
 			return req{path: "/account/locale", body: url.Values{"locale": {"sv"}}}
 		}),
+		// Each user ends their own API token (finding 5 of issue 12); the
+		// visitor, the deactivated and the revoked column aim at the coordinator's.
+		page("POST", "/account/tokens/:id/end", [nRoles]int{401, 303, 303, 303, 303, 303, 401, 401}, func(f *authz, r int) req {
+			email := f.who[r].email
+			if r == anon || r == deact || r == revoked {
+				email = "admin@example.se"
+			}
+			return req{path: p("/account/tokens/%d/end", f.apiTokenID(email)), body: url.Values{}}
+		}),
 
 		// Booking pages: coordinators and managers, for A's workplace.
 		page("GET", "/book", pageBookGET, fixed("/book")),
@@ -912,6 +938,17 @@ func authzRows() []row {
 		}),
 		api("POST", "/api/v1/supervisors/:id/erase", adminOnly, func(f *authz, r int) req {
 			return req{path: p("/api/v1/supervisors/%d/erase", f.throwaway())}
+		}),
+
+		// Users over the API (issue 12): coordinators only, refused before the body is read.
+		api("GET", "/api/v1/users", adminOnly, fixed("/api/v1/users")),
+		api("POST", "/api/v1/users", with(adminOnly, coord, 201), func(f *authz, r int) req {
+			return req{path: "/api/v1/users", body: map[string]any{"email": p("ny.api.%d@example.se", f.nextUser.Add(1)),
+				"name": "Ny Chef", "role": "manager", "workplace_ids": []int64{f.A}}}
+		}),
+		api("PATCH", "/api/v1/users/:id", adminOnly, func(f *authz, r int) req {
+			id, _ := f.account()
+			return req{path: p("/api/v1/users/%d", id), body: map[string]any{"name": "Nytt Namn"}}
 		}),
 
 		api("GET", "/api/v1/workplaces", anyUser, fixed("/api/v1/workplaces")),

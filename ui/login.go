@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -74,22 +75,30 @@ func (s *Server) forgotPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "forgot", s.lang(c).T("forgot.title"), newForm())
 }
 
-// forgot always answers the same way, so nobody learns who has an account.
+// forgotAnswerTime is the least time /forgot takes to answer. Making a link
+// and its mail for a real account writes two rows (1–2 ms) that an unknown
+// address does not; the answer waits until this much time has passed either
+// way, so its timing does not tell who has an account.
+const forgotAnswerTime = 50 * time.Millisecond
+
+// forgot always answers the same way, and after the same time, so nobody
+// learns who has an account.
 func (s *Server) forgot(c echo.Context) error {
+	answerAt := time.Now().Add(forgotAnswerTime)
 	f := formFrom(c, "email")
 	l := s.lang(c)
 	if f.V("email") == "" {
 		f.Fail("email", l.T("err.required"))
 		return s.render(c, http.StatusUnprocessableEntity, "forgot", l.T("forgot.title"), f)
 	}
-	u, link, err := s.svc.RequestPasswordReset(c.Request().Context(), f.V("email"))
-	if err != nil {
+	ctx := c.Request().Context()
+	if _, _, err := s.svc.RequestPasswordReset(ctx, f.V("email")); err != nil {
 		return err
 	}
-	if u != nil {
-		if err := s.mailAccountLink(c, booking.TokenPasswordReset, u, link); err != nil {
-			return err
-		}
+	select {
+	case <-time.After(time.Until(answerAt)):
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 	f.Values["sent"] = "1"
 	return s.render(c, http.StatusOK, "forgot", l.T("forgot.title"), f)

@@ -2,12 +2,15 @@ package ui_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/migrations/testdb"
 )
 
 func sessionCookieOf(resp *http.Response) *http.Cookie {
@@ -268,5 +271,81 @@ func TestAccountFormsValidate(t *testing.T) {
 	}
 	if _, body := b.get("/account?done=locale"); !strings.Contains(body, `<html lang="en">`) || !strings.Contains(body, "The language is saved.") {
 		t.Error("the pages are not in English after choosing it")
+	}
+}
+
+// Finding 3 of issue 12: POST /api/v1/auth/token counts towards the login
+// form's limits. After 30 wrong passwords from one address through the form,
+// the API refuses that address too (it gave 201 before), and the other way round.
+func TestTokenLoginSharesTheFormsAddressLimit(t *testing.T) {
+	p := newWebPool(t, march)
+	b := p.browser()
+	b.get("/")
+	for i := range 30 {
+		if status, _, _ := b.post("/login", url.Values{"email": {fmt.Sprintf("nobody%d@example.se", i)}, "password": {"x-wrong-x"}}); status != http.StatusUnprocessableEntity {
+			t.Fatalf("wrong login %d: %d", i+1, status)
+		}
+	}
+	status, raw := p.do("POST", "/api/v1/auth/token", "", map[string]string{"email": p.mgrA, "password": "secret-password"})
+	if status != http.StatusTooManyRequests || decodeErr(t, raw).Error.Code != "rate_limited" {
+		t.Fatalf("API token from the address the form blocked: %d %s", status, raw)
+	}
+
+	q := newWebPool(t, march)
+	for i := range 30 {
+		q.must(401, "POST", "/api/v1/auth/token", "", map[string]string{"email": fmt.Sprintf("nobody%d@example.se", i), "password": "x-wrong-x"}, nil)
+	}
+	c := q.browser()
+	c.get("/")
+	if status, _, _ := c.post("/login", url.Values{"email": {q.mgrA}, "password": {"secret-password"}}); status != http.StatusTooManyRequests {
+		t.Errorf("the form from the address the API blocked: %d", status)
+	}
+}
+
+// Finding 3 of issue 12: 60 simultaneous wrong passwords for one account over
+// the API: 9 are 401, the rest 429, and the right password afterwards is 429
+// (it was 201, all 60 having been checked). With SPRAKPOOL_TEST_POSTGRES set
+// this runs on PostgreSQL.
+func TestConcurrentTokenLoginsAreLimited(t *testing.T) {
+	e := newEnv(t, march)
+	const tries = 60
+	statuses := make(chan int, tries)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for range tries {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/auth/token",
+				strings.NewReader(`{"email":"admin@example.se","password":"wrong-password"}`))
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := e.srv.Client().Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			statuses <- resp.StatusCode
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(statuses)
+	count := map[int]int{}
+	for s := range statuses {
+		count[s]++
+	}
+	if count[401] != 9 || count[429] != tries-9 {
+		t.Errorf("answers %v, want 9 × 401 and %d × 429", count, tries-9)
+	}
+	e.must(429, "POST", "/api/v1/auth/token", "", map[string]string{"email": "admin@example.se", "password": "secret-password"}, nil)
+	var failures int
+	db := testdb.Open(t, e.dbPath)
+	if err := db.QueryRow(`SELECT COUNT(*) FROM auth_failures WHERE key = 'account:admin@example.se'`).Scan(&failures); err != nil {
+		t.Fatal(err)
+	}
+	if failures != 10 {
+		t.Errorf("%d failures recorded for the account, want 10 (each one checked)", failures)
 	}
 }

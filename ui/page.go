@@ -281,6 +281,8 @@ func (l Lang) fieldMessage(fe booking.FieldError) string {
 		return l.T("err.end_before_start")
 	case strings.Contains(m, "same day"):
 		return l.T("err.same_day")
+	case strings.Contains(m, "one line"):
+		return l.T("err.one_line")
 	case strings.Contains(m, "characters") && strings.Contains(m, "at least"):
 		return l.T("err.password_short", booking.MinPasswordLength)
 	case strings.Contains(m, "is wrong"):

@@ -61,10 +61,10 @@ func samplePages(loc *time.Location) map[string]any {
 		"login":         loginForm,
 		"forgot":        failed("email"),
 		"password_link": linkForm,
-		"account": func() *form {
+		"account": func() *accountPage {
 			f := failed("current_password", "password", "password_again", "locale")
 			f.Values["done"] = "password"
-			return f
+			return &accountPage{Form: f, Tokens: []tokenView{{ID: 7, CreatedAt: start, LastUsed: &end}, {ID: 8, CreatedAt: start}}}
 		}(),
 		"error":        "error.forbidden",
 		"home_manager": &managerHomePage{Coming: []bookingView{bv}, Waiting: []bookingView{bv}, Feeds: []workplaceFeed{{ID: 5, Name: "Solrosen", URL: "https://x/ical/workplaces/t.ics"}}, FeedRenewed: true},

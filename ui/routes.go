@@ -44,6 +44,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/account", s.accountPage, everyone)
 	e.POST("/account/password", s.changePassword, everyone)
 	e.POST("/account/locale", s.setLocale, everyone)
+	e.POST("/account/tokens/:id/end", s.endToken, everyone)
 	// A supervisor downloads their own personal data; the coordinator anyone's.
 	e.GET("/supervisors/:id/export", s.exportSupervisorPage, s.requirePage(admin, supervisor))
 	booker := s.requirePage(admin, manager)
@@ -114,6 +115,10 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/supervisors/:id/export", s.exportSupervisor, allow(admin, supervisor))
 	api.POST("/supervisors/:id/erase", s.eraseSupervisor, allow(admin))
 	api.GET("/audit", s.auditLog, allow(admin))
+
+	api.GET("/users", s.listUsers, allow(admin))
+	api.POST("/users", s.createUser, allow(admin))
+	api.PATCH("/users/:id", s.updateUser, allow(admin))
 
 	api.GET("/workplaces", s.listWorkplaces, anyone)
 	api.POST("/workplaces", s.createWorkplace, allow(admin))

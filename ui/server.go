@@ -15,8 +15,8 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/sprakpool/sprakpool/booking"
-	"github.com/sprakpool/sprakpool/booking/report"
 	"github.com/sprakpool/sprakpool/booking/privacy"
+	"github.com/sprakpool/sprakpool/booking/report"
 )
 
 // Config is what the web layer needs beyond the service.

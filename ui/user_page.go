@@ -41,7 +41,8 @@ func (s *Server) showUsers(c echo.Context, status int, f *form, invited string) 
 	return s.render(c, status, "users", s.lang(c).T("users.title"), p)
 }
 
-// inviteUser creates the user and mails them a link to choose a password.
+// inviteUser creates the user and mails them a link to choose a password
+// (the service queues the mail with the user).
 func (s *Server) inviteUser(c echo.Context) error {
 	l := s.lang(c)
 	f := formFrom(c, "email", "name", "role", "workplace_id", "supervisor_id")
@@ -52,7 +53,7 @@ func (s *Server) inviteUser(c echo.Context) error {
 	if id, err := strconv.ParseInt(f.V("supervisor_id"), 10, 64); err == nil && id > 0 && in.Role == booking.RoleSupervisor {
 		in.SupervisorID = &id
 	}
-	u, link, err := s.svc.InviteUser(c.Request().Context(), actor(c), in)
+	u, _, err := s.svc.InviteUser(c.Request().Context(), actor(c), in)
 	if booking.ErrorCode(err) == booking.CodeConflict {
 		f.Fail("email", l.T("err.email_taken"))
 	}
@@ -61,9 +62,6 @@ func (s *Server) inviteUser(c echo.Context) error {
 	}
 	if !f.OK() {
 		return s.showUsers(c, http.StatusUnprocessableEntity, f, "")
-	}
-	if err := s.mailAccountLink(c, booking.TokenInvite, u, link); err != nil {
-		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/users?invited="+strconv.FormatInt(u.ID, 10))
 }

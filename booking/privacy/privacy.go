@@ -131,6 +131,8 @@ type ExportedUser struct {
 	Role      string            `json:"role"`
 	Locale    string            `json:"locale"`
 	Active    bool              `json:"active"`
+	Phone     string            `json:"phone"`
+	SMS       bool              `json:"sms_reminders"`
 	CreatedAt time.Time         `json:"created_at"`
 	UpdatedAt time.Time         `json:"updated_at"`
 	APITokens []ExportedToken   `json:"api_tokens"`
@@ -323,7 +325,7 @@ type failureRow struct{ Key string }
 func (failureRow) TableName() string { return "auth_failures" }
 
 func (s *Service) exportUser(tx *gorm.DB, u booking.User) (ExportedUser, error) {
-	eu := ExportedUser{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Locale: u.Locale, Active: u.Active,
+	eu := ExportedUser{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Locale: u.Locale, Active: u.Active, Phone: u.Phone, SMS: u.SMSReminders,
 		CreatedAt: s.local(u.CreatedAt), UpdatedAt: s.local(u.UpdatedAt), APITokens: []ExportedToken{}, Links: []ExportedAccLink{}}
 	var tokens []tokenRow
 	if err := tx.Where("user_id = ?", u.ID).Order("id").Find(&tokens).Error; err != nil {
@@ -593,7 +595,7 @@ func (s *Service) erase(tx *gorm.DB, sv *booking.Supervisor) (map[string]any, er
 func eraseUser(tx *gorm.DB, u booking.User, supervisorID int64, now time.Time) error {
 	if err := tx.Table("users").Where("id = ?", u.ID).Updates(map[string]any{
 		"name": ErasedSupervisorName(supervisorID), "email": erasedAddress("anvandare", u.ID),
-		"password_hash": "", "active": false, "updated_at": now}).Error; err != nil {
+		"password_hash": "", "active": false, "phone": "", "sms_reminders": false, "updated_at": now}).Error; err != nil {
 		return fmt.Errorf("anonymise user %d: %w", u.ID, err)
 	}
 	if err := tx.Table("api_tokens").Where("user_id = ? AND revoked_at IS NULL", u.ID).Update("revoked_at", now).Error; err != nil {

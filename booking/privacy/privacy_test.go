@@ -70,6 +70,10 @@ func newPrivacyPool(t *testing.T) *privacyPool {
 	p.yMarkers = []string{"Bashir", "bashir@example.se", "bashir.user@example.se", "070-999 88 77"}
 	p.xUser, err = s.CreateUser(ctx, booking.UserInput{Email: "amina.user@example.se", Name: "Amina Yusuf", Role: booking.RoleSupervisor, SupervisorID: &p.x.ID, Password: "amina-password"})
 	must(err)
+	// The user's own mobile number for SMS (the users API has no way to set it
+	// yet: the account page's SMS setting comes with the SMS channel).
+	must(s.DB().Gorm().Table("users").Where("id = ?", p.xUser.ID).Update("phone", "+46701112299").Error)
+	p.xMarkers = append(p.xMarkers, "+46701112299")
 	p.yUser, err = s.CreateUser(ctx, booking.UserInput{Email: "bashir.user@example.se", Name: "Bashir Ali", Role: booking.RoleSupervisor, SupervisorID: &p.y.ID, Password: "bashir-password"})
 	must(err)
 	p.manager = p.Fixture.Manager("chef@example.se", p.WpA.ID)

@@ -42,6 +42,8 @@ commands:
   demo                     load the demo pool into an empty database
   user add --email E --name N --role admin|manager|supervisor [--workplace ID]... [--supervisor ID]
                            create a user; the password is read from standard input
+  user deactivate --email E
+                           end a user's access at once (as PATCH /api/v1/users/{id} {"active": false})
   token create --email E   print a new API token for that user
   token revoke --email E   end every API token of that user at once
   jobs list                print the scheduled jobs and their schedules
@@ -92,6 +94,8 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return cmdDemo(ctx, rest, stdout, stderr)
 	case "user add":
 		return cmdUserAdd(ctx, rest, stdin, stdout, stderr)
+	case "user deactivate":
+		return cmdUserDeactivate(ctx, rest, stderr)
 	case "token create":
 		return cmdTokenCreate(ctx, rest, stdout, stderr)
 	case "token revoke":
@@ -252,6 +256,25 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	return nil
 }
 
+// cmdUserDeactivate does what PATCH /api/v1/users/{id} {"active": false}
+// does: the user can no longer sign in, their sessions, API tokens and links
+// end, and the calendar feeds they could see get new URLs. It prints nothing
+// on standard output; the log says what was done.
+func cmdUserDeactivate(ctx context.Context, args []string, stderr io.Writer) error {
+	return tokenCommand(ctx, "user deactivate", args, stderr, func(c *command, svc *booking.Service, email string) error {
+		u, err := svc.UserByEmail(ctx, email)
+		if err != nil {
+			return err
+		}
+		cli := &booking.User{Name: "sprakpool user deactivate", Role: booking.RoleAdmin}
+		if err := svc.DeactivateUser(ctx, cli, u.ID); err != nil {
+			return err
+		}
+		c.log.Info("deactivated user", "email", u.Email, "id", u.ID)
+		return nil
+	})
+}
+
 func cmdTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return tokenCommand(ctx, "token create", args, stderr, func(c *command, svc *booking.Service, email string) error {
 		token, err := svc.CreateToken(ctx, email)
@@ -276,8 +299,8 @@ func cmdTokenRevoke(ctx context.Context, args []string, stderr io.Writer) error 
 	})
 }
 
-// tokenCommand reads the --email of a token command, opens the database and
-// runs do on that user's address.
+// tokenCommand reads the --email of a token or user command, opens the
+// database and runs do on that user's address.
 func tokenCommand(ctx context.Context, name string, args []string, stderr io.Writer, do func(*command, *booking.Service, string) error) error {
 	c := newCommand(name, stderr)
 	email := c.fs.String("email", "", "the user's e-mail address")

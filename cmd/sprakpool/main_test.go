@@ -178,6 +178,66 @@ func TestTokenRevoke(t *testing.T) {
 	}
 }
 
+// TestUserDeactivate: "user deactivate --email E" does what PATCH
+// /api/v1/users/{id} {"active": false} does (issue 12): the user is inactive,
+// their API tokens answer 401, and the feeds they could see (finding 4) answer
+// 404 at their old URLs. It prints nothing on standard output.
+func TestUserDeactivate(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "cli.db")
+	ctx := context.Background()
+	var out, errb bytes.Buffer
+	if code := run(ctx, []string{"migrate", "--db", db}, nil, &out, &errb); code != 0 {
+		t.Fatalf("migrate: exit %d: %s", code, errb.String())
+	}
+	svc, err := booking.Open(ctx, db, booking.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	name, kind := "Förskolan Solrosen", "childcare"
+	wp, err := svc.CreateWorkplace(ctx, &booking.User{Role: booking.RoleAdmin}, booking.WorkplaceInput{Name: &name, Kind: &kind})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := run(ctx, []string{"user", "add", "--db", db, "--email", "chef@example.se", "--name", "Chef", "--role", "manager",
+		"--workplace", fmt.Sprint(wp.ID)}, strings.NewReader("ett-långt-lösenord\n"), &out, &errb); code != 0 {
+		t.Fatalf("user add: exit %d: %s", code, errb.String())
+	}
+	token, err := svc.CreateToken(ctx, "chef@example.se")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if code := run(ctx, []string{"user", "deactivate", "--db", db, "--email", "Chef@Example.se"}, nil, &out, &errb); code != 0 {
+		t.Fatalf("user deactivate: exit %d: %s", code, errb.String())
+	}
+	if out.Len() != 0 {
+		t.Errorf("user deactivate printed %q on standard output", out.String())
+	}
+	u, err := svc.UserByEmail(ctx, "chef@example.se")
+	if err != nil || u.Active {
+		t.Fatalf("after deactivate: %+v %v", u, err)
+	}
+	if _, err := svc.Authenticate(ctx, token, "127.0.0.1"); booking.ErrorCode(err) != booking.CodeUnauthorized {
+		t.Errorf("the API token after deactivate: %v, want unauthenticated", err)
+	}
+	if _, err := svc.WorkplaceFeed(ctx, wp.FeedToken); booking.ErrorCode(err) != booking.CodeNotFound {
+		t.Errorf("the workplace feed at its old URL: %v, want not found", err)
+	}
+	if code := run(ctx, []string{"user", "deactivate", "--db", db}, nil, &out, &errb); code != 2 {
+		t.Errorf("user deactivate without --email: exit %d, want 2", code)
+	}
+	if code := run(ctx, []string{"user", "deactivate", "--db", db, "--email", "nobody@example.se"}, nil, &out, &errb); code != 1 {
+		t.Errorf("user deactivate for an unknown user: exit %d, want 1", code)
+	}
+	// Finding 10: a name is one line.
+	errb.Reset()
+	if code := run(ctx, []string{"user", "add", "--db", db, "--email", "ny@example.se", "--name", "Ny\r\nBcc: x@example.se", "--role", "admin"},
+		strings.NewReader("ett-långt-lösenord\n"), &out, &errb); code != 2 || !strings.Contains(errb.String(), "one line") {
+		t.Errorf("user add with a line break in the name: exit %d: %s", code, errb.String())
+	}
+}
+
 // TestServeDemo runs the README's first command as a process, with every
 // default: it must serve on 127.0.0.1:8080 with demo data, answer /healthz, and
 // the printed demo logins must work with the API; SIGTERM shuts it down cleanly.

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking/demo"
-	"github.com/sprakpool/sprakpool/booking/report"
 	"github.com/sprakpool/sprakpool/booking/privacy"
+	"github.com/sprakpool/sprakpool/booking/report"
 	"github.com/sprakpool/sprakpool/notify"
 	"github.com/sprakpool/sprakpool/ui"
 )
