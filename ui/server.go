@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -35,6 +36,9 @@ type Server struct {
 	sessions *scs.SessionManager
 	secure   bool
 	metrics  *metrics // Prometheus figures of this instance (/metrics)
+	// The key of CSRF tokens, read from the database on first use.
+	csrfMu     sync.Mutex
+	csrfSecret []byte
 }
 
 // New builds the echo server with every route.
@@ -63,7 +67,7 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	s.metrics = newMetrics(svc)
 	e.Use(s.metrics.observe)
 	e.Use(s.logRequests)
-	e.Use(s.securityHeaders, s.sessionMiddleware(), s.csrf)
+	e.Use(s.securityHeaders, s.limitBody, s.sessionMiddleware(), s.csrf)
 	s.routes(e)
 	return e
 }
