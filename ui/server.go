@@ -67,7 +67,7 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	s.metrics = newMetrics(svc)
 	e.Use(s.metrics.observe)
 	e.Use(s.logRequests)
-	e.Use(s.securityHeaders, s.limitBody, s.sessionMiddleware(), s.csrf)
+	e.Use(s.securityHeaders, s.limitBody, s.sessionMiddleware(), s.noStoreSignedIn, s.csrf)
 	s.routes(e)
 	return e
 }
