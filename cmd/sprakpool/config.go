@@ -32,6 +32,9 @@ type Config struct {
 	Log              string
 
 	location *time.Location
+	// baseURLGiven is whether SPRAKPOOL_BASE_URL (or --base-url) was set, not
+	// defaulted from the listen address.
+	baseURLGiven bool
 }
 
 // setting is one configuration value: its variable, flag, default and target.
@@ -104,6 +107,7 @@ func (c *Config) finish(raw map[string]*string) error {
 		return fmt.Errorf("SPRAKPOOL_TZ: %q is not a time zone such as Europe/Stockholm", c.TZ)
 	}
 	c.location = loc
+	c.baseURLGiven = c.BaseURL != ""
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
 	}
