@@ -6,6 +6,7 @@ package ui
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -22,6 +23,9 @@ import (
 type Config struct {
 	BaseURL string
 	Logger  *slog.Logger
+	// TrustedProxies are the reverse proxies (SPRAKPOOL_TRUSTED_PROXIES) whose
+	// X-Forwarded-For says who the client is; from anyone else it is ignored.
+	TrustedProxies []*net.IPNet
 }
 
 // Server holds the handlers' dependencies.
@@ -55,8 +59,7 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	s.pages, s.sessions = pg, newSessions(svc, s.secure)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	// Trust no proxy headers by default: RealIP is the peer address.
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -70,6 +73,26 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	e.Use(s.securityHeaders, s.limitBody, s.sessionMiddleware(), s.noStoreSignedIn, s.csrf)
 	s.routes(e)
 	return e
+}
+
+// ipExtractor finds the address a request counts as coming from, for every
+// per-address limit and in the logs. With no trusted proxies it is the peer's
+// address and X-Forwarded-For is ignored (echo's default RealIP would believe
+// anyone's). Behind trusted proxies it is the right-most X-Forwarded-For entry
+// that is not itself a trusted proxy, so a client cannot choose its address by
+// sending the header itself (finding 12 of issue 12); an entry that is no
+// address makes the request count as the proxy's. echo's own extractor does
+// the walk; only loopback, link-local and private ranges it would trust by
+// default are turned off, so nothing but the configured ranges is trusted.
+func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
 // logRequests writes one log line per request.
@@ -86,7 +109,7 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			level = slog.LevelError
 		}
 		s.log.Log(c.Request().Context(), level, "request", "method", c.Request().Method,
-			"path", c.Path(), "status", status, "duration", time.Since(start))
+			"path", c.Path(), "status", status, "duration", time.Since(start), "ip", c.RealIP())
 		return nil
 	}
 }

@@ -38,7 +38,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		printDemoLogins(stdout)
 	}
-	handler := ui.New(svc, ui.Config{BaseURL: c.cfg.BaseURL, Logger: c.log})
+	handler := ui.New(svc, ui.Config{BaseURL: c.cfg.BaseURL, Logger: c.log, TrustedProxies: c.cfg.trustedProxies})
 	srv := newHTTPServer(handler, defaultTimeouts)
 	ln, err := net.Listen("tcp", c.cfg.Addr)
 	if err != nil {
