@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// MaxRangeDays is the longest date range a list covers.
+// MaxRangeDays is the most days a date range (a list's, a report's) covers,
+// counting both ends.
 const MaxRangeDays = 400
 
 // The instants a time may name. Outside them the pool's zone has offsets of
@@ -66,8 +67,10 @@ func (s *Service) ParseRange(from, to string) (time.Time, time.Time, error) {
 		switch {
 		case last.Before(start):
 			p.Add("to", "must not be before from")
-		case last.Sub(start) > MaxRangeDays*24*time.Hour:
-			p.Add("to", "the range may cover at most %d days", MaxRangeDays)
+		case !last.Before(start.AddDate(0, 0, MaxRangeDays)):
+			// Counted in dates, both ends included: from+399 days is the last
+			// allowed to (hours would be off by one across a clock change).
+			p.Add("to", "the range may cover at most %d days, both ends included", MaxRangeDays)
 		}
 	}
 	if err := p.Err(); err != nil {

@@ -598,16 +598,9 @@ func (f *authz) send(kind int, method string, r int, q req) (int, string) {
 	return resp.StatusCode, string(raw)
 }
 
-// csrfOf is the browser's CSRF token, as its forms repeat it.
-func csrfOf(b *browser) string {
-	u, _ := url.Parse(b.base)
-	for _, c := range b.client.Jar.Cookies(u) {
-		if c.Name == "sprakpool_csrf" {
-			return c.Value
-		}
-	}
-	return ""
-}
+// csrfOf is the browser's CSRF token, as its forms repeat it (from the last
+// page it loaded: the token is bound to the session, not the cookie's value).
+func csrfOf(b *browser) string { return b.csrf }
 
 // checkSecrets: a feed token appears only in answers to those who may see
 // its feed_url (the coordinator sees every one).
@@ -676,6 +669,8 @@ var (
 	anyUser   = [nRoles]int{401, 200, 200, 200, 200, 200, 401, 401}
 	adminOnly = [nRoles]int{401, 403, 403, 403, 403, 200, 401, 401}
 	public    = [nRoles]int{200, 200, 200, 200, 200, 200, 200, 200}
+	// A public form: the deactivated column's token died with its session.
+	publicForm = [nRoles]int{200, 200, 200, 200, 200, 200, 403, 200}
 	// Pages: a visitor's GET goes to the login form, a visitor's form is 401.
 	pageAnyGET    = [nRoles]int{303, 200, 200, 200, 200, 200, 303, 303}
 	pageCoordGET  = [nRoles]int{303, 403, 403, 403, 403, 200, 303, 303}
@@ -748,24 +743,27 @@ func authzRows() []row {
 				}
 				return req{path: "/login", body: url.Values{"email": {email}, "password": {"secret-password"}}, as: w}
 			}},
-		{method: "POST", route: "/logout", kind: kindPage, want: [nRoles]int{303, 303, 303, 303, 303, 303, 303, 303},
+		// The deactivated column still holds the form token of its ended session:
+		// the token is bound to that session, so every form it sends is refused
+		// until it loads a page again (issue 12, finding 1).
+		{method: "POST", route: "/logout", kind: kindPage, want: [nRoles]int{303, 303, 303, 303, 303, 303, 403, 303},
 			prep: func(f *authz, r int) req { return req{path: "/logout", body: url.Values{}, as: f.fresh(r)} }},
 		page("GET", "/forgot", public, fixed("/forgot")),
 		// The same answer whether or not the address has an account.
-		page("POST", "/forgot", public, func(f *authz, r int) req {
+		page("POST", "/forgot", publicForm, func(f *authz, r int) req {
 			return req{path: "/forgot", body: url.Values{"email": {"admin@example.se"}}}
 		}),
 		page("GET", "/reset/:token", public, func(f *authz, r int) req {
 			return req{path: linkPath(f.resetLink())}
 		}),
-		{method: "POST", route: "/reset/:token", kind: kindPage, want: [nRoles]int{303, 303, 303, 303, 303, 303, 303, 303},
+		{method: "POST", route: "/reset/:token", kind: kindPage, want: [nRoles]int{303, 303, 303, 303, 303, 303, 403, 303},
 			prep: func(f *authz, r int) req {
 				return req{path: linkPath(f.resetLink()), body: url.Values{"password": {"ett-nytt-losen"}, "password_again": {"ett-nytt-losen"}}, as: f.fresh(r)}
 			}},
 		page("GET", "/invite/:token", public, func(f *authz, r int) req {
 			return req{path: linkPath(f.inviteLink())}
 		}),
-		{method: "POST", route: "/invite/:token", kind: kindPage, want: [nRoles]int{303, 303, 303, 303, 303, 303, 303, 303},
+		{method: "POST", route: "/invite/:token", kind: kindPage, want: [nRoles]int{303, 303, 303, 303, 303, 303, 403, 303},
 			prep: func(f *authz, r int) req {
 				return req{path: linkPath(f.inviteLink()), body: url.Values{"password": {"ett-nytt-losen"}, "password_again": {"ett-nytt-losen"}}, as: f.fresh(r)}
 			}},

@@ -97,6 +97,7 @@ var catalog = map[string][2]string{
 	"error.rate_limited":    {"För många försök. Vänta en stund och försök igen.", "Too many attempts. Wait a while and try again."},
 	"error.conflict":        {"Någon annan ändrade samtidigt. Ladda om sidan och försök igen.", "Someone else changed it at the same time. Reload and try again."},
 	"error.csrf":            {"Formuläret har gått ut eller kom inte från den här webbplatsen. Ladda om sidan och försök igen.", "The form has expired or did not come from this site. Reload the page and try again."},
+	"error.too_large":       {"Det du skickade är för stort: högst 2 MiB, en kalenderfil högst 1 MiB.", "What you sent is too large: at most 2 MiB, a calendar file at most 1 MiB."},
 	"error.internal":        {"Något gick fel hos oss. Felet är loggat.", "Something went wrong on our side. It has been logged."},
 	"error.other":           {"Begäran kunde inte behandlas.", "The request could not be handled."},
 

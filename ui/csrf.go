@@ -1,17 +1,26 @@
 package ui
 
 import (
+	"context"
+	"crypto/hmac"
 	"crypto/rand"
-	"crypto/subtle"
+	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/sprakpool/sprakpool/booking"
 )
 
-// CSRF protection by double submit: a random token in an HttpOnly cookie that
-// every form repeats in the field _csrf (scripts send the X-CSRF-Token header).
+// CSRF protection by a token that only the server can make: every form carries
+// it in the field _csrf (scripts send the X-CSRF-Token header), and it is an
+// HMAC, under a key derived from the database's secret, of what the request is
+// bound to: the session's token once someone is signed in, before that a random
+// visitor value the server issued in the HttpOnly cookie sprakpool_csrf. A
+// client that makes up its own cookie and header pair cannot make the matching
+// token (finding 1 of issue 12: a self-made pair of equal values used to pass).
 // echo's own CSRF middleware is not used: since v4.15 it hands browsers a fixed
 // placeholder instead of a token whenever they send Sec-Fetch-Site, so a form
 // would carry no real token, and it answers a missing token with 400, not 403.
@@ -19,10 +28,16 @@ const (
 	csrfCookie = "sprakpool_csrf"
 	csrfField  = "_csrf"
 	csrfHeader = "X-CSRF-Token"
-	csrfKey    = "csrf"
-	// maxFormBody is the largest form a page accepts.
-	maxFormBody = 2 << 20
+	// csrfKey holds the visitor value of the request; set once csrf has run.
+	csrfKey = "csrf"
+	// csrfPurpose names the signing key of CSRF tokens (booking.Service.SigningKey).
+	csrfPurpose = "csrf"
 )
+
+// visitorForms are the routes that take a form from someone not signed in; on
+// every other route a visitor's request is refused anyway, as unauthenticated.
+var visitorForms = map[string]bool{"/login": true, "/logout": true, "/forgot": true,
+	"/reset/:token": true, "/invite/:token": true}
 
 func newCSRFToken() string {
 	b := make([]byte, 32)
@@ -33,40 +48,85 @@ func newCSRFToken() string {
 }
 
 // csrf checks the token on every unsafe request that a browser's cookies could
-// authorise. API calls with a Bearer token, or with no session at all, carry no
-// ambient authority and are not checked.
+// authorise. API calls with a Bearer token, or without a signed-in session, carry
+// no ambient authority and are not checked. The body was bounded, and a page's form
+// parsed, by limitBody before this runs.
 func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		token := ""
+		visitor := ""
 		if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) == 43 {
-			token = ck.Value
+			visitor = ck.Value
 		} else {
-			token = newCSRFToken()
-			s.setCSRFCookie(c, token)
+			visitor = newCSRFToken()
+			s.setCSRFCookie(c, visitor)
 		}
-		c.Set(csrfKey, token)
+		c.Set(csrfKey, visitor)
 		switch c.Request().Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 			return next(c)
 		}
-		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
-			_, err := c.Cookie(sessionCookie)
-			if c.Request().Header.Get(echo.HeaderAuthorization) != "" || err != nil {
-				return next(c)
-			}
+		api := strings.HasPrefix(c.Request().URL.Path, "/api/")
+		signedIn, _ := c.Get(sessionUserKey).(bool)
+		if api && (c.Request().Header.Get(echo.HeaderAuthorization) != "" || !signedIn) {
+			return next(c)
 		}
 		sent := c.Request().Header.Get(csrfHeader)
-		if sent == "" && !strings.HasPrefix(c.Request().URL.Path, "/api/") {
-			// Forms are small; an .ics upload is at most 1 MiB. Nothing larger is read.
-			r := c.Request()
-			r.Body = http.MaxBytesReader(c.Response(), r.Body, maxFormBody)
+		if sent == "" && !api {
 			sent = c.FormValue(csrfField)
 		}
-		if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
+		want, err := s.expectedCSRF(c)
+		if err != nil {
+			return err
+		}
+		if sent == "" || want == "" || !hmac.Equal([]byte(sent), []byte(want)) {
+			if !signedIn && !visitorForms[c.Path()] {
+				// Nothing here works without signing in, whatever the token (a
+				// form of a session that has since ended, say): say that.
+				return &booking.Error{Code: booking.CodeUnauthorized, Message: "sign in first"}
+			}
 			return &httpError{status: http.StatusForbidden, code: "forbidden", message: "the form has expired or did not come from this site; reload the page and try again"}
 		}
 		return next(c)
 	}
+}
+
+// expectedCSRF is the token the request must carry: bound to the signed-in
+// session, else to the visitor value of the cookie ("" before csrf has run).
+func (s *Server) expectedCSRF(c echo.Context) (string, error) {
+	ctx := c.Request().Context()
+	binding := ""
+	if v, _ := c.Get(csrfKey).(string); v != "" {
+		binding = "visitor:" + v
+	}
+	if signedIn, _ := c.Get(sessionUserKey).(bool); signedIn {
+		if t := s.sessions.Token(ctx); t != "" {
+			binding = "session:" + t
+		}
+	}
+	if binding == "" {
+		return "", nil
+	}
+	key, err := s.csrfSigningKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(binding))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)), nil
+}
+
+// csrfSigningKey reads the key once; until a read succeeds, every call tries again.
+func (s *Server) csrfSigningKey(ctx context.Context) ([]byte, error) {
+	s.csrfMu.Lock()
+	defer s.csrfMu.Unlock()
+	if s.csrfSecret == nil {
+		key, err := s.svc.SigningKey(ctx, csrfPurpose)
+		if err != nil {
+			return nil, err
+		}
+		s.csrfSecret = key
+	}
+	return s.csrfSecret, nil
 }
 
 func (s *Server) setCSRFCookie(c echo.Context, token string) {
@@ -74,7 +134,8 @@ func (s *Server) setCSRFCookie(c echo.Context, token string) {
 		Secure: s.secure, SameSite: http.SameSiteLaxMode})
 }
 
-// rotateCSRF gives the browser a new token at sign-in and sign-out.
+// rotateCSRF gives the browser a new visitor value at sign-in and sign-out; once
+// signed in, the token follows the session's new token anyway.
 func (s *Server) rotateCSRF(c echo.Context) {
 	token := newCSRFToken()
 	s.setCSRFCookie(c, token)
@@ -82,7 +143,10 @@ func (s *Server) rotateCSRF(c echo.Context) {
 }
 
 // csrfToken is the token the page's forms must send back.
-func csrfToken(c echo.Context) string {
-	t, _ := c.Get(csrfKey).(string)
+func (s *Server) csrfToken(c echo.Context) string {
+	t, err := s.expectedCSRF(c)
+	if err != nil {
+		s.log.Error("csrf token", "err", err)
+	}
 	return t
 }

@@ -28,3 +28,16 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 func urlQueryEscape(v string) string { return url.QueryEscape(v) }
+
+// noStoreSignedIn keeps every answer to a signed-in user out of caches (the
+// browser's back button and disk cache, shared proxies): pages show names,
+// phone numbers and bookings (finding 11 of issue 12). Content-hashed static
+// files set their own Cache-Control afterwards and stay cacheable.
+func (s *Server) noStoreSignedIn(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if signedIn, _ := c.Get(sessionUserKey).(bool); signedIn {
+			c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+		}
+		return next(c)
+	}
+}

@@ -19,9 +19,6 @@ import (
 	"github.com/sprakpool/sprakpool/booking"
 )
 
-// maxBody is the largest request body accepted, chunked or not.
-const maxBody = 1 << 20
-
 // decode reads a JSON body strictly: right content type, at most 1 MiB, valid
 // UTF-8, no unknown fields, one value only.
 func decode(c echo.Context, v any) error {

@@ -2,7 +2,10 @@ package ui
 
 import (
 	"net/http"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -147,4 +150,16 @@ func (s *Server) usePasswordLink(kind string) echo.HandlerFunc {
 		}
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
+}
+
+// safeNext keeps a post-login redirect on this site: one leading "/", no second
+// "/" or backslash right after it, no control characters or spaces anywhere,
+// else "/". Browsers drop tabs and newlines from a URL and read a backslash as
+// "/", so "/<tab>/evil.example" would leave the site (finding 6 of issue 12).
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		!utf8.ValidString(next) || strings.IndexFunc(next, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) >= 0 {
+		return "/"
+	}
+	return next
 }

@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -91,6 +92,7 @@ func TestLoginSecureCookieBehindHTTPS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.Header.Get("Strict-Transport-Security") == "" {
 		t.Error("no HSTS with an https BASE_URL")
@@ -104,7 +106,11 @@ func TestLoginSecureCookieBehindHTTPS(t *testing.T) {
 	if csrf == nil {
 		t.Fatal("no CSRF cookie")
 	}
-	form := url.Values{"email": {"a@example.se"}, "password": {"secret-password"}, "_csrf": {csrf.Value}}
+	m := csrfInput.FindStringSubmatch(string(page))
+	if m == nil {
+		t.Fatal("login form without a CSRF token")
+	}
+	form := url.Values{"email": {"a@example.se"}, "password": {"secret-password"}, "_csrf": {m[1]}}
 	req, _ := http.NewRequest("POST", srv.URL+"/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.AddCookie(csrf)

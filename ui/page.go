@@ -185,7 +185,7 @@ func (s *Server) renderPart(c echo.Context, name, block string, page any) error 
 
 func (s *Server) pageData(c echo.Context, title string, page any) pageData {
 	u := actor(c)
-	return pageData{L: s.lang(c), User: u, CSRF: csrfToken(c), Title: title, Nav: c.Path(),
+	return pageData{L: s.lang(c), User: u, CSRF: s.csrfToken(c), Title: title, Nav: c.Path(),
 		Assets: s.pages.assets, Now: s.svc.Now().In(s.loc), Loc: s.loc, Page: page}
 }
 
@@ -316,7 +316,7 @@ func (s *Server) pageError(c echo.Context, status int) {
 	}
 	key := map[int]string{http.StatusForbidden: "error.forbidden", http.StatusNotFound: "error.not_found",
 		http.StatusUnauthorized: "error.unauthenticated", http.StatusTooManyRequests: "error.rate_limited",
-		http.StatusConflict: "error.conflict"}[status]
+		http.StatusConflict: "error.conflict", http.StatusRequestEntityTooLarge: "error.too_large"}[status]
 	if key == "" {
 		key = "error.other"
 		if status >= 500 {

@@ -74,7 +74,8 @@ func (b *browser) post(path string, form url.Values) (int, string, *http.Respons
 	return resp.StatusCode, string(raw), resp
 }
 
-// login signs in through the form and requires the redirect to the start page.
+// login signs in through the form, requires the redirect to the start page,
+// and loads a page to hold the session's CSRF token.
 func (b *browser) login(email string) {
 	b.t.Helper()
 	b.get("/")
@@ -82,6 +83,8 @@ func (b *browser) login(email string) {
 	if status != http.StatusSeeOther {
 		b.t.Fatalf("login %s: status %d: %s", email, status, body)
 	}
+	// The forms' token is bound to the new session: read it from a page.
+	b.get("/account")
 }
 
 // webPool is a pool for page tests: two workplaces, two supervisors, a manager of

@@ -6,8 +6,10 @@ package ui
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -28,6 +30,9 @@ type Config struct {
 	// Privacy exports and erases personal data and keeps the audit log; nil:
 	// privacy.New(svc).
 	Privacy *privacy.Service
+	// TrustedProxies are the reverse proxies (SPRAKPOOL_TRUSTED_PROXIES) whose
+	// X-Forwarded-For says who the client is; from anyone else it is ignored.
+	TrustedProxies []*net.IPNet
 }
 
 // Server holds the handlers' dependencies.
@@ -46,6 +51,9 @@ type Server struct {
 	sessions *scs.SessionManager
 	secure   bool
 	metrics  *metrics // Prometheus figures of this instance (/metrics)
+	// The key of CSRF tokens, read from the database on first use.
+	csrfMu     sync.Mutex
+	csrfSecret []byte
 }
 
 // New builds the echo server with every route.
@@ -68,8 +76,7 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	s.pages, s.sessions = pg, newSessions(svc, s.secure)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	// Trust no proxy headers by default: RealIP is the peer address.
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -80,9 +87,29 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	s.metrics = newMetrics(svc)
 	e.Use(s.metrics.observe)
 	e.Use(s.logRequests)
-	e.Use(s.securityHeaders, s.sessionMiddleware(), s.csrf)
+	e.Use(s.securityHeaders, s.limitBody, s.sessionMiddleware(), s.noStoreSignedIn, s.csrf)
 	s.routes(e)
 	return e
+}
+
+// ipExtractor finds the address a request counts as coming from, for every
+// per-address limit and in the logs. With no trusted proxies it is the peer's
+// address and X-Forwarded-For is ignored (echo's default RealIP would believe
+// anyone's). Behind trusted proxies it is the right-most X-Forwarded-For entry
+// that is not itself a trusted proxy, so a client cannot choose its address by
+// sending the header itself (finding 12 of issue 12); an entry that is no
+// address makes the request count as the proxy's. echo's own extractor does
+// the walk; only loopback, link-local and private ranges it would trust by
+// default are turned off, so nothing but the configured ranges is trusted.
+func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
 // logRequests writes one log line per request.
@@ -99,7 +126,7 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			level = slog.LevelError
 		}
 		s.log.Log(c.Request().Context(), level, "request", "method", c.Request().Method,
-			"path", c.Path(), "status", status, "duration", time.Since(start))
+			"path", c.Path(), "status", status, "duration", time.Since(start), "ip", c.RealIP())
 		return nil
 	}
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -123,12 +122,4 @@ func (s *Server) requirePage(roles ...string) echo.MiddlewareFunc {
 			return &booking.Error{Code: booking.CodeForbidden, Message: "your role may not see this page"}
 		}
 	}
-}
-
-// safeNext keeps a post-login redirect on this site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
 }

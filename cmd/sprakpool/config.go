@@ -30,8 +30,13 @@ type Config struct {
 	LateCancel       time.Duration
 	LateCancelRemote time.Duration
 	Log              string
+	TrustedProxies   string
 
-	location *time.Location
+	location       *time.Location
+	trustedProxies []*net.IPNet
+	// baseURLGiven is whether SPRAKPOOL_BASE_URL (or --base-url) was set, not
+	// defaulted from the listen address.
+	baseURLGiven bool
 }
 
 // setting is one configuration value: its variable, flag, default and target.
@@ -57,6 +62,7 @@ func (c *Config) settings() []setting {
 		{name: "late-cancel", def: "24h", help: "notice below which an on-site cancellation is late", dur: &c.LateCancel},
 		{name: "late-cancel-remote", def: "4h", help: "the same for phone and video", dur: &c.LateCancelRemote},
 		{name: "log", def: "text", help: "text or json log lines", str: &c.Log},
+		{name: "trusted-proxies", def: "", help: "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For names the client", str: &c.TrustedProxies},
 	}
 }
 
@@ -104,6 +110,7 @@ func (c *Config) finish(raw map[string]*string) error {
 		return fmt.Errorf("SPRAKPOOL_TZ: %q is not a time zone such as Europe/Stockholm", c.TZ)
 	}
 	c.location = loc
+	c.baseURLGiven = c.BaseURL != ""
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
 	}
@@ -129,6 +136,9 @@ func (c *Config) finish(raw map[string]*string) error {
 	if c.Log != "text" && c.Log != "json" {
 		return fmt.Errorf("SPRAKPOOL_LOG: %q must be text or json", c.Log)
 	}
+	if c.trustedProxies, err = parseProxies(c.TrustedProxies); err != nil {
+		return err
+	}
 	if c.MailLease < 2*time.Second {
 		// Half the lease is the time allowed for one SMTP batch.
 		return fmt.Errorf("SPRAKPOOL_MAIL_LEASE: %s must be at least 2s", c.MailLease)
@@ -137,6 +147,32 @@ func (c *Config) finish(raw map[string]*string) error {
 		return fmt.Errorf("SPRAKPOOL_DAILY_LIMIT: %s must be more than 0 and at most 24h", c.DailyLimit)
 	}
 	return nil
+}
+
+// parseProxies reads SPRAKPOOL_TRUSTED_PROXIES: addresses (one host each) and
+// CIDR ranges, separated by commas.
+func parseProxies(v string) ([]*net.IPNet, error) {
+	var nets []*net.IPNet
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if _, n, err := net.ParseCIDR(part); err == nil {
+			nets = append(nets, n)
+			continue
+		}
+		ip := net.ParseIP(part)
+		if ip == nil {
+			return nil, fmt.Errorf("SPRAKPOOL_TRUSTED_PROXIES: %q is not an address or CIDR range such as 10.0.0.5 or 10.0.0.0/24", part)
+		}
+		bits := 8 * net.IPv6len
+		if v4 := ip.To4(); v4 != nil {
+			ip, bits = v4, 8*net.IPv4len
+		}
+		nets = append(nets, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+	}
+	return nets, nil
 }
 
 func validAddress(v string) bool {

@@ -49,6 +49,12 @@ func cmdJobsRun(ctx context.Context, name string, args []string, stdout, stderr 
 	if err := c.parse(args, stderr); err != nil {
 		return err
 	}
+	if name == "outbox" && !c.cfg.baseURLGiven {
+		// The outbox writes the links of every mail it sends. A process run by
+		// hand or from cron does not serve the site, so a base URL guessed from
+		// its listen address would send people to http://127.0.0.1:8080.
+		return usageError{"jobs run outbox needs SPRAKPOOL_BASE_URL (or --base-url): the public address the links in its mail point to"}
+	}
 	at := time.Now()
 	if *atFlag != "" {
 		t, err := time.Parse(time.RFC3339, *atFlag)

@@ -246,3 +246,18 @@ func TestReportCLIUsage(t *testing.T) {
 		}
 	}
 }
+
+// Issue 12, finding 11: the CLI takes at most 400 days counting both ends, like
+// the API: from+399 days prints the report, from+400 is bad usage.
+func TestReportCLIRangeAtMost400Days(t *testing.T) {
+	path := reportDB(t)
+	for _, kind := range report.Names() {
+		for to, want := range map[string]int{"2027-04-04": exitOK, "2027-04-05": exitUsage} {
+			var out, errb bytes.Buffer
+			args := []string{"report", kind, "--db", path, "--from", "2026-03-01", "--to", to}
+			if code := run(context.Background(), args, strings.NewReader(""), &out, &errb); code != want {
+				t.Errorf("%v: exit %d, want %d: %s", args, code, want, errb.String())
+			}
+		}
+	}
+}

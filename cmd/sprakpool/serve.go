@@ -41,7 +41,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		printDemoLogins(stdout)
 	}
 	reports := report.New(svc)
-	handler := ui.New(svc, ui.Config{BaseURL: c.cfg.BaseURL, Logger: c.log, Reports: reports, Privacy: privacy.New(svc)})
+	handler := ui.New(svc, ui.Config{BaseURL: c.cfg.BaseURL, Logger: c.log, Reports: reports,
+		Privacy: privacy.New(svc), TrustedProxies: c.cfg.trustedProxies})
 	srv := newHTTPServer(handler, defaultTimeouts)
 	ln, err := net.Listen("tcp", c.cfg.Addr)
 	if err != nil {
