@@ -303,7 +303,12 @@ func TestImportAbsencesHTTP(t *testing.T) {
 		r, b := e.fetchFeed("POST", path, map[string]string{"Authorization": "Bearer " + token, "Content-Type": "text/calendar"}, body)
 		return r.StatusCode, b
 	}
-	for i, want := range []string{`{"created":3,"skipped":0}`, `{"created":0,"skipped":3}`} {
+	// A confirmed booking inside the second Friday's absence is named.
+	var covered struct{ ID int64 }
+	e.must(201, "POST", "/api/v1/bookings", e.admin, map[string]any{"supervisor_id": sups[0], "workplace_id": wpA, "language": "ar",
+		"purpose": "other", "start": e.at("2026-03-27 09:00"), "end": e.at("2026-03-27 10:00"), "override": []string{"outside_availability"}}, &covered)
+	for i, want := range []string{fmt.Sprintf(`{"created":3,"skipped":0,"affected_booking_ids":[%d]}`, covered.ID),
+		`{"created":0,"skipped":3,"affected_booking_ids":[]}`} {
 		status, body := post(self, []byte(ics))
 		if status != 200 || strings.TrimSpace(string(body)) != want {
 			t.Errorf("import %d: %d %s, want %s", i+1, status, body, want)
@@ -319,6 +324,30 @@ func TestImportAbsencesHTTP(t *testing.T) {
 	}
 	if status, _ := post(self, []byte("not a calendar")); status != 422 {
 		t.Errorf("garbage: %d", status)
+	}
+	// Finding 2: a file of rules that never match is read within the
+	// contract's 10 seconds (before the fix: minutes of CPU); one with more
+	// recurring events than a file may hold is 422, "too complex".
+	never := func(n int) []byte {
+		var b strings.Builder
+		b.WriteString("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n")
+		for i := range n {
+			fmt.Fprintf(&b, "BEGIN:VEVENT\r\nUID:never-%d\r\nDTSTART:20260301T090000Z\r\nDURATION:PT1H\r\n"+
+				"RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30\r\nEND:VEVENT\r\n", i)
+		}
+		b.WriteString("END:VCALENDAR\r\n")
+		return []byte(b.String())
+	}
+	began := time.Now()
+	if status, body := post(self, never(1000)); status != 200 || strings.TrimSpace(string(body)) != `{"created":0,"skipped":1000,"affected_booking_ids":[]}` {
+		t.Errorf("1000 rules that never match: %d %s", status, body)
+	}
+	status, body := post(self, never(5000))
+	if status != 422 || decodeErr(t, body).Error.Code != "invalid" || !strings.Contains(string(body), "too complex") {
+		t.Errorf("5000 recurring events: %d %s, want 422 too complex", status, body)
+	}
+	if took := time.Since(began); took > 20*time.Second {
+		t.Errorf("the two imports took %s, more than the contract's 10 s each", took)
 	}
 	big := append([]byte(ics), bytes.Repeat([]byte("X-PAD:"+strings.Repeat("x", 100)+"\r\n"), 11000)...)
 	if status, body := post(e.admin, big); status != 413 {
