@@ -230,8 +230,15 @@ func (s *Service) vevent(e *calendarEntry) *ical.Event {
 	seq := ical.NewProp(ical.PropSequence)
 	seq.Value = strconv.Itoa(b.Sequence)
 	ev.Props.Set(seq)
-	ev.Props.SetDateTime(ical.PropDateTimeStart, b.Start.In(s.cfg.Location))
-	ev.Props.SetDateTime(ical.PropDateTimeEnd, b.End.In(s.cfg.Location))
+	start, end := b.Start.In(s.cfg.Location), b.End.In(s.cfg.Location)
+	if InRepeatedHour(start, s.cfg.Location) || InRepeatedHour(end, s.cfg.Location) {
+		// A local time in the hour that repeats in autumn names two instants,
+		// and RFC 5545 reads it as the first: in UTC it is unambiguous. Both
+		// ends, so that no client has to mix the two forms in one event.
+		start, end = start.UTC(), end.UTC()
+	}
+	ev.Props.SetDateTime(ical.PropDateTimeStart, start)
+	ev.Props.SetDateTime(ical.PropDateTimeEnd, end)
 	summary := eventSummary(b, e.Workplace)
 	if b.Status == StatusCancelled {
 		// Some clients (Google's subscriptions among them) show a cancelled event
