@@ -354,3 +354,58 @@ func TestImportAbsencesHTTP(t *testing.T) {
 		t.Errorf("over 1 MiB: %d %s", status, body)
 	}
 }
+
+// Finding 15: when a booking is given to another supervisor or workplace it
+// leaves the old one's feed, and that feed's Last-Modified moves forward, so a
+// client asking If-Modified-Since with the date it has gets the feed without it.
+func TestFeedLastModifiedNeverGoesBack(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	e := newEnv(t, t0)
+	sups, wpA, wpB := e.pool(2)
+	feedURL := func(path string) string {
+		var v feedURLJSON
+		e.must(200, "GET", path, e.admin, nil, &v)
+		return *v.FeedURL
+	}
+	supFeed := feedURL(fmt.Sprintf("/api/v1/supervisors/%d", sups[0]))
+	wpFeed := feedURL(fmt.Sprintf("/api/v1/workplaces/%d", wpA))
+	lastModified := func(url string) string {
+		r, _ := e.fetchFeed("GET", url, nil, nil)
+		return r.Header.Get("Last-Modified")
+	}
+	// check asks for the feed if modified since the date it had before the
+	// move: it must be, with a later date, without the booking that left.
+	check := func(name, url, since string, gone, kept int64) {
+		t.Helper()
+		r, body := e.fetchFeed("GET", url, map[string]string{"If-Modified-Since": since}, nil)
+		if r.StatusCode != 200 {
+			t.Errorf("%s feed, If-Modified-Since the date before the move: %d, want 200", name, r.StatusCode)
+			return
+		}
+		was, _ := http.ParseTime(since)
+		now, err := http.ParseTime(r.Header.Get("Last-Modified"))
+		if err != nil || !now.After(was) {
+			t.Errorf("%s feed: Last-Modified %q after the move, %q before: it must move forward", name, r.Header.Get("Last-Modified"), since)
+		}
+		if bytes.Contains(body, fmt.Appendf(nil, "/bookings/%d\r\n", gone)) || !bytes.Contains(body, fmt.Appendf(nil, "/bookings/%d\r\n", kept)) {
+			t.Errorf("%s feed: booking %d should have left it and %d stayed", name, gone, kept)
+		}
+	}
+	var stays, moves, leaves idJSON
+	e.must(201, "POST", "/api/v1/bookings", e.admin, bookingBody(sups[0], wpA, e.at("2026-03-10 09:00"), e.at("2026-03-10 10:00")), &stays)
+	// The latest change in the supervisor's feed is a booking that will leave it.
+	e.svc.Now = func() time.Time { return t0.Add(time.Hour) }
+	e.must(201, "POST", "/api/v1/bookings", e.admin, bookingBody(sups[0], wpA, e.at("2026-03-12 09:00"), e.at("2026-03-12 10:00")), &leaves)
+	e.must(201, "POST", "/api/v1/bookings", e.admin, bookingBody(sups[0], wpA, e.at("2026-03-11 09:00"), e.at("2026-03-11 10:00")), &moves)
+	since := lastModified(supFeed)
+	e.svc.Now = func() time.Time { return t0.Add(2 * time.Hour) }
+	e.must(200, "PATCH", fmt.Sprintf("/api/v1/bookings/%d", moves.ID), e.admin, map[string]any{"supervisor_id": sups[1]}, nil)
+	check("supervisor", supFeed, since, moves.ID, stays.ID)
+
+	// Another workplace: the workplace's feed still shows the booking just
+	// given to another supervisor, the latest change, when another leaves it.
+	since = lastModified(wpFeed)
+	e.svc.Now = func() time.Time { return t0.Add(3 * time.Hour) }
+	e.must(200, "PATCH", fmt.Sprintf("/api/v1/bookings/%d", leaves.ID), e.admin, map[string]any{"workplace_id": wpB}, nil)
+	check("workplace", wpFeed, since, leaves.ID, moves.ID)
+}
