@@ -21,7 +21,7 @@ var Languages = []string{"sv", "en"}
 
 // Kinds are the kinds of mail notify can render.
 var Kinds = []string{booking.MailBookingConfirmed, booking.MailBookingChanged, booking.MailBookingCancelled,
-	booking.MailReminder, booking.MailDayplan, booking.MailFollowupRequest, booking.MailMonthlyReport,
+	booking.MailBookingRemoved, booking.MailReminder, booking.MailDayplan, booking.MailFollowupRequest, booking.MailMonthlyReport,
 	booking.MailInvite, booking.MailPasswordReset, booking.MailConfirmationReminder}
 
 // templates holds every message template, parsed once at start.

@@ -136,7 +136,8 @@ func (n *Notifier) compose(ctx context.Context, m booking.Mail) (*mail.Msg, erro
 	var attachment *attachment
 	var err error
 	switch m.Kind {
-	case booking.MailBookingConfirmed, booking.MailBookingChanged, booking.MailBookingCancelled, booking.MailReminder, booking.MailFollowupRequest:
+	case booking.MailBookingConfirmed, booking.MailBookingChanged, booking.MailBookingCancelled, booking.MailBookingRemoved,
+		booking.MailReminder, booking.MailFollowupRequest:
 		if m.BookingID == nil {
 			return nil, fmt.Errorf("mail %d of kind %s has no booking", m.ID, m.Kind)
 		}
@@ -157,7 +158,14 @@ func (n *Notifier) compose(ctx context.Context, m booking.Mail) (*mail.Msg, erro
 		}
 		// The booking page holds the follow-up form; #followup is its anchor.
 		d.Link = fmt.Sprintf("%s/bookings/%d#followup", n.cfg.BaseURL, det.Booking.ID)
-		if m.Kind != booking.MailReminder && m.Kind != booking.MailFollowupRequest {
+		switch m.Kind {
+		case booking.MailBookingRemoved:
+			// Taken off the booking: a cancellation for this person alone.
+			method = "CANCEL"
+			if ics, err = n.svc.Removal(ctx, det.Booking.ID, n.cfg.From, m.Recipient, d.Name); err != nil {
+				return nil, fmt.Errorf("removal from booking %d: %w", det.Booking.ID, err)
+			}
+		case booking.MailBookingConfirmed, booking.MailBookingChanged, booking.MailBookingCancelled:
 			if ics, method, err = n.invitation(ctx, det.Booking.ID); err != nil {
 				return nil, err
 			}
