@@ -130,11 +130,14 @@ func (s *Service) newMail(key, kind, to string, userID, bookingID *int64, seq *i
 }
 
 // messageID is stable for a key: a retried or re-planned message keeps it, so a
-// receiver can drop a duplicate if a send is ever repeated after a crash.
+// receiver can drop a duplicate if a send is ever repeated after a crash. It
+// ends in the sender's domain, which the sender vouches for (RFC 5322 §3.6.4).
 func (s *Service) messageID(key string) string {
 	sum := sha256.Sum256([]byte(key))
 	host := "sprakpool.localhost"
-	if u, err := url.Parse(s.cfg.BaseURL); err == nil && u.Hostname() != "" {
+	if i := strings.LastIndex(s.cfg.MailFrom, "@"); i >= 0 && i < len(s.cfg.MailFrom)-1 {
+		host = strings.Trim(s.cfg.MailFrom[i+1:], "<> ")
+	} else if u, err := url.Parse(s.cfg.BaseURL); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
 	}
 	return hex.EncodeToString(sum[:16]) + "@" + host
