@@ -31,11 +31,11 @@ import (
 //
 // What rrule-go may still walk is then known before it starts: the days from
 // the moved start to the end of 9999, divided by INTERVAL, each weighed by the
-// BY values rrule-go checks on it. That work, and every occurrence rrule-go
-// returns, is counted against a budget per file; a file whose rules would take
-// more is refused as too complex. Sub-daily rules are refused: an absence repeats at
-// most daily, and rrule-go's HOURLY search can loop for ever on a BYHOUR that
-// its INTERVAL never reaches.
+// BY values rrule-go checks on it, and the times of day it builds. That work,
+// and every occurrence rrule-go returns, is counted against a budget per file;
+// a file whose rules would take more is refused as too complex. Sub-daily rules
+// are refused: an absence repeats at most daily, and rrule-go's HOURLY search
+// can loop for ever on a BYHOUR that its INTERVAL never reaches.
 
 // Bounds of one import's work on recurrence rules.
 const (
@@ -44,11 +44,15 @@ const (
 	// maxRuleDays is the most days one rule may make rrule-go walk.
 	maxRuleDays = 1_000_000
 	// importSearchCost is the most work all the rules of one file may make
-	// rrule-go do together: days walked, each weighed by the BY values
-	// checked on it, and occurrences returned. One unit costs about 40 ns
-	// (a daily rule that never matches), so the whole budget about 2 seconds
-	// of one CPU.
-	importSearchCost = 50_000_000
+	// rrule-go do together, in units of about 4 ns (checking one BY value on
+	// one day): about 2 seconds of one CPU.
+	importSearchCost = 500_000_000
+	// What rrule-go's work costs in those units, as measured: a step of a
+	// daily rule (the overhead of one period of one day), of a weekly one
+	// per day, of a monthly or yearly one per day; building one time of day;
+	// returning one occurrence and placing it in its zone.
+	dailyStepCost, weeklyDayCost, longerDayCost = 14, 4, 2
+	timeOfDayCost, occurrenceCost               = 10, 40
 )
 
 // errTooComplex: the file's rules would take more work than an import may.
@@ -102,7 +106,13 @@ func ruleStarts(ctx context.Context, rule string, start, keepFrom, to time.Time,
 	}
 	// Days, from Unix seconds: a time.Duration ends at 292 years.
 	days := (time.Date(rrule.MAXYEAR+1, 1, 1, 0, 0, 0, 0, time.UTC).Unix() - opt.Dtstart.Unix()) / 86400 / int64(interval)
-	walk := days * perDay
+	step := map[rrule.Frequency]int64{rrule.DAILY: dailyStepCost, rrule.WEEKLY: weeklyDayCost}[opt.Freq]
+	if step == 0 {
+		step = longerDayCost
+	}
+	// rrule-go also builds, once, every time of day the rule names (up to
+	// 24 × 60 × 60 of them).
+	walk := days*(step+perDay) + timeOfDayCost*int64(len(opt.Byhour)*len(opt.Byminute)*len(opt.Bysecond))
 	if days > maxRuleDays || walk > budget.units {
 		return nil, errTooComplex
 	}
@@ -121,7 +131,7 @@ func ruleStarts(ctx context.Context, rule string, start, keepFrom, to time.Time,
 		if !ok {
 			break
 		}
-		if budget.units--; budget.units < 0 {
+		if budget.units -= occurrenceCost; budget.units < 0 {
 			return nil, errTooComplex
 		}
 		wall := addYears(t, -shift)
@@ -143,8 +153,9 @@ func ruleStarts(ctx context.Context, rule string, start, keepFrom, to time.Time,
 }
 
 // compactLists sorts the rule's BY lists and drops repeated values, and
-// returns what rrule-go's search costs per day walked: it scans each list for
-// every day it looks at, and each BYSETPOS for every day of every period.
+// returns what rrule-go's search costs per day walked besides its steps: it
+// scans each list for every day it looks at, and each BYSETPOS for every day
+// of every period.
 func compactLists(opt *rrule.ROption) int64 {
 	lists := []*[]int{&opt.Bysetpos, &opt.Bymonth, &opt.Bymonthday, &opt.Byyearday, &opt.Byweekno,
 		&opt.Byhour, &opt.Byminute, &opt.Bysecond}
@@ -156,7 +167,7 @@ func compactLists(opt *rrule.ROption) int64 {
 		return cmp.Or(cmp.Compare(a.Day(), b.Day()), cmp.Compare(a.N(), b.N()))
 	})
 	opt.Byweekday = slices.Compact(opt.Byweekday)
-	return int64(1 + len(opt.Bysetpos) + len(opt.Bymonth) + len(opt.Bymonthday) + len(opt.Byyearday) +
+	return int64(len(opt.Bysetpos) + len(opt.Bymonth) + len(opt.Bymonthday) + len(opt.Byyearday) +
 		len(opt.Byweekno) + len(opt.Byweekday))
 }
 
