@@ -634,6 +634,9 @@ func (s *Service) UpdateBooking(ctx context.Context, actor *User, id int64, in B
 		if err := tx.Save(&b).Error; err != nil {
 			return err
 		}
+		if err := noteFeedsLeft(tx, old, &b, now); err != nil {
+			return err
+		}
 		return logEvent(tx, &b, EventChanged, actor, now, map[string]any{"before": old.snapshot(), "after": b.snapshot()})
 	})
 	if errors.Is(err, errConflict) {

@@ -203,7 +203,12 @@ func (s *Service) SupervisorFeed(ctx context.Context, token string) (*Feed, erro
 		return nil, fmt.Errorf("supervisor feed: %w", err)
 	}
 	name := "Språkpool – " + sv.Name
-	return s.cachedFeed(db, fmt.Sprintf("%s:%d", FeedSupervisor, sv.ID), name, sv.UpdatedAt,
+	key := feedName(FeedSupervisor, sv.ID)
+	left, err := feedLeftAt(db, key)
+	if err != nil {
+		return nil, err
+	}
+	return s.cachedFeed(db, key, name, latest(sv.UpdatedAt, left),
 		func(q *gorm.DB) *gorm.DB { return q.Where("supervisor_id = ?", sv.ID) })
 }
 
@@ -222,7 +227,12 @@ func (s *Service) WorkplaceFeed(ctx context.Context, token string) (*Feed, error
 		return nil, fmt.Errorf("workplace feed: %w", err)
 	}
 	name := "Språkpool – " + w.Name
-	return s.cachedFeed(db, fmt.Sprintf("%s:%d", FeedWorkplace, w.ID), name, w.UpdatedAt,
+	key := feedName(FeedWorkplace, w.ID)
+	left, err := feedLeftAt(db, key)
+	if err != nil {
+		return nil, err
+	}
+	return s.cachedFeed(db, key, name, latest(w.UpdatedAt, left),
 		func(q *gorm.DB) *gorm.DB { return q.Where("workplace_id = ?", w.ID) })
 }
 
@@ -244,6 +254,50 @@ func (s *Service) PoolFeed(ctx context.Context, token string) (*Feed, error) {
 		return nil, errNotFound("calendar")
 	}
 	return s.cachedFeed(db, FeedPool, "Språkpool – alla bokningar", time.Time{}, func(q *gorm.DB) *gorm.DB { return q })
+}
+
+// feedName names a supervisor's or workplace's feed: "supervisors:17".
+func feedName(kind string, id int64) string { return fmt.Sprintf("%s:%d", kind, id) }
+
+// feedChange is the last moment a booking left a feed other than by age.
+type feedChange struct {
+	Feed      string `gorm:"primaryKey"`
+	ChangedAt time.Time
+}
+
+func (feedChange) TableName() string { return "feed_changes" }
+
+// noteFeedsLeft records, in the transaction that moves a booking, that it left
+// the feeds of the supervisor and the workplace it was taken from: their
+// Last-Modified must move forward although nothing they still show changed.
+func noteFeedsLeft(tx *gorm.DB, before, after *Booking, at time.Time) error {
+	var feeds []string
+	if before.SupervisorID != after.SupervisorID {
+		feeds = append(feeds, feedName(FeedSupervisor, before.SupervisorID))
+	}
+	if before.WorkplaceID != after.WorkplaceID {
+		feeds = append(feeds, feedName(FeedWorkplace, before.WorkplaceID))
+	}
+	for _, f := range feeds {
+		if err := tx.Exec(`INSERT INTO feed_changes (feed, changed_at) VALUES (?, ?)
+			ON CONFLICT (feed) DO UPDATE SET changed_at = excluded.changed_at
+			WHERE feed_changes.changed_at < excluded.changed_at`, f, at.UTC()).Error; err != nil {
+			return fmt.Errorf("note that booking %d left %s: %w", after.ID, f, err)
+		}
+	}
+	return nil
+}
+
+// feedLeftAt is when a booking last left the feed (zero: never).
+func feedLeftAt(db *gorm.DB, feed string) (time.Time, error) {
+	var rows []feedChange
+	if err := db.Where("feed = ?", feed).Limit(1).Find(&rows).Error; err != nil {
+		return time.Time{}, fmt.Errorf("feed %s: %w", feed, err)
+	}
+	if len(rows) == 0 {
+		return time.Time{}, nil
+	}
+	return rows[0].ChangedAt, nil
 }
 
 // feedBookings returns the bookings a feed shows: from FeedWindow back to every

@@ -54,24 +54,9 @@ func (s *Service) Invitation(ctx context.Context, bookingID int64, organizer str
 	cal := s.newCalendar()
 	cal.Props.SetText(ical.PropMethod, method)
 	ev := s.vevent(&entries[0])
-	organizer = strings.TrimPrefix(strings.TrimSpace(organizer), "mailto:")
-	org := ical.NewProp(ical.PropOrganizer)
-	org.Params.Set(ical.ParamCommonName, "Språkpool")
-	org.Value = "mailto:" + organizer
-	ev.Props.Set(org)
+	ev.Props.Set(organizerProp(organizer))
 	for _, a := range entries[0].attendees() {
-		p := ical.NewProp(ical.PropAttendee)
-		if a.name != "" {
-			p.Params.Set(ical.ParamCommonName, paramText(a.name))
-		}
-		p.Params.Set(ical.ParamCalendarUserType, "INDIVIDUAL")
-		p.Params.Set(ical.ParamRole, a.role)
-		// The pool decides; nobody is asked to answer, so no client sends replies
-		// to the sender address.
-		p.Params.Set(ical.ParamParticipationStatus, "NEEDS-ACTION")
-		p.Params.Set(ical.ParamRSVP, "FALSE")
-		p.Value = "mailto:" + a.email
-		ev.Props.Add(p)
+		ev.Props.Add(a.prop())
 	}
 	cal.Children = append(cal.Children, ev.Component)
 	body, err := encodeCalendar(cal)
@@ -79,6 +64,49 @@ func (s *Service) Invitation(ctx context.Context, bookingID int64, organizer str
 		return nil, "", fmt.Errorf("invitation for booking %d: %w", bookingID, err)
 	}
 	return body, method, nil
+}
+
+// Removal renders the iTIP message for someone a change took off a booking (a
+// supervisor replaced by another, a manager of the workplace it left):
+// METHOD:CANCEL with the booking's UID and its new, higher SEQUENCE, and that
+// person as the only ATTENDEE, so their calendar drops the event while those
+// who remain get a REQUEST. As RFC 5546 §3.2.5 asks when attendees are
+// uninvited, and as sabre/dav's iTIP broker and Exchange write it, it has no
+// STATUS: the event goes on, without them.
+func (s *Service) Removal(ctx context.Context, bookingID int64, organizer, email, name string) ([]byte, error) {
+	db := s.store.read(ctx)
+	b, err := bookingByID(db, bookingID)
+	if err != nil {
+		return nil, fmt.Errorf("removal from booking %d: %w", bookingID, err)
+	}
+	entries, err := s.calendarEntries(db, []Booking{*b})
+	if err != nil {
+		return nil, fmt.Errorf("removal from booking %d: %w", bookingID, err)
+	}
+	cal := s.newCalendar()
+	cal.Props.SetText(ical.PropMethod, "CANCEL")
+	full := s.vevent(&entries[0])
+	ev := ical.NewEvent()
+	for _, name := range []string{ical.PropUID, ical.PropDateTimeStamp, ical.PropSequence, ical.PropDateTimeStart,
+		ical.PropDateTimeEnd, ical.PropSummary} {
+		ev.Props[name] = full.Props[name]
+	}
+	ev.Props.Set(organizerProp(organizer))
+	ev.Props.Add(attendee{name: name, email: strings.ToLower(strings.TrimSpace(email)), role: "REQ-PARTICIPANT"}.prop())
+	cal.Children = append(cal.Children, ev.Component)
+	body, err := encodeCalendar(cal)
+	if err != nil {
+		return nil, fmt.Errorf("removal from booking %d: %w", bookingID, err)
+	}
+	return body, nil
+}
+
+// organizerProp names the pool, at its sender address, as the organizer.
+func organizerProp(organizer string) *ical.Prop {
+	org := ical.NewProp(ical.PropOrganizer)
+	org.Params.Set(ical.ParamCommonName, "Språkpool")
+	org.Value = "mailto:" + strings.TrimPrefix(strings.TrimSpace(organizer), "mailto:")
+	return org
 }
 
 // BookingManagers returns the active managers of the booking's workplace, who
@@ -186,6 +214,22 @@ func (s *Service) calendarEntries(db *gorm.DB, list []Booking) ([]calendarEntry,
 
 type attendee struct{ name, email, role string }
 
+// prop is the ATTENDEE property of a.
+func (a attendee) prop() *ical.Prop {
+	p := ical.NewProp(ical.PropAttendee)
+	if a.name != "" {
+		p.Params.Set(ical.ParamCommonName, paramText(a.name))
+	}
+	p.Params.Set(ical.ParamCalendarUserType, "INDIVIDUAL")
+	p.Params.Set(ical.ParamRole, a.role)
+	// The pool decides; nobody is asked to answer, so no client sends replies
+	// to the sender address.
+	p.Params.Set(ical.ParamParticipationStatus, "NEEDS-ACTION")
+	p.Params.Set(ical.ParamRSVP, "FALSE")
+	p.Value = "mailto:" + a.email
+	return p
+}
+
 // attendees are the supervisor (who gives the session) and the managers (who
 // booked it), each once, those without an address left out.
 func (e *calendarEntry) attendees() []attendee {
@@ -230,8 +274,15 @@ func (s *Service) vevent(e *calendarEntry) *ical.Event {
 	seq := ical.NewProp(ical.PropSequence)
 	seq.Value = strconv.Itoa(b.Sequence)
 	ev.Props.Set(seq)
-	ev.Props.SetDateTime(ical.PropDateTimeStart, b.Start.In(s.cfg.Location))
-	ev.Props.SetDateTime(ical.PropDateTimeEnd, b.End.In(s.cfg.Location))
+	start, end := b.Start.In(s.cfg.Location), b.End.In(s.cfg.Location)
+	if InRepeatedHour(start, s.cfg.Location) || InRepeatedHour(end, s.cfg.Location) {
+		// A local time in the hour that repeats in autumn names two instants,
+		// and RFC 5545 reads it as the first: in UTC it is unambiguous. Both
+		// ends, so that no client has to mix the two forms in one event.
+		start, end = start.UTC(), end.UTC()
+	}
+	ev.Props.SetDateTime(ical.PropDateTimeStart, start)
+	ev.Props.SetDateTime(ical.PropDateTimeEnd, end)
 	summary := eventSummary(b, e.Workplace)
 	if b.Status == StatusCancelled {
 		// Some clients (Google's subscriptions among them) show a cancelled event

@@ -513,3 +513,80 @@ func BenchmarkFeed2000(b *testing.B) {
 		b.SetBytes(int64(len(feed.Body)))
 	}
 }
+
+// Finding 13: an instant in the hour that repeats when summer time ends has no
+// unambiguous local form, so feeds and invitations write it in UTC; every
+// parser then reads the booking's own length (before: a zero-length event, and
+// 45 minutes read as 1 h 45).
+func TestRepeatedHourWrittenInUTC(t *testing.T) {
+	f := newFixture(t, time.Date(2027, 10, 1, 9, 0, 0, 0, time.UTC))
+	amina := f.supervisor("Amina Yusuf", []string{"ar"})
+	fatima := f.supervisor("Fatima Ali", []string{"ar"})
+	book := func(sv *Supervisor, start, end string) *Booking {
+		t.Helper()
+		b, err := f.s.CreateBooking(f.ctx, f.admin, BookingInput{SupervisorID: &sv.ID, WorkplaceID: f.wpA.ID, Language: "ar",
+			Purpose: "workplace_support", Start: start, End: end, Override: OverridableRules, Overriding: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	bookings := map[string]*Booking{
+		// 02:30 summer time to 02:30 winter time: one hour.
+		"first-to-second": book(amina, "2027-10-31T02:30:00+02:00", "2027-10-31T02:30:00+01:00"),
+		// The second 02:15 to 03:00: 45 minutes.
+		"second-0215": book(fatima, "2027-10-31T02:15:00+01:00", "2027-10-31T03:00:00+01:00"),
+		// Outside the repeated hour nothing changes.
+		"saturday": book(amina, "2027-10-30T09:00:00+02:00", "2027-10-30T10:00:00+02:00"),
+	}
+	token, err := f.s.PoolFeedToken(f.ctx, f.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed, err := f.s.PoolFeed(f.ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{"pool.ics": feed.Body}
+	for name, b := range bookings {
+		inv, _, err := f.s.Invitation(f.ctx, b.ID, "sprakpool@kommun.example.se")
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name+".ics"] = inv
+	}
+	text := string(unfold(feed.Body))
+	for _, want := range []string{
+		"DTSTART:20271031T003000Z\r\n", "DTEND:20271031T013000Z\r\n", "DTSTART:20271031T011500Z\r\n", "DTEND:20271031T020000Z\r\n",
+		"DTSTART;TZID=Europe/Stockholm:20271030T090000\r\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the pool feed lacks %q", want)
+		}
+	}
+	all := map[string]span{}
+	for _, b := range bookings {
+		all[b.UID] = spanOf(b.Start, b.End)
+	}
+	if all[bookings["first-to-second"].UID] != (span{"2027-10-31T00:30:00Z", "2027-10-31T01:30:00Z"}) ||
+		all[bookings["second-0215"].UID] != (span{"2027-10-31T01:15:00Z", "2027-10-31T02:00:00Z"}) {
+		t.Fatalf("the bookings are not the instants the test is about: %v", all)
+	}
+	dir := t.TempDir()
+	want := map[string]map[string]span{}
+	var paths []string
+	for name, body := range files {
+		checkWellFormed(t, name, body)
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+		if b, ok := bookings[strings.TrimSuffix(name, ".ics")]; ok {
+			want[p] = map[string]span{b.UID: all[b.UID]}
+		} else {
+			want[p] = all
+		}
+	}
+	checkParsers(t, paths, want, nil)
+}

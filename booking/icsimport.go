@@ -1,17 +1,18 @@
 package booking
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/emersion/go-ical"
-	"github.com/teambition/rrule-go"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -28,18 +29,27 @@ const ImportHorizon = 12 // months
 // maxImportOccurrences bounds what one file can create.
 const maxImportOccurrences = 5000
 
+// importDeadline bounds the work of one import, so that it answers within
+// the contract's 10 seconds whatever a file holds (reading and storing it take
+// the rest).
+const importDeadline = 8 * time.Second
+
 // ImportResult counts what an import did: absences created, and events or
-// occurrences skipped (free time, cancelled, already imported, outside the horizon).
+// occurrences skipped (free time, cancelled, already imported, outside the
+// horizon); and the confirmed bookings of the supervisor that the new absences
+// cover, which the coordinator must now see to.
 type ImportResult struct {
-	Created int `json:"created"`
-	Skipped int `json:"skipped"`
+	Created            int     `json:"created"`
+	Skipped            int     `json:"skipped"`
+	AffectedBookingIDs []int64 `json:"affected_booking_ids"`
 }
 
 // ImportAbsences reads an iCalendar file and records each busy event as an
 // absence of the supervisor. Recurring events are expanded from now over the next
 // ImportHorizon months, in the event's own time zone, so a weekly 09:00 stays
 // 09:00 across a DST change. Each absence remembers the event's UID; importing
-// the same file again creates nothing new.
+// the same file again creates nothing new. The work stops when ctx ends (the
+// client went away) and after importDeadline, which answers "too complex".
 func (s *Service) ImportAbsences(ctx context.Context, actor *User, supervisorID int64, r io.Reader) (*ImportResult, error) {
 	if !canSeeSchedule(actor, supervisorID) {
 		return nil, errForbidden("only coordinators and the supervisor may record absences")
@@ -52,12 +62,21 @@ func (s *Service) ImportAbsences(ctx context.Context, actor *User, supervisorID 
 		return nil, invalidICS("the file is not an iCalendar (.ics) file: %v", err)
 	}
 	now := s.now()
-	spans, skipped, err := s.busySpans(cal, now, now.AddDate(0, ImportHorizon, 0))
+	work, cancel := context.WithTimeout(ctx, importDeadline)
+	defer cancel()
+	spans, skipped, err := s.busySpans(work, cal, now, now.AddDate(0, ImportHorizon, 0))
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("import absences of supervisor %d: %w", supervisorID, ctx.Err())
+		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			return nil, tooComplex("it takes longer than %s to read", importDeadline)
+		}
 		return nil, err
 	}
-	res := &ImportResult{Skipped: skipped}
+	res := &ImportResult{Skipped: skipped, AffectedBookingIDs: []int64{}}
 	err = s.store.write(ctx, func(tx *gorm.DB) error {
+		var created []busySpan
 		for _, sp := range spans {
 			uid := sp.uid
 			a := &Absence{SupervisorID: supervisorID, Start: sp.start.UTC(), End: sp.end.UTC(), Reason: sp.reason,
@@ -68,11 +87,14 @@ func (s *Service) ImportAbsences(ctx context.Context, actor *User, supervisorID 
 			}
 			if q.RowsAffected == 1 {
 				res.Created++
+				created = append(created, sp)
 			} else {
 				res.Skipped++
 			}
 		}
-		return nil
+		ids, err := bookingsCovered(tx, supervisorID, created)
+		res.AffectedBookingIDs = ids
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("import absences of supervisor %d: %w", supervisorID, err)
@@ -80,16 +102,56 @@ func (s *Service) ImportAbsences(ctx context.Context, actor *User, supervisorID 
 	return res, nil
 }
 
+// bookingsCovered returns, by start, the supervisor's confirmed bookings that
+// overlap any of the spans.
+func bookingsCovered(db *gorm.DB, supervisorID int64, spans []busySpan) ([]int64, error) {
+	out := []int64{}
+	if len(spans) == 0 {
+		return out, nil
+	}
+	lo, hi := spans[0].start, spans[0].end
+	for _, sp := range spans {
+		lo, hi = earliest(lo, sp.start), latest(hi, sp.end)
+	}
+	var list []Booking
+	if err := db.Select("id, start_at, end_at").Where("supervisor_id = ? AND status = ? AND start_at < ? AND end_at > ?",
+		supervisorID, StatusConfirmed, hi.UTC(), lo.UTC()).Order("start_at, id").Find(&list).Error; err != nil {
+		return nil, fmt.Errorf("bookings covered by the import: %w", err)
+	}
+	for _, b := range list {
+		for _, sp := range spans {
+			if b.Start.Before(sp.end) && b.End.After(sp.start) {
+				out = append(out, b.ID)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+func earliest(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
 // decodeICS parses a calendar. go-ical panics on some malformed lines (a
 // parameter with nothing after "=" at the end of a line, found by fuzzing);
 // such a file is just not a calendar.
+// A UTF-8 byte-order mark before BEGIN:VCALENDAR, as some Windows tools
+// write, is skipped.
 func decodeICS(r io.Reader) (cal *ical.Calendar, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			cal, err = nil, fmt.Errorf("malformed line: %v", v)
 		}
 	}()
-	return ical.NewDecoder(r).Decode()
+	br := bufio.NewReader(r)
+	if bom, err := br.Peek(3); err == nil && string(bom) == "\uFEFF" {
+		br.Discard(3)
+	}
+	return ical.NewDecoder(br).Decode()
 }
 
 func invalidICS(format string, args ...any) error {
@@ -107,7 +169,7 @@ type busySpan struct {
 
 // busySpans turns the calendar's VEVENTs into spans: the events, and the
 // occurrences of recurring ones, that end after from and start before to. RECURRENCE-ID overrides replace their occurrence.
-func (s *Service) busySpans(cal *ical.Calendar, from, to time.Time) ([]busySpan, int, error) {
+func (s *Service) busySpans(ctx context.Context, cal *ical.Calendar, from, to time.Time) ([]busySpan, int, error) {
 	type series struct {
 		master    *ical.Component
 		overrides []*ical.Component
@@ -136,9 +198,22 @@ func (s *Service) busySpans(cal *ical.Calendar, from, to time.Time) ([]busySpan,
 			sr.master = c
 		}
 	}
+	recurring := 0
+	for _, sr := range byUID {
+		if sr.master != nil && sr.master.Props.Get(ical.PropRecurrenceRule) != nil {
+			recurring++
+		}
+	}
+	if recurring > maxRecurringEvents {
+		return nil, 0, tooComplex("it holds %d recurring events; at most %d are taken", recurring, maxRecurringEvents)
+	}
 	var out []busySpan
 	skipped := 0
+	budget := &ruleBudget{units: importSearchCost}
 	for _, uid := range order {
+		if err := ctx.Err(); err != nil {
+			return nil, 0, err
+		}
 		sr := byUID[uid]
 		replaced := map[int64]bool{}
 		for _, o := range sr.overrides {
@@ -160,7 +235,7 @@ func (s *Service) busySpans(cal *ical.Calendar, from, to time.Time) ([]busySpan,
 		if sr.master == nil {
 			continue
 		}
-		spans, n, err := s.expandEvent(uid, sr.master, from, to, replaced)
+		spans, n, err := s.expandEvent(ctx, uid, sr.master, from, to, replaced, budget)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -194,7 +269,7 @@ func (s *Service) eventSpan(uid string, c *ical.Component) (busySpan, bool, erro
 }
 
 // expandEvent returns the event itself, or its occurrences in from..to.
-func (s *Service) expandEvent(uid string, c *ical.Component, from, to time.Time, replaced map[int64]bool) ([]busySpan, int, error) {
+func (s *Service) expandEvent(ctx context.Context, uid string, c *ical.Component, from, to time.Time, replaced map[int64]bool, budget *ruleBudget) ([]busySpan, int, error) {
 	first, ok, err := s.eventSpan(uid, c)
 	if err != nil || !ok {
 		return nil, 1, err
@@ -210,21 +285,23 @@ func (s *Service) expandEvent(uid string, c *ical.Component, from, to time.Time,
 	// Expand in the zone of DTSTART, so wall-clock times survive DST changes;
 	// the length of an occurrence is kept as wall-clock time too (an all-day
 	// event stays a day long on a 23-hour day).
-	loc := first.start.Location()
-	set := &rrule.Set{}
+	length := wallLength(first.start, first.end)
+	// An occurrence that began before from may still go on: start looking a
+	// day before the longest an occurrence can last.
+	keepFrom := from.AddDate(0, 0, -length.days-2).Add(-length.clock)
+	var starts []time.Time
 	if p := c.Props.Get(ical.PropRecurrenceRule); p != nil {
-		opt, err := rrule.StrToROptionInLocation(p.Value, loc)
-		if err != nil {
+		starts, err = ruleStarts(ctx, p.Value, first.start, keepFrom, to, budget)
+		switch {
+		case errors.Is(err, errTooComplex):
+			return nil, 0, tooComplex("event %s: its RRULE searches too far", uid)
+		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+			return nil, 0, err
+		case err != nil:
 			return nil, 0, invalidICS("event %s: RRULE: %v", uid, err)
 		}
-		opt.Dtstart = first.start
-		rule, err := rrule.NewRRule(*opt)
-		if err != nil {
-			return nil, 0, invalidICS("event %s: RRULE: %v", uid, err)
-		}
-		set.RRule(rule)
 	}
-	set.DTStart(first.start)
+	excluded := map[int64]bool{}
 	for _, name := range []string{ical.PropRecurrenceDates, ical.PropExceptionDates} {
 		for i := range c.Props[name] {
 			p := &c.Props[name][i]
@@ -236,31 +313,24 @@ func (s *Service) expandEvent(uid string, c *ical.Component, from, to time.Time,
 					return nil, 0, invalidICS("event %s: %s: %v", uid, name, err)
 				}
 				if name == ical.PropExceptionDates {
-					set.ExDate(t)
-				} else {
-					set.RDate(t)
+					excluded[t.Unix()] = true
+				} else if !t.Before(keepFrom) && t.Before(to) {
+					starts = append(starts, t.In(first.start.Location()))
 				}
 			}
 		}
 	}
-	length := wallLength(first.start, first.end)
+	slices.SortFunc(starts, func(a, b time.Time) int { return a.Compare(b) })
 	var out []busySpan
 	skipped := 0
-	next := set.Iterator()
-	for n := 0; ; n++ {
-		t, ok := next()
-		if !ok || !t.Before(to) {
-			break
-		}
-		if n > 100000 {
-			return nil, 0, invalidICS("event %s repeats too often", uid)
+	for i, t := range starts {
+		// A moved occurrence (RECURRENCE-ID) replaces this one; an RDATE may
+		// repeat one the rule makes.
+		if excluded[t.Unix()] || replaced[t.Unix()] || (i > 0 && t.Equal(starts[i-1])) {
+			continue
 		}
 		end := addWall(t, length)
 		if !end.After(from) {
-			continue
-		}
-		// A moved occurrence (RECURRENCE-ID) replaces this one.
-		if replaced[t.Unix()] {
 			continue
 		}
 		out = append(out, busySpan{uid: uid, start: t, end: end, reason: first.reason})
@@ -292,8 +362,11 @@ func wallLength(start, end time.Time) wallDuration {
 }
 
 func addWall(t time.Time, d wallDuration) time.Time {
+	if d.days == 0 {
+		return t.Add(d.clock)
+	}
 	day := t.AddDate(0, 0, d.days)
-	return time.Date(day.Year(), day.Month(), day.Day(), t.Hour(), t.Minute(), t.Second(), 0, t.Location()).Add(d.clock)
+	return firstOccurrence(time.Date(day.Year(), day.Month(), day.Day(), t.Hour(), t.Minute(), t.Second(), 0, t.Location())).Add(d.clock)
 }
 
 // isFree reports events that do not block time: free (TRANSP:TRANSPARENT, or
@@ -327,15 +400,31 @@ func propValue(c *ical.Component, name string) string {
 	return ""
 }
 
+// propText reads a text value whole: go-ical's Text keeps only what comes
+// before the first unescaped comma (the first of a list), but exporters write
+// titles such as "Möte (Central Europe), Rum 3" unescaped, and a title is one
+// text. An unknown escape keeps its character.
 func propText(c *ical.Component, name string) string {
 	p := c.Props.Get(name)
 	if p == nil {
 		return ""
 	}
-	if t, err := p.Text(); err == nil {
-		return t
+	var b strings.Builder
+	for i := 0; i < len(p.Value); i++ {
+		ch := p.Value[i]
+		if ch != '\\' || i == len(p.Value)-1 {
+			b.WriteByte(ch)
+			continue
+		}
+		i++
+		switch p.Value[i] {
+		case 'n', 'N':
+			b.WriteByte('\n')
+		default:
+			b.WriteByte(p.Value[i])
+		}
 	}
-	return p.Value
+	return b.String()
 }
 
 // eventEnd is DTEND, else DTSTART plus DURATION, else the end of the day for an
@@ -382,7 +471,9 @@ func (s *Service) icsTime(p *ical.Prop) (time.Time, bool, error) {
 		loc = s.zoneByID(tzid)
 	}
 	t, err := time.ParseInLocation("20060102T150405", v, loc)
-	return t, false, err
+	// A local time in the hour that repeats when summer time ends is its first
+	// occurrence (RFC 5545 §3.3.5); Go picks the second.
+	return firstOccurrence(t), false, err
 }
 
 // zoneByID resolves a TZID: an IANA name (also inside Mozilla's

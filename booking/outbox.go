@@ -45,11 +45,13 @@ type Mail struct {
 // TableName keeps gorm on the schema's name.
 func (Mail) TableName() string { return "outbox" }
 
-// Kinds of mail.
+// Kinds of mail. A booking_removed mail goes to whoever a change took off a
+// booking: the supervisor replaced by another, the managers of the workplace it left.
 const (
 	MailBookingConfirmed = "booking_confirmed"
 	MailBookingChanged   = "booking_changed"
 	MailBookingCancelled = "booking_cancelled"
+	MailBookingRemoved   = "booking_removed"
 	MailReminder         = "reminder"
 	MailDayplan          = "dayplan"
 	MailFollowupRequest  = "followup_request"
@@ -128,11 +130,14 @@ func (s *Service) newMail(key, kind, to string, userID, bookingID *int64, seq *i
 }
 
 // messageID is stable for a key: a retried or re-planned message keeps it, so a
-// receiver can drop a duplicate if a send is ever repeated after a crash.
+// receiver can drop a duplicate if a send is ever repeated after a crash. It
+// ends in the sender's domain, which the sender vouches for (RFC 5322 §3.6.4).
 func (s *Service) messageID(key string) string {
 	sum := sha256.Sum256([]byte(key))
 	host := "sprakpool.localhost"
-	if u, err := url.Parse(s.cfg.BaseURL); err == nil && u.Hostname() != "" {
+	if i := strings.LastIndex(s.cfg.MailFrom, "@"); i >= 0 && i < len(s.cfg.MailFrom)-1 {
+		host = strings.Trim(s.cfg.MailFrom[i+1:], "<> ")
+	} else if u, err := url.Parse(s.cfg.BaseURL); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
 	}
 	return hex.EncodeToString(sum[:16]) + "@" + host
@@ -148,10 +153,12 @@ func insertMail(tx *gorm.DB, m *Mail) (bool, error) {
 	return res.RowsAffected > 0, res.Error
 }
 
-// recipient is someone a booking's mail goes to.
+// recipient is someone a booking's mail goes to; left marks someone a change
+// took off it.
 type recipient struct {
 	userID *int64
 	email  string
+	left   bool
 }
 
 // bookingRecipients are the supervisor (their users, else the supervisor's own
@@ -251,6 +258,10 @@ func (s *Service) planEventBatch(ctx context.Context, limit int) (added int, mor
 			for _, r := range rs {
 				key := fmt.Sprintf("booking:%d:%s:%d:%s", b.ID, e.Kind, e.Sequence, strings.ToLower(r.email))
 				seq := e.Sequence
+				kind := kind
+				if r.left {
+					kind = MailBookingRemoved
+				}
 				m := s.newMail(key, kind, r.email, r.userID, &b.ID, &seq, e.Data, e.At, e.At, now)
 				ok, err := insertMail(tx, m)
 				if err != nil {
@@ -277,7 +288,8 @@ func (s *Service) planEventBatch(ctx context.Context, limit int) (added int, mor
 }
 
 // eventRecipients are the booking's people, and for a change that moved it to
-// another supervisor or workplace, also the people it was moved away from.
+// another supervisor or workplace, also the people it was moved away from,
+// marked left: they get a cancellation, not an update.
 func eventRecipients(tx *gorm.DB, b *Booking, e Event) ([]recipient, error) {
 	rs, err := bookingRecipients(tx, b, true, true)
 	if err != nil || e.Kind != EventChanged {
@@ -303,6 +315,7 @@ func eventRecipients(tx *gorm.DB, b *Booking, e Event) ([]recipient, error) {
 	}
 	for _, r := range before {
 		if !slices.ContainsFunc(rs, func(x recipient) bool { return strings.EqualFold(x.email, r.email) }) {
+			r.left = true
 			rs = append(rs, r)
 		}
 	}
@@ -624,6 +637,15 @@ func staleMail(tx *gorm.DB, m *Mail) (string, error) {
 	case b.Status != StatusConfirmed:
 		return "the booking was cancelled", nil
 	case m.Kind == MailReminder:
+		// Given to another supervisor or workplace since: the people it left
+		// had their cancellation and get no reminder.
+		rs, err := bookingRecipients(tx, b, true, true)
+		if err != nil {
+			return "", err
+		}
+		if !slices.ContainsFunc(rs, func(r recipient) bool { return strings.EqualFold(r.email, m.Recipient) }) {
+			return "the booking was given to someone else", nil
+		}
 		var p struct{ Start time.Time }
 		if err := json.Unmarshal([]byte(m.Payload), &p); err != nil {
 			return "", fmt.Errorf("payload of mail %d: %w", m.ID, err)

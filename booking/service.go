@@ -19,6 +19,9 @@ type Config struct {
 	DailyLimit       time.Duration
 	LateCancel       time.Duration
 	LateCancelRemote time.Duration
+	// MailFrom is the sender address; the Message-IDs of mail end in its
+	// domain (the base URL's host when it is empty).
+	MailFrom string
 }
 
 // DefaultConfig is the contract's defaults, in Europe/Stockholm.

@@ -100,3 +100,40 @@ func startOfWeek(t time.Time, loc *time.Location) time.Time {
 
 // wallMinutes returns the local wall-clock minutes after midnight of t.
 func wallMinutes(t time.Time) int { return t.Hour()*60 + t.Minute() }
+
+// InRepeatedHour reports whether t's wall clock in loc names two instants: it
+// falls in the hour that repeats when summer time ends (02:00–03:00 on the last
+// Sunday of October in Stockholm), either time round. Such a time has no
+// unambiguous local form; calendars write it in UTC and mail names its zone.
+func InRepeatedHour(t time.Time, loc *time.Location) bool {
+	t = t.In(loc)
+	_, off := t.Zone()
+	start, end := t.ZoneBounds()
+	if !start.IsZero() {
+		if _, prev := start.Add(-time.Second).Zone(); prev > off && t.Sub(start) < time.Duration(prev-off)*time.Second {
+			return true // the second time round
+		}
+	}
+	if !end.IsZero() {
+		if _, next := end.Zone(); off > next && end.Sub(t) <= time.Duration(off-next)*time.Second {
+			return true // the first time round
+		}
+	}
+	return false
+}
+
+// firstOccurrence returns, for a time whose wall clock repeats in its zone, the
+// first instant with that wall clock, as RFC 5545 §3.3.5 reads a local time;
+// time.Date and time.ParseInLocation pick the second.
+func firstOccurrence(t time.Time) time.Time {
+	start, _ := t.ZoneBounds()
+	if start.IsZero() {
+		return t
+	}
+	_, off := t.Zone()
+	_, prev := start.Add(-time.Second).Zone()
+	if d := time.Duration(prev-off) * time.Second; d > 0 && t.Sub(start) < d {
+		return t.Add(-d)
+	}
+	return t
+}

@@ -39,14 +39,16 @@ type received struct {
 	Subject   string
 	AuthUser  string
 	At        int // the test's step counter when it arrived
+	Raw       []byte
 }
 
-// part is one leaf MIME part, decoded.
+// part is one leaf MIME part, decoded; Encoding is its Content-Transfer-Encoding.
 type part struct {
-	Type   string
-	Params map[string]string
-	Body   []byte
-	Name   string
+	Type     string
+	Params   map[string]string
+	Body     []byte
+	Name     string
+	Encoding string
 }
 
 // text returns the decoded body of the first part of that media type.
@@ -86,7 +88,7 @@ func parseMessage(t testing.TB, data []byte) received {
 	if err != nil {
 		t.Errorf("decode subject: %v", err)
 	}
-	r := received{Header: m.Header, Subject: subject, MessageID: m.Header.Get("Message-Id"), Kind: m.Header.Get("X-Sprakpool-Kind")}
+	r := received{Header: m.Header, Subject: subject, MessageID: m.Header.Get("Message-Id"), Kind: m.Header.Get("X-Sprakpool-Kind"), Raw: data}
 	r.Parts = readParts(t, m.Header.Get("Content-Type"), m.Header.Get("Content-Transfer-Encoding"), "", m.Body)
 	return r
 }
@@ -130,7 +132,7 @@ func readParts(t testing.TB, ctype, cte, disposition string, body io.Reader) []p
 	if _, dp, err := mime.ParseMediaType(disposition); err == nil {
 		name = dp["filename"]
 	}
-	return []part{{Type: mt, Params: params, Body: data, Name: name}}
+	return []part{{Type: mt, Params: params, Body: data, Name: name, Encoding: strings.ToLower(cte)}}
 }
 
 // mailServer is a real SMTP server (emersion/go-smtp) on loopback that keeps
@@ -363,6 +365,7 @@ func (p *pool) open() *booking.Service {
 	p.t.Helper()
 	cfg := booking.DefaultConfig()
 	cfg.BaseURL = "https://sprakpool.example.se"
+	cfg.MailFrom = "sprakpool@kommun.example"
 	svc, err := booking.Open(p.ctx, p.dsn, cfg)
 	if err != nil {
 		p.t.Fatal(err)

@@ -21,7 +21,7 @@ var Languages = []string{"sv", "en"}
 
 // Kinds are the kinds of mail notify can render.
 var Kinds = []string{booking.MailBookingConfirmed, booking.MailBookingChanged, booking.MailBookingCancelled,
-	booking.MailReminder, booking.MailDayplan, booking.MailFollowupRequest, booking.MailMonthlyReport,
+	booking.MailBookingRemoved, booking.MailReminder, booking.MailDayplan, booking.MailFollowupRequest, booking.MailMonthlyReport,
 	booking.MailInvite, booking.MailPasswordReset, booking.MailConfirmationReminder}
 
 // templates holds every message template, parsed once at start.
@@ -58,10 +58,11 @@ type rendered struct {
 }
 
 // render fills the template of kind in lang (Swedish for any other) with data.
-func (t *templates) render(kind, lang string, data any) (*rendered, error) {
+func (t *templates) render(kind, lang string, data mailData) (*rendered, error) {
 	if lang != "en" {
 		lang = "sv"
 	}
+	data.Name = oneLine(data.Name)
 	tt := t.text[kind+"."+lang]
 	if tt == nil {
 		return nil, fmt.Errorf("no mail template for %s", kind)
@@ -77,7 +78,8 @@ func (t *templates) render(kind, lang string, data any) (*rendered, error) {
 	}
 	r := &rendered{Subject: strings.TrimSpace(subject), Text: strings.TrimSpace(body) + "\n"}
 	var html bytes.Buffer
-	if err := t.layout.Execute(&html, map[string]any{"Lang": lang, "Subject": r.Subject, "Paragraphs": paragraphs(r.Text)}); err != nil {
+	paras := paragraphs(r.Text, data.links())
+	if err := t.layout.Execute(&html, map[string]any{"Lang": lang, "Subject": r.Subject, "Paragraphs": paras}); err != nil {
 		return nil, fmt.Errorf("render %s mail as HTML: %w", kind, err)
 	}
 	r.HTML = html.String()
@@ -88,17 +90,17 @@ func (t *templates) render(kind, lang string, data any) (*rendered, error) {
 type line struct{ Text, URL string }
 
 // paragraphs splits plain text at blank lines, and each line before a trailing
-// http(s) link, so the HTML part says the same as the text part with live links.
-func paragraphs(text string) [][]line {
+// link, so the HTML part says the same as the text part with live links. Only
+// the links Språkpool made for this message (links) are made live: free text
+// that ends in a URL (notes, a cancellation reason, a name) stays text, so no
+// one can put a link in the pool's mail.
+func paragraphs(text string, links map[string]bool) [][]line {
 	var out [][]line
 	for _, p := range strings.Split(strings.TrimSpace(text), "\n\n") {
 		var ls []line
 		for _, l := range strings.Split(strings.Trim(p, "\n"), "\n") {
-			i := strings.LastIndex(l, "https://")
-			if i < 0 {
-				i = strings.LastIndex(l, "http://")
-			}
-			if i >= 0 && !strings.ContainsAny(l[i:], " \t") {
+			i := strings.LastIndexAny(l, " \t") + 1
+			if links[l[i:]] {
 				ls = append(ls, line{Text: l[:i], URL: l[i:]})
 			} else {
 				ls = append(ls, line{Text: l})
@@ -107,6 +109,42 @@ func paragraphs(text string) [][]line {
 		out = append(out, ls)
 	}
 	return out
+}
+
+// links are the URLs Språkpool itself put in the message: the booking's page,
+// the message's link (a follow-up form, an account link), each listed
+// session's link. A meeting URL is a manager's free text and not among them.
+func (d *mailData) links() map[string]bool {
+	out := map[string]bool{}
+	for _, l := range []string{d.Link, d.B.Link} {
+		if l != "" {
+			out[l] = true
+		}
+	}
+	for _, v := range d.Day {
+		if v.Link != "" {
+			out[v.Link] = true
+		}
+	}
+	return out
+}
+
+// oneLine makes a name fit on one line (a subject, a "Var:" line): a line
+// break typed into it would otherwise start a new line of the message, or cut
+// the subject off. Names are checked to be one line when they are saved; this
+// keeps older ones and every other way in harmless too.
+func oneLine(v string) string {
+	return strings.Join(strings.FieldsFunc(v, func(r rune) bool { return r == '\r' || r == '\n' || r == '\u2028' || r == '\u2029' }), " ")
+}
+
+// clockText is a time of day as mail writes it: "09:00", and with its zone in the
+// hour that repeats when summer time ends, where "02:30" alone names two
+// instants ("02:30 CEST", "02:30 CET").
+func clockText(t time.Time) string {
+	if booking.InRepeatedHour(t, t.Location()) {
+		return t.Format("15:04 MST")
+	}
+	return t.Format("15:04")
 }
 
 func hours(minutes int) string {
@@ -140,11 +178,11 @@ func (n *Notifier) view(d *booking.BookingDetails, lang string) bookingView {
 	b := d.Booking
 	start, end := b.Start.In(n.loc), b.End.In(n.loc)
 	v := bookingView{ID: b.ID, Weekday: weekday(start, lang), Date: dateText(start, lang),
-		Start: start.Format("15:04"), End: end.Format("15:04"), Workplace: d.Workplace.Name,
-		Supervisor: d.Supervisor.Name, ModeText: text(modes, b.Mode, lang), PurposeText: text(purposes, b.Purpose, lang),
+		Start: clockText(start), End: clockText(end), Workplace: oneLine(d.Workplace.Name),
+		Supervisor: oneLine(d.Supervisor.Name), ModeText: text(modes, b.Mode, lang), PurposeText: text(purposes, b.Purpose, lang),
 		Notes: b.Notes, Participants: b.ParticipantsExpected, Link: fmt.Sprintf("%s/bookings/%d", n.cfg.BaseURL, b.ID), Mode: b.Mode}
 	if b.Mode == "on_site" {
-		v.Address = d.Workplace.Address
+		v.Address = oneLine(d.Workplace.Address)
 	}
 	if b.MeetingURL != nil {
 		v.MeetingURL = *b.MeetingURL
@@ -205,4 +243,48 @@ func dateText(t time.Time, lang string) string {
 		return t.Format("2 January 2006")
 	}
 	return fmt.Sprintf("%d %s %d", t.Day(), monthsSV[t.Month()-1], t.Year())
+}
+
+// subjectWords writes a subject that needs encoding (any letter beyond ASCII,
+// such as å, ä, ö) as RFC 2047 encoded words of at most 60 characters, with a
+// space between them. go-mail folds the Subject header at spaces; Go's own
+// encoder makes words of 75 characters, which go-mail folds before the first
+// one, right after "Subject:", and some readers then see the subject with a
+// leading space. A subject in plain ASCII is returned as it is.
+func subjectWords(s string) string {
+	plain := true
+	for _, r := range s {
+		if r < ' ' || r > '~' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return s
+	}
+	const open, close, most = "=?UTF-8?q?", "?=", 60
+	var words []string
+	var w strings.Builder
+	for _, r := range s {
+		var enc strings.Builder
+		for _, b := range []byte(string(r)) {
+			switch {
+			case b == ' ':
+				enc.WriteByte('_')
+			case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9', strings.IndexByte("!*+-/.,:", b) >= 0:
+				enc.WriteByte(b)
+			default:
+				fmt.Fprintf(&enc, "=%02X", b)
+			}
+		}
+		if w.Len() > 0 && len(open)+w.Len()+enc.Len()+len(close) > most {
+			words = append(words, open+w.String()+close)
+			w.Reset()
+		}
+		w.WriteString(enc.String())
+	}
+	if w.Len() > 0 {
+		words = append(words, open+w.String()+close)
+	}
+	return strings.Join(words, " ")
 }

@@ -137,7 +137,8 @@ func (n *Notifier) compose(ctx context.Context, m booking.Mail) (*mail.Msg, erro
 	var attachment *attachment
 	var err error
 	switch m.Kind {
-	case booking.MailBookingConfirmed, booking.MailBookingChanged, booking.MailBookingCancelled, booking.MailReminder, booking.MailFollowupRequest:
+	case booking.MailBookingConfirmed, booking.MailBookingChanged, booking.MailBookingCancelled, booking.MailBookingRemoved,
+		booking.MailReminder, booking.MailFollowupRequest:
 		if m.BookingID == nil {
 			return nil, fmt.Errorf("mail %d of kind %s has no booking", m.ID, m.Kind)
 		}
@@ -158,7 +159,14 @@ func (n *Notifier) compose(ctx context.Context, m booking.Mail) (*mail.Msg, erro
 		}
 		// The booking page holds the follow-up form; #followup is its anchor.
 		d.Link = fmt.Sprintf("%s/bookings/%d#followup", n.cfg.BaseURL, det.Booking.ID)
-		if m.Kind != booking.MailReminder && m.Kind != booking.MailFollowupRequest {
+		switch m.Kind {
+		case booking.MailBookingRemoved:
+			// Taken off the booking: a cancellation for this person alone.
+			method = "CANCEL"
+			if ics, err = n.svc.Removal(ctx, det.Booking.ID, n.cfg.From, m.Recipient, d.Name); err != nil {
+				return nil, fmt.Errorf("removal from booking %d: %w", det.Booking.ID, err)
+			}
+		case booking.MailBookingConfirmed, booking.MailBookingChanged, booking.MailBookingCancelled:
 			if ics, method, err = n.invitation(ctx, det.Booking.ID); err != nil {
 				return nil, err
 			}
@@ -198,13 +206,14 @@ type attachment struct {
 
 func (n *Notifier) message(m booking.Mail, lang string, r *rendered, ics []byte, method string, att *attachment) (*mail.Msg, error) {
 	msg := mail.NewMsg()
-	if err := msg.FromFormat("Språkpoolen", n.cfg.From); err != nil {
+	// The same name as the invitations' ORGANIZER, so a client shows one sender.
+	if err := msg.FromFormat("Språkpool", n.cfg.From); err != nil {
 		return nil, fmt.Errorf("sender %q: %w", n.cfg.From, err)
 	}
 	if err := msg.To(m.Recipient); err != nil {
 		return nil, fmt.Errorf("recipient %q: %w", m.Recipient, err)
 	}
-	msg.Subject(r.Subject)
+	msg.Subject(subjectWords(oneLine(r.Subject)))
 	msg.SetMessageIDWithValue(m.MessageID)
 	msg.SetDate()
 	if lang != "en" {
@@ -216,7 +225,15 @@ func (n *Notifier) message(m booking.Mail, lang string, r *rendered, ics []byte,
 	msg.SetBodyString(mail.TypeTextPlain, r.Text)
 	msg.AddAlternativeString(mail.TypeTextHTML, r.HTML)
 	if ics != nil {
-		msg.AddAlternativeString(mail.ContentType("text/calendar; method="+method), string(ics))
+		// Base64, as Outlook reads it (it stopped reading quoted-printable
+		// invitations for others); and the same calendar as an attachment, for
+		// the clients that read only attachments. application/ics, as Google
+		// sends it, so no client takes the attachment for a second invitation.
+		msg.AddAlternativeString(mail.ContentType("text/calendar; method="+method), string(ics), mail.WithPartEncoding(mail.EncodingB64))
+		if err := msg.AttachReader("invite.ics", bytes.NewReader(ics), mail.WithFileContentType("application/ics"),
+			mail.WithFileEncoding(mail.EncodingB64)); err != nil {
+			return nil, fmt.Errorf("attach invite.ics: %w", err)
+		}
 	}
 	if att != nil {
 		if err := msg.AttachReader(att.name, bytes.NewReader(att.data), mail.WithFileContentType(mail.ContentType(att.contentType))); err != nil {
@@ -237,7 +254,7 @@ func (n *Notifier) before(payload map[string]any, lang string) string {
 		return ""
 	}
 	start, end = start.In(n.loc), end.In(n.loc)
-	return fmt.Sprintf("%s %s %s–%s", weekday(start, lang), dateText(start, lang), start.Format("15:04"), end.Format("15:04"))
+	return fmt.Sprintf("%s %s %s–%s", weekday(start, lang), dateText(start, lang), clockText(start), clockText(end))
 }
 
 func (n *Notifier) dayplan(ctx context.Context, payload map[string]any, lang string, d *mailData) error {

@@ -303,7 +303,12 @@ func TestImportAbsencesHTTP(t *testing.T) {
 		r, b := e.fetchFeed("POST", path, map[string]string{"Authorization": "Bearer " + token, "Content-Type": "text/calendar"}, body)
 		return r.StatusCode, b
 	}
-	for i, want := range []string{`{"created":3,"skipped":0}`, `{"created":0,"skipped":3}`} {
+	// A confirmed booking inside the second Friday's absence is named.
+	var covered struct{ ID int64 }
+	e.must(201, "POST", "/api/v1/bookings", e.admin, map[string]any{"supervisor_id": sups[0], "workplace_id": wpA, "language": "ar",
+		"purpose": "other", "start": e.at("2026-03-27 09:00"), "end": e.at("2026-03-27 10:00"), "override": []string{"outside_availability"}}, &covered)
+	for i, want := range []string{fmt.Sprintf(`{"created":3,"skipped":0,"affected_booking_ids":[%d]}`, covered.ID),
+		`{"created":0,"skipped":3,"affected_booking_ids":[]}`} {
 		status, body := post(self, []byte(ics))
 		if status != 200 || strings.TrimSpace(string(body)) != want {
 			t.Errorf("import %d: %d %s, want %s", i+1, status, body, want)
@@ -320,8 +325,87 @@ func TestImportAbsencesHTTP(t *testing.T) {
 	if status, _ := post(self, []byte("not a calendar")); status != 422 {
 		t.Errorf("garbage: %d", status)
 	}
+	// Finding 2: a file of rules that never match is read within the
+	// contract's 10 seconds (before the fix: minutes of CPU); one with more
+	// recurring events than a file may hold is 422, "too complex".
+	never := func(n int) []byte {
+		var b strings.Builder
+		b.WriteString("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n")
+		for i := range n {
+			fmt.Fprintf(&b, "BEGIN:VEVENT\r\nUID:never-%d\r\nDTSTART:20260301T090000Z\r\nDURATION:PT1H\r\n"+
+				"RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30\r\nEND:VEVENT\r\n", i)
+		}
+		b.WriteString("END:VCALENDAR\r\n")
+		return []byte(b.String())
+	}
+	began := time.Now()
+	if status, body := post(self, never(1000)); status != 200 || strings.TrimSpace(string(body)) != `{"created":0,"skipped":1000,"affected_booking_ids":[]}` {
+		t.Errorf("1000 rules that never match: %d %s", status, body)
+	}
+	status, body := post(self, never(5000))
+	if status != 422 || decodeErr(t, body).Error.Code != "invalid" || !strings.Contains(string(body), "too complex") {
+		t.Errorf("5000 recurring events: %d %s, want 422 too complex", status, body)
+	}
+	if took := time.Since(began); took > 20*time.Second {
+		t.Errorf("the two imports took %s, more than the contract's 10 s each", took)
+	}
 	big := append([]byte(ics), bytes.Repeat([]byte("X-PAD:"+strings.Repeat("x", 100)+"\r\n"), 11000)...)
 	if status, body := post(e.admin, big); status != 413 {
 		t.Errorf("over 1 MiB: %d %s", status, body)
 	}
+}
+
+// Finding 15: when a booking is given to another supervisor or workplace it
+// leaves the old one's feed, and that feed's Last-Modified moves forward, so a
+// client asking If-Modified-Since with the date it has gets the feed without it.
+func TestFeedLastModifiedNeverGoesBack(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	e := newEnv(t, t0)
+	sups, wpA, wpB := e.pool(2)
+	feedURL := func(path string) string {
+		var v feedURLJSON
+		e.must(200, "GET", path, e.admin, nil, &v)
+		return *v.FeedURL
+	}
+	supFeed := feedURL(fmt.Sprintf("/api/v1/supervisors/%d", sups[0]))
+	wpFeed := feedURL(fmt.Sprintf("/api/v1/workplaces/%d", wpA))
+	lastModified := func(url string) string {
+		r, _ := e.fetchFeed("GET", url, nil, nil)
+		return r.Header.Get("Last-Modified")
+	}
+	// check asks for the feed if modified since the date it had before the
+	// move: it must be, with a later date, without the booking that left.
+	check := func(name, url, since string, gone, kept int64) {
+		t.Helper()
+		r, body := e.fetchFeed("GET", url, map[string]string{"If-Modified-Since": since}, nil)
+		if r.StatusCode != 200 {
+			t.Errorf("%s feed, If-Modified-Since the date before the move: %d, want 200", name, r.StatusCode)
+			return
+		}
+		was, _ := http.ParseTime(since)
+		now, err := http.ParseTime(r.Header.Get("Last-Modified"))
+		if err != nil || !now.After(was) {
+			t.Errorf("%s feed: Last-Modified %q after the move, %q before: it must move forward", name, r.Header.Get("Last-Modified"), since)
+		}
+		if bytes.Contains(body, fmt.Appendf(nil, "/bookings/%d\r\n", gone)) || !bytes.Contains(body, fmt.Appendf(nil, "/bookings/%d\r\n", kept)) {
+			t.Errorf("%s feed: booking %d should have left it and %d stayed", name, gone, kept)
+		}
+	}
+	var stays, moves, leaves idJSON
+	e.must(201, "POST", "/api/v1/bookings", e.admin, bookingBody(sups[0], wpA, e.at("2026-03-10 09:00"), e.at("2026-03-10 10:00")), &stays)
+	// The latest change in the supervisor's feed is a booking that will leave it.
+	e.svc.Now = func() time.Time { return t0.Add(time.Hour) }
+	e.must(201, "POST", "/api/v1/bookings", e.admin, bookingBody(sups[0], wpA, e.at("2026-03-12 09:00"), e.at("2026-03-12 10:00")), &leaves)
+	e.must(201, "POST", "/api/v1/bookings", e.admin, bookingBody(sups[0], wpA, e.at("2026-03-11 09:00"), e.at("2026-03-11 10:00")), &moves)
+	since := lastModified(supFeed)
+	e.svc.Now = func() time.Time { return t0.Add(2 * time.Hour) }
+	e.must(200, "PATCH", fmt.Sprintf("/api/v1/bookings/%d", moves.ID), e.admin, map[string]any{"supervisor_id": sups[1]}, nil)
+	check("supervisor", supFeed, since, moves.ID, stays.ID)
+
+	// Another workplace: the workplace's feed still shows the booking just
+	// given to another supervisor, the latest change, when another leaves it.
+	since = lastModified(wpFeed)
+	e.svc.Now = func() time.Time { return t0.Add(3 * time.Hour) }
+	e.must(200, "PATCH", fmt.Sprintf("/api/v1/bookings/%d", leaves.ID), e.admin, map[string]any{"workplace_id": wpB}, nil)
+	check("workplace", wpFeed, since, leaves.ID, moves.ID)
 }

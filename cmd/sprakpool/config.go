@@ -182,6 +182,6 @@ func validAddress(v string) bool {
 
 // bookingConfig is the domain's part of the configuration.
 func (c *Config) bookingConfig() booking.Config {
-	return booking.Config{Location: c.location, BaseURL: c.BaseURL, TravelBuffer: c.TravelBuffer,
+	return booking.Config{Location: c.location, BaseURL: c.BaseURL, MailFrom: c.MailFrom, TravelBuffer: c.TravelBuffer,
 		DailyLimit: c.DailyLimit, LateCancel: c.LateCancel, LateCancelRemote: c.LateCancelRemote}
 }
