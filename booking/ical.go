@@ -74,7 +74,7 @@ func (s *Service) Invitation(ctx context.Context, bookingID int64, organizer str
 // uninvited, and as sabre/dav's iTIP broker and Exchange write it, it has no
 // STATUS: the event goes on, without them.
 func (s *Service) Removal(ctx context.Context, bookingID int64, organizer, email, name string) ([]byte, error) {
-	db := s.store.read(ctx)
+	db := s.store.Read(ctx)
 	b, err := bookingByID(db, bookingID)
 	if err != nil {
 		return nil, fmt.Errorf("removal from booking %d: %w", bookingID, err)
