@@ -50,34 +50,86 @@ func (s *Service) rules() ruleSet {
 // whether the travel buffer applies (the workplace is known); skip lists the rules
 // an admin overrides. A closed day is reported alone.
 func (r ruleSet) check(c slot, sc *schedule, travel bool, skip []string) []Violation {
+	return r.checkAt(r.at(c), sc, travel, skip, false)
+}
+
+// broken is what checkAt returns in quick mode when a rule is broken.
+var broken = []Violation{{Rule: "broken"}}
+
+// fits reports whether the slot breaks no rule. It stops at the first broken
+// rule and builds no details: a search for free times asks it for every
+// quarter hour of every candidate.
+func (r ruleSet) fits(a localSlot, sc *schedule, travel bool) bool {
+	return len(r.checkAt(a, sc, travel, nil, true)) == 0
+}
+
+// localSlot is a slot with what the rules read of it in the pool's zone: its
+// local day (as the instants of its midnights), wall-clock minutes and weekday.
+// It is computed once per slot, so that a search checking one start for many
+// supervisors converts the time once, not once per supervisor and booking.
+type localSlot struct {
+	slot
+	dayStart, dayEnd time.Time // the local day's midnight and the next one
+	closed           *ClosedDay
+	weekday          int
+	startMin, endMin int // wall-clock minutes; endMin 1440 when it ends at midnight
+}
+
+func (r ruleSet) at(c slot) localSlot {
 	ls, le := c.Start.In(r.loc), c.End.In(r.loc)
 	day := startOfDay(ls, r.loc)
-	if !slices.Contains(skip, RuleClosedDay) {
-		if cd, ok := ClosedDayOn(ls); ok {
-			return []Violation{{Rule: RuleClosedDay, Date: cd.Date}}
-		}
+	next := nextDay(day)
+	a := localSlot{slot: c, dayStart: day, dayEnd: next, weekday: ISOWeekday(ls),
+		startMin: wallMinutes(ls), endMin: wallMinutes(le)}
+	if !le.Before(next) {
+		a.endMin = 1440 // ends at midnight
+	}
+	if cd, ok := ClosedDayOn(ls); ok {
+		a.closed = &cd
+	}
+	return a
+}
+
+// onDay reports whether t is an instant of the slot's local day.
+func (a *localSlot) onDay(t time.Time) bool { return !t.Before(a.dayStart) && t.Before(a.dayEnd) }
+
+// checkAt is check for a slot already read in the pool's zone. quick stops at
+// the first broken rule and returns broken instead of the details.
+func (r ruleSet) checkAt(a localSlot, sc *schedule, travel bool, skip []string, quick bool) []Violation {
+	c := a.slot
+	if a.closed != nil && !slices.Contains(skip, RuleClosedDay) {
+		return []Violation{{Rule: RuleClosedDay, Date: a.closed.Date}}
 	}
 	var out []Violation
 	for _, b := range sc.bookings {
 		if b.Start.Before(c.End) && b.End.After(c.Start) {
+			if quick {
+				return broken
+			}
 			start, end := b.Start, b.End
 			out = append(out, Violation{Rule: RuleOverlap, BookingID: b.ID, Start: &start, End: &end,
 				workplaceID: b.WorkplaceID, supervisorID: b.SupervisorID})
 		}
 	}
-	if !slices.Contains(skip, RuleOutsideAvailability) && !r.insideWindow(ls, le, sc.windows) {
+	if !slices.Contains(skip, RuleOutsideAvailability) && !a.insideWindow(sc.windows) {
+		if quick {
+			return broken
+		}
 		out = append(out, Violation{Rule: RuleOutsideAvailability})
 	}
 	if !slices.Contains(skip, RuleAbsence) {
-		for _, a := range sc.absences {
-			if a.Start.Before(c.End) && a.End.After(c.Start) {
-				out = append(out, Violation{Rule: RuleAbsence, AbsenceID: a.ID})
+		for _, ab := range sc.absences {
+			if ab.Start.Before(c.End) && ab.End.After(c.Start) {
+				if quick {
+					return broken
+				}
+				out = append(out, Violation{Rule: RuleAbsence, AbsenceID: ab.ID})
 			}
 		}
 	}
 	if travel && c.Mode == "on_site" && !slices.Contains(skip, RuleTravelBuffer) {
 		for _, b := range sc.bookings {
-			if b.Mode != "on_site" || b.WorkplaceID == c.WorkplaceID || !sameDay(b.Start, day, r.loc) {
+			if b.Mode != "on_site" || b.WorkplaceID == c.WorkplaceID || !a.onDay(b.Start) {
 				continue
 			}
 			var gap time.Duration
@@ -90,6 +142,9 @@ func (r ruleSet) check(c slot, sc *schedule, travel bool, skip []string) []Viola
 				continue // an overlap, reported as such
 			}
 			if gap < r.travelBuffer {
+				if quick {
+					return broken
+				}
 				out = append(out, Violation{Rule: RuleTravelBuffer, BookingID: b.ID,
 					workplaceID: b.WorkplaceID, supervisorID: b.SupervisorID})
 			}
@@ -98,27 +153,25 @@ func (r ruleSet) check(c slot, sc *schedule, travel bool, skip []string) []Viola
 	if !slices.Contains(skip, RuleDailyLimit) {
 		total := c.End.Sub(c.Start)
 		for _, b := range sc.bookings {
-			if sameDay(b.Start, day, r.loc) {
+			if a.onDay(b.Start) {
 				total += b.End.Sub(b.Start)
 			}
 		}
 		if total > r.dailyLimit {
+			if quick {
+				return broken
+			}
 			out = append(out, Violation{Rule: RuleDailyLimit, Minutes: int(total / time.Minute)})
 		}
 	}
 	return out
 }
 
-// insideWindow reports whether local start..end lies inside one weekly window of
-// that weekday. Wall-clock minutes are compared, so DST days need no special case.
-func (r ruleSet) insideWindow(ls, le time.Time, ws []Window) bool {
-	startMin, endMin := wallMinutes(ls), wallMinutes(le)
-	if !sameDay(le, startOfDay(ls, r.loc), r.loc) {
-		endMin = 1440 // ends at midnight
-	}
-	wd := ISOWeekday(ls)
+// insideWindow reports whether the slot lies inside one weekly window of its
+// weekday. Wall-clock minutes are compared, so DST days need no special case.
+func (a *localSlot) insideWindow(ws []Window) bool {
 	for _, w := range ws {
-		if w.Weekday == wd && w.Start <= startMin && endMin <= w.End {
+		if w.Weekday == a.weekday && w.Start <= a.startMin && a.endMin <= w.End {
 			return true
 		}
 	}

@@ -1,0 +1,283 @@
+package booking
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// MaxSlotDays is the most days one search for free times covers, both ends included.
+const MaxSlotDays = 31
+
+// Session lengths a search for free times (and a request) may ask for.
+const (
+	MinSessionMinutes  = 15
+	MaxSessionMinutes  = 600
+	SessionStepMinutes = 15
+)
+
+// slotStep is the grid of free start times: the quarter hours of the pool's zone
+// (whose offsets are whole hours, so UTC quarter hours are local ones too).
+const slotStep = 15 * time.Minute
+
+// SlotQuery asks for the free start times of a session: a manager chooses the
+// language (and what the session is), the pool shows when it can come.
+type SlotQuery struct {
+	Language string
+	// From and To are dates (YYYY-MM-DD) in the pool's zone, both included.
+	From, To        string
+	DurationMinutes int
+	// Area defaults to the workplace's kind when WorkplaceID is given, as a
+	// booking's does, so that every time shown can be booked without a supervisor.
+	Area         string
+	Mode         string // default on_site
+	WorkplaceID  *int64
+	SupervisorID *int64
+}
+
+// Slot is a free start time and the supervisors who could take the session
+// then: fewest booked minutes that ISO week first, then lowest id.
+type Slot struct {
+	Start, End    time.Time
+	SupervisorIDs []int64
+}
+
+// slotPlan is a checked SlotQuery: the local days from..to (midnights, to not
+// included) and whom and what to look for.
+type slotPlan struct {
+	language, area, mode string
+	workplaceID          int64
+	travel               bool
+	length               time.Duration
+	from, to             time.Time
+	ids                  []int64
+}
+
+// Slots lists every quarter-hour start between the query's dates that has not
+// passed and at which at least one active supervisor who speaks the language
+// (and covers the area) could be booked for the duration under every rule (the
+// travel buffer only with a workplace and an on-site session), ordered by start.
+// Each candidate's bookings, absences and weeks are read once for the whole
+// range; the rules are then the same functions a booking is checked with.
+func (s *Service) Slots(ctx context.Context, actor *User, q SlotQuery) ([]Slot, error) {
+	db := s.slotReader(ctx)
+	plan, err := s.planSlots(ctx, db, actor, q)
+	if err != nil {
+		return nil, err
+	}
+	return s.freeSlots(db, plan, plan.from, plan.to, nil)
+}
+
+// slotReader is the read handle of a search for free times. The search reads
+// thousands of rows and its work is bounded (31 days), so it runs to the end
+// even when the caller goes away: with a cancellable context, go-sqlite3
+// starts a goroutine for every row it steps, which doubled the search's time.
+func (s *Service) slotReader(ctx context.Context) *gorm.DB {
+	return s.store.Read(context.WithoutCancel(ctx))
+}
+
+// planSlots checks the role, then the query, and finds the candidates.
+func (s *Service) planSlots(ctx context.Context, db *gorm.DB, actor *User, q SlotQuery) (*slotPlan, error) {
+	if !actor.IsAdmin() && (actor == nil || actor.Role != RoleManager) {
+		return nil, errForbidden("only coordinators and managers may search for free times")
+	}
+	loc := s.cfg.Location
+	plan := &slotPlan{language: q.Language, area: q.Area, mode: q.Mode}
+	var p Problems
+	if _, ok := LanguageByCode(q.Language); !ok {
+		p.Add("language", "unknown language %q; use an ISO 639 code such as ar or so", q.Language)
+	}
+	from := ParseDate(&p, "from", q.From, loc)
+	last := ParseDate(&p, "to", q.To, loc)
+	if !from.IsZero() && !last.IsZero() {
+		switch {
+		case last.Before(from):
+			p.Add("to", "must not be before from")
+		case !last.Before(from.AddDate(0, 0, MaxSlotDays)):
+			p.Add("to", "free times can be shown for at most %d days at once, both ends included", MaxSlotDays)
+		}
+	}
+	plan.from, plan.to = from, nextDay(last)
+	checkSessionLength(&p, "duration", q.DurationMinutes)
+	plan.length = time.Duration(q.DurationMinutes) * time.Minute
+	if plan.mode == "" {
+		plan.mode = "on_site"
+	}
+	if !oneOf(plan.mode, Modes) {
+		p.Add("mode", "must be one of %s", strings.Join(Modes, ", "))
+	}
+	if q.WorkplaceID != nil {
+		plan.workplaceID = *q.WorkplaceID
+		plan.travel = true
+		switch w, err := workplaceByID(db, *q.WorkplaceID); {
+		case err != nil && ErrorCode(err) != CodeNotFound:
+			return nil, err
+		case err != nil:
+			p.Add("workplace_id", "there is no workplace %d", *q.WorkplaceID)
+		case !w.Active:
+			p.Add("workplace_id", "the workplace %q is no longer active", w.Name)
+		case plan.area == "":
+			plan.area = w.Kind
+		}
+	}
+	if plan.area != "" && !oneOf(plan.area, Areas) {
+		p.Add("area", "must be one of %s", strings.Join(Areas, ", "))
+	}
+	if q.SupervisorID != nil {
+		switch sv, err := s.supervisorWithSkills(ctx, db, *q.SupervisorID); {
+		case err != nil && ErrorCode(err) != CodeNotFound:
+			return nil, err
+		case err != nil:
+			p.Add("supervisor_id", "there is no supervisor %d", *q.SupervisorID)
+		case !sv.Active:
+			p.Add("supervisor_id", "%s is no longer active in the pool", sv.Name)
+		case !sv.Speaks(q.Language):
+			p.Add("supervisor_id", "%s does not speak %s", sv.Name, languageName(q.Language))
+		case plan.area != "" && !sv.Covers(plan.area):
+			p.Add("supervisor_id", "%s does not work in %s", sv.Name, plan.area)
+		default:
+			plan.ids = []int64{sv.ID}
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if q.SupervisorID == nil {
+		ids, err := candidates(db, plan.language, plan.area)
+		if err != nil {
+			return nil, err
+		}
+		plan.ids = ids
+	}
+	return plan, nil
+}
+
+// checkSessionLength adds a problem when minutes is not a session length the
+// pool books: 15 to 600 minutes, a multiple of 15.
+func checkSessionLength(p *Problems, field string, minutes int) {
+	if minutes < MinSessionMinutes || minutes > MaxSessionMinutes || minutes%SessionStepMinutes != 0 {
+		p.Add(field, "must be %d to %d minutes, a multiple of %d", MinSessionMinutes, MaxSessionMinutes, SessionStepMinutes)
+	}
+}
+
+// CheckSessionLength is checkSessionLength for the packages under booking/
+// (requests), so that every length is judged alike.
+func CheckSessionLength(p *Problems, field string, minutes int) {
+	checkSessionLength(p, field, minutes)
+}
+
+// freeSlots evaluates the plan's candidates over the local days from..to (to not
+// included). It reads their schedules once, for whole ISO weeks (the weeks'
+// booked minutes order the supervisors), and checks every quarter-hour start
+// inside a window with ruleSet.check. keep, when set, is asked after each day
+// whether to go on (it gets the slots so far).
+func (s *Service) freeSlots(db *gorm.DB, plan *slotPlan, from, to time.Time, keep func([]Slot) bool) ([]Slot, error) {
+	out := []Slot{}
+	now := s.now()
+	if today := startOfDay(now, s.cfg.Location); from.Before(today) {
+		from = today
+	}
+	if len(plan.ids) == 0 || !from.Before(to) {
+		return out, nil
+	}
+	loc := s.cfg.Location
+	weekStart := startOfWeek(from, loc)
+	weekEnd := startOfWeek(to.Add(-time.Minute), loc).AddDate(0, 0, 7)
+	scheds, err := s.loadSchedules(db, plan.ids, weekStart, weekEnd.Add(-time.Minute), 0)
+	if err != nil {
+		return nil, err
+	}
+	r := s.rules()
+	cands := make([]slotCandidate, len(plan.ids))
+	for i, id := range plan.ids {
+		cands[i] = slotCandidate{id: id, sc: scheds[id]}
+		for _, w := range cands[i].sc.windows {
+			cands[i].byWeekday[w.Weekday] = append(cands[i].byWeekday[w.Weekday], w)
+		}
+	}
+	order := make([]*slotCandidate, 0, len(cands))
+	// The slots' id lists are slices of one growing array: one allocation per
+	// doubling, not one per slot.
+	var arena []int64
+	var week time.Time
+	for d := from; d.Before(to); d = nextDay(d) {
+		if _, closed := ClosedDayOn(d); closed {
+			continue // every start would break closed_day
+		}
+		wd := ISOWeekday(d)
+		if ws := startOfWeek(d, loc); !ws.Equal(week) {
+			week = ws
+			next := startOfWeek(ws.AddDate(0, 0, 7), loc)
+			for i := range cands {
+				cands[i].weekMinutes = r.weekMinutes(cands[i].sc, ws, next)
+			}
+		}
+		dayStart, dayEnd := d.UTC(), nextDay(d).UTC()
+		order = order[:0]
+		for i := range cands {
+			c := &cands[i]
+			if len(c.byWeekday[wd]) == 0 {
+				continue
+			}
+			c.day.windows = c.byWeekday[wd]
+			c.day.bookings = c.day.bookings[:0]
+			for _, b := range c.sc.bookings {
+				if b.Start.Before(dayEnd) && b.End.After(dayStart) {
+					c.day.bookings = append(c.day.bookings, b)
+				}
+			}
+			c.day.absences = c.day.absences[:0]
+			for _, a := range c.sc.absences {
+				if a.Start.Before(dayEnd) && a.End.After(dayStart) {
+					c.day.absences = append(c.day.absences, a)
+				}
+			}
+			order = append(order, c)
+		}
+		if len(order) == 0 {
+			continue
+		}
+		slices.SortStableFunc(order, func(a, b *slotCandidate) int {
+			if a.weekMinutes != b.weekMinutes {
+				return a.weekMinutes - b.weekMinutes
+			}
+			return int(a.id - b.id)
+		})
+		for start := dayStart; !start.Add(plan.length).After(dayEnd); start = start.Add(slotStep) {
+			if start.Before(now) {
+				continue
+			}
+			c := slot{Start: start, End: start.Add(plan.length), WorkplaceID: plan.workplaceID, Mode: plan.mode}
+			// Read in the pool's zone once for every candidate; the window test
+			// first: it is the rules' own, and most starts fail it.
+			at := r.at(c)
+			first := len(arena)
+			for _, cand := range order {
+				if at.insideWindow(cand.day.windows) && r.fits(at, &cand.day, plan.travel) {
+					arena = append(arena, cand.id)
+				}
+			}
+			if len(arena) > first {
+				out = append(out, Slot{Start: c.Start, End: c.End, SupervisorIDs: arena[first:len(arena):len(arena)]})
+			}
+		}
+		if keep != nil && !keep(out) {
+			break
+		}
+	}
+	return out, nil
+}
+
+// slotCandidate is one supervisor during a search for free times: the
+// schedule of the whole range, that of the day being searched, and the booked
+// minutes of the day's ISO week.
+type slotCandidate struct {
+	id          int64
+	sc          *schedule
+	byWeekday   [8][]Window
+	day         schedule
+	weekMinutes int
+}
