@@ -136,7 +136,16 @@ type BookingPatch struct {
 // one with the fewest booked minutes that ISO week who could take it (ties:
 // lowest id). The rules are checked and the booking and its event written in one
 // write transaction, so they hold under any number of concurrent requests.
+// A booking without a supervisor that none could take is kept as demand.
 func (s *Service) CreateBooking(ctx context.Context, actor *User, in BookingInput) (*Booking, error) {
+	return s.CreateBookingWith(ctx, actor, in, nil)
+}
+
+// CreateBookingWith is CreateBooking that also runs also, when set, in the
+// booking's write transaction once the booking is written: for the packages
+// under booking/ whose change stands or falls with the booking (a request it
+// fills). An error from also undoes the booking and is returned.
+func (s *Service) CreateBookingWith(ctx context.Context, actor *User, in BookingInput, also func(tx *gorm.DB, b *Booking) error) (*Booking, error) {
 	if err := mayBook(actor, in.WorkplaceID, in.Overriding || len(in.Override) > 0); err != nil {
 		return nil, err
 	}
@@ -184,10 +193,13 @@ func (s *Service) CreateBooking(ctx context.Context, actor *User, in BookingInpu
 		if err := tx.Create(b).Error; err != nil {
 			return err
 		}
-		return logEvent(tx, b, EventCreated, actor, now, b.snapshot())
+		if err := logEvent(tx, b, EventCreated, actor, now, b.snapshot()); err != nil || also == nil {
+			return err
+		}
+		return also(tx, b)
 	})
 	if errors.Is(err, errConflict) {
-		return nil, s.conflict(ctx, actor, b, in.SupervisorID != nil, violations)
+		return nil, s.keepDemand(ctx, actor, b, violations, s.conflict(ctx, actor, b, in.SupervisorID != nil, violations))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("create booking: %w", err)
