@@ -250,13 +250,7 @@ func (s *Service) validate(ctx context.Context, actor *User, b *Booking, supervi
 		b.Mode = "on_site"
 	}
 	checkMode(&p, b)
-	if !oneOf(b.Purpose, Purposes) {
-		p.Add("purpose", "must be one of %s", strings.Join(Purposes, ", "))
-	}
-	if b.ParticipantsExpected < 0 || b.ParticipantsExpected > 10000 {
-		p.Add("participants_expected", "must be between 0 and 10000")
-	}
-	checkText(&p, "notes", b.Notes, 4000, false)
+	checkSessionFields(&p, b)
 	s.checkTimes(&p, actor, b)
 	for _, r := range override {
 		if r == RuleOverlap {
