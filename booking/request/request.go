@@ -122,7 +122,9 @@ func (s *Service) now() time.Time { return s.svc.Clock() }
 
 func forbidden(msg string) error { return &booking.Error{Code: booking.CodeForbidden, Message: msg} }
 
-func notFound() error { return &booking.Error{Code: booking.CodeNotFound, Message: "request not found"} }
+func notFound() error {
+	return &booking.Error{Code: booking.CodeNotFound, Message: "request not found"}
+}
 
 // notOpen is the conflict of a change to a request that is no longer open.
 func notOpen(status string) error {
