@@ -270,19 +270,3 @@ var catalog = map[string][2]string{
 	"users.workplace":  {"Verksamhet (för chefer)", "Workplace (for managers)"},
 	"users.supervisor": {"Handledare (för handledarkonton)", "Supervisor (for supervisor accounts)"},
 }
-
-// reportWordsEN are the English words for the Swedish column names and group
-// labels of the reports' tables (the CSV files stay Swedish, for Excel).
-var reportWordsEN = map[string]string{
-	"Grupp": "Group", "Nyckel": "Key", "Benämning": "Name", "Roll": "Role", "Avbokningar": "Cancellations",
-	"Avbokade minuter": "Cancelled minutes", "Sena avbokningar": "Late cancellations", "Sent avbokade minuter": "Late cancelled minutes",
-	"Orsak": "Reason", "Avbokad av": "Cancelled by", "Totalt": "Total", "Verksamhets-id": "Workplace id", "Verksamhet": "Workplace",
-	"Hållna pass": "Held sessions", "Besvarade uppföljningar": "Follow-ups answered", "Svarsfrekvens": "Response rate",
-	"Handledda personer": "Persons supervised", "Personer per pass": "Persons per session", "Medelbetyg": "Average rating",
-	"Kostnadsställe": "Cost centre", "Från": "From", "Till": "To", "Finansiär": "Funder", "Timpris (kr)": "Hourly rate (SEK)",
-	"Hållna minuter": "Held minutes", "Debiterbara minuter": "Billable minutes", "Debiterbara timmar": "Billable hours",
-	"Belopp (kr)": "Amount (SEK)", "Bekräftade pass": "Confirmed sessions", "Bekräftelsegrad": "Confirmation rate",
-	"Ej bekräftade pass": "Unconfirmed sessions", "sjukdom": "illness", "verksamheten stängd": "workplace closed",
-	"inga deltagare": "no participants", "handledaren kunde inte": "supervisor unavailable", "annat": "other",
-	"samordnare": "coordinator", "chef": "manager", "handledare": "supervisor", "Samordnare": "Coordinator", "Chef": "Manager", "Handledare": "Supervisor",
-}
