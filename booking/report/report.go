@@ -161,7 +161,7 @@ func (s *Service) Utilization(ctx context.Context, actor *booking.User, from, to
 		by = "supervisor"
 	}
 	if !slices.Contains(UtilizationKeys, by) {
-		return nil, (&booking.Problems{{Field: "by", Message: "must be one of " + strings.Join(UtilizationKeys, ", ")}}).Err()
+		return nil, (&booking.Problems{{Field: "by", Key: "report_by", Message: "must be one of " + strings.Join(UtilizationKeys, ", ")}}).Err()
 	}
 	start, end, err := s.svc.ParseRange(from, to)
 	if err != nil {
