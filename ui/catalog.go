@@ -1,7 +1,9 @@
 package ui
 
 // catalog holds every user-facing string of the pages: Swedish first, then
-// English. A test checks that every key a template or handler uses is here.
+// English. The words for the domain's codes ("purpose.other", "reason.illness")
+// are booking's labels, which Lang.T finds there. A test checks that every key
+// a template or handler uses has its text.
 var catalog = map[string][2]string{
 	"nav.skip": {"Hoppa till innehållet", "Skip to content"}, "nav.label": {"Huvudmeny", "Main menu"},
 	"nav.dashboard": {"Översikt", "Overview"}, "nav.timeline": {"Tidslinje", "Timeline"},
