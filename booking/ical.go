@@ -333,7 +333,7 @@ func eventSummary(b *Booking, w *Workplace) string {
 	lang := languageNameSV(b.Language)
 	what := "Språkstöd " + lang
 	if b.Purpose != "workplace_support" {
-		what = purposeSV[b.Purpose] + " på " + lang
+		what = Capitalize(Label(VocabPurpose, b.Purpose, "sv")) + " på " + lang
 	}
 	return what + " – " + w.Name
 }
@@ -343,12 +343,12 @@ func eventSummary(b *Booking, w *Workplace) string {
 func (s *Service) eventLocation(e *calendarEntry) string {
 	switch e.Booking.Mode {
 	case "phone":
-		return "Telefon"
+		return Capitalize(Label(VocabMode, "phone", "sv"))
 	case "video":
 		if e.Booking.MeetingURL != nil {
 			return *e.Booking.MeetingURL
 		}
-		return "Video"
+		return Capitalize(Label(VocabMode, "video", "sv"))
 	}
 	if e.Workplace.Address != "" {
 		return e.Workplace.Name + ", " + e.Workplace.Address
@@ -367,16 +367,16 @@ func (s *Service) eventDescription(e *calendarEntry, link string) string {
 		}
 	}
 	if b.Status == StatusCancelled {
-		reason := cancelReasonSV[deref(b.CancelReasonCode)]
+		reason := Label(VocabReason, deref(b.CancelReasonCode), "sv")
 		if r := strings.TrimSpace(deref(b.CancelReason)); r != "" {
 			reason += " – " + r
 		}
 		add("INSTÄLLD", reason)
 	}
-	add("Syfte", purposeSV[b.Purpose])
+	add("Syfte", Capitalize(Label(VocabPurpose, b.Purpose, "sv")))
 	add("Språk", languageNameSV(b.Language))
-	add("Område", areaSV[b.Area])
-	add("Form", modeSV[b.Mode])
+	add("Område", Label(VocabArea, b.Area, "sv"))
+	add("Form", Label(VocabMode, b.Mode, "sv"))
 	if b.Mode == "video" && b.MeetingURL != nil {
 		add("Möteslänk", *b.MeetingURL)
 	}
@@ -411,17 +411,6 @@ func languageNameSV(code string) string {
 	}
 	return code
 }
-
-// Swedish names of the vocabulary, for calendar text.
-var (
-	purposeSV = map[string]string{"workplace_support": "Språkstöd i arbetet", "substitute_intro": "Introduktion av vikarier",
-		"parent_information": "Föräldrainformation", "information_meeting": "Informationsträff", "other": "Annat"}
-	areaSV = map[string]string{"childcare": "barnomsorg", "elderly_care": "vård och omsorg", "kitchen": "kostenheten", "other": "annat"}
-	modeSV = map[string]string{"on_site": "på plats", "phone": "telefon", "video": "video"}
-	// cancelReasonSV names the reason codes of a cancellation.
-	cancelReasonSV = map[string]string{"illness": "sjukdom", "workplace_closed": "verksamheten är stängd",
-		"no_participants": "inga deltagare", "supervisor_unavailable": "handledaren kan inte", "other": "annat skäl"}
-)
 
 // icalText makes free text encodable: go-ical escapes backslashes, commas,
 // semicolons and newlines but refuses a carriage return, and control characters

@@ -156,7 +156,7 @@ func decodeICS(r io.Reader) (cal *ical.Calendar, err error) {
 
 func invalidICS(format string, args ...any) error {
 	var p Problems
-	p.Add("body", format, args...)
+	p.Add("body", "ics_file", format, args...)
 	return p.Err()
 }
 

@@ -42,7 +42,7 @@ func (in *WorkplaceInput) validate(creating bool) error {
 	}
 	if in.Kind != nil || creating {
 		if !oneOf(deref(in.Kind), Areas) {
-			p.Add("kind", "must be one of %s", strings.Join(Areas, ", "))
+			p.Add("kind", "area", "must be one of %s", strings.Join(Areas, ", "))
 		}
 	}
 	if in.Address != nil {

@@ -152,7 +152,7 @@ func (n *Notifier) compose(ctx context.Context, m booking.Mail) (*mail.Msg, erro
 		}
 		d.Before = n.before(payload, lang)
 		if b := det.Booking; b.CancelReasonCode != nil {
-			d.Reason = text(reasons, *b.CancelReasonCode, lang)
+			d.Reason = booking.Label(booking.VocabReason, *b.CancelReasonCode, lang)
 			if b.CancelReason != nil && *b.CancelReason != "" {
 				d.Reason += ": " + *b.CancelReason
 			}
@@ -310,10 +310,7 @@ func (n *Notifier) monthly(ctx context.Context, m booking.Mail, payload map[stri
 	if err != nil {
 		return nil, fmt.Errorf("monthly report month %q: %w", period, err)
 	}
-	d.Month = month.Format("January 2006")
-	if lang != "en" {
-		d.Month = fmt.Sprintf("%s %d", monthsSV[month.Month()-1], month.Year())
-	}
+	d.Month = fmt.Sprintf("%s %d", booking.MonthName(month.Month(), lang), month.Year())
 	if m.UserID == nil {
 		return nil, fmt.Errorf("monthly report %d has no coordinator", m.ID)
 	}

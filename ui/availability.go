@@ -79,10 +79,10 @@ func (s *Server) putAvailability(c echo.Context) error {
 		start, ok1 := parseClock(w.Start)
 		end, ok2 := parseClock(w.End)
 		if !ok1 {
-			p.Add(fmt.Sprintf("[%d].start", i), "must be a time such as 08:00")
+			p.Add(fmt.Sprintf("[%d].start", i), "clock", "must be a time such as 08:00")
 		}
 		if !ok2 {
-			p.Add(fmt.Sprintf("[%d].end", i), "must be a time such as 16:30")
+			p.Add(fmt.Sprintf("[%d].end", i), "clock", "must be a time such as 16:30")
 		}
 		ws[i] = booking.Window{Weekday: w.Weekday, Start: start, End: end}
 	}

@@ -2,7 +2,11 @@ package ui
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/sprakpool/sprakpool/booking"
 )
 
 // Lang is the language a page is written in: Swedish unless the user chose
@@ -28,40 +32,50 @@ func langOf(code string) Lang {
 // T returns the text of key, formatted with args; a missing key shows itself,
 // and a test makes sure none is missing.
 func (l Lang) T(key string, args ...any) string {
-	pair, ok := catalog[key]
+	text, ok := l.text(key)
 	if !ok {
 		return key
 	}
 	if len(args) == 0 {
-		return pair[l.idx]
+		return text
 	}
-	return fmt.Sprintf(pair[l.idx], args...)
+	return fmt.Sprintf(text, args...)
 }
 
-var (
-	weekdaysShort = [2][7]string{{"mån", "tis", "ons", "tors", "fre", "lör", "sön"}, {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}}
-	weekdaysLong  = [2][7]string{{"måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"}, {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}}
-	months        = [2][12]string{{"januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"},
-		{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}}
-)
+// vocabularies are the prefixes of the keys whose texts are the domain's words
+// for its codes: "purpose.other" is booking's label of the purpose other.
+var vocabularies = []string{booking.VocabPurpose, booking.VocabReason, booking.VocabMode, booking.VocabArea,
+	booking.VocabOutcome, booking.VocabRule, booking.VocabStatus, booking.VocabRole, booking.VocabEvent, booking.VocabRating}
+
+// text is the text of key from the catalog, or the word for a code from
+// booking, capitalised, as a page shows it on its own.
+func (l Lang) text(key string) (string, bool) {
+	if pair, ok := catalog[key]; ok {
+		return pair[l.idx], true
+	}
+	if vocab, code, ok := strings.Cut(key, "."); ok && slices.Contains(vocabularies, vocab) {
+		return booking.Capitalize(booking.Label(vocab, code, l.Code)), true
+	}
+	return "", false
+}
 
 func isoWeekday(t time.Time) int { return (int(t.Weekday())+6)%7 + 1 }
 
 // Date is "mån 30 mars 2026".
 func (l Lang) Date(t time.Time) string {
-	return fmt.Sprintf("%s %d %s %d", weekdaysShort[l.idx][isoWeekday(t)-1], t.Day(), months[l.idx][t.Month()-1], t.Year())
+	return fmt.Sprintf("%s %d %s %d", booking.WeekdayShort(t.Weekday(), l.Code), t.Day(), booking.MonthName(t.Month(), l.Code), t.Year())
 }
 
 // DayMonth is "30 mars".
 func (l Lang) DayMonth(t time.Time) string {
-	return fmt.Sprintf("%d %s", t.Day(), months[l.idx][t.Month()-1])
+	return fmt.Sprintf("%d %s", t.Day(), booking.MonthName(t.Month(), l.Code))
 }
 
 // Weekday is "måndag".
-func (l Lang) Weekday(n int) string { return weekdaysLong[l.idx][(n+6)%7] }
+func (l Lang) Weekday(n int) string { return booking.WeekdayName(time.Weekday(n%7), l.Code) }
 
 // WeekdayShort is "mån" for 1 (Monday) to 7.
-func (l Lang) WeekdayShort(t time.Time) string { return weekdaysShort[l.idx][isoWeekday(t)-1] }
+func (l Lang) WeekdayShort(t time.Time) string { return booking.WeekdayShort(t.Weekday(), l.Code) }
 
 // Clock is the 24-hour time "09:00".
 func (l Lang) Clock(t time.Time) string { return t.Format("15:04") }

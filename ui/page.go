@@ -259,53 +259,22 @@ func failFrom(f *form, l Lang, err error, fields map[string]string) bool {
 	return true
 }
 
-// fieldMessage translates a service message about a field into the page's language.
+// fieldMessage says what is wrong with a field in the page's language: the
+// catalog's text for the problem's key ("err."+Key), with the figure the text
+// names where it names one, or a generic text for a problem without one.
 func (l Lang) fieldMessage(fe booking.FieldError) string {
-	m := fe.Message
-	switch {
-	case fe.Field == "meeting_url" && strings.Contains(m, "https"):
-		return l.T("err.https")
-	case fe.Field == "meeting_url" && strings.Contains(m, "required"):
-		return l.T("err.meeting_url_required")
-	case fe.Field == "meeting_url" && strings.Contains(m, "only video"):
-		return l.T("err.meeting_url_only_video")
-	case strings.Contains(m, "once it has ended"):
-		return l.T("confirm.not_yet")
-	case strings.Contains(m, "cancelled booking cannot"):
-		return l.T("err.already_cancelled")
-	case strings.Contains(m, "is required"):
-		return l.T("err.required")
-	case strings.Contains(m, "lies in the past"):
-		return l.T("err.past")
-	case strings.Contains(m, "after start"):
-		return l.T("err.end_before_start")
-	case strings.Contains(m, "same day"):
-		return l.T("err.same_day")
-	case strings.Contains(m, "one line"):
-		return l.T("err.one_line")
-	case strings.Contains(m, "characters") && strings.Contains(m, "at least"):
-		return l.T("err.password_short", booking.MinPasswordLength)
-	case strings.Contains(m, "is wrong"):
-		return l.T("err.wrong_password")
-	case strings.Contains(m, "e-mail"):
-		return l.T("err.email")
-	case strings.Contains(m, "does not speak"):
-		return l.T("err.lacks_language")
-	case strings.Contains(m, "already cancelled"):
-		return l.T("err.already_cancelled")
-	case strings.Contains(m, "session is over"), strings.Contains(m, "has been held"):
-		return l.T("err.timing")
-	case strings.Contains(m, "rating"), fe.Field == "rating":
-		return l.T("err.rating")
-	case strings.Contains(m, "between 0 and 10000"):
-		return l.T("err.count")
-	case strings.Contains(m, "overlap"):
-		return l.T("err.windows_overlap")
-	case strings.Contains(m, "yourself"):
-		return l.T("err.self")
+	key := "err." + fe.Key
+	if _, ok := l.text(key); fe.Key == "" || !ok {
+		return l.T("err.invalid")
 	}
-	return l.T("err.invalid")
+	if arg, ok := errorArgs[fe.Key]; ok {
+		return l.T(key, arg)
+	}
+	return l.T(key)
 }
+
+// errorArgs are the figures that the texts of some problems name.
+var errorArgs = map[string]any{"password_short": booking.MinPasswordLength, "range_too_long": booking.MaxRangeDays}
 
 // pageError answers a page request that failed with a page in the user's
 // language; a visitor whose session ended is sent to the login form.

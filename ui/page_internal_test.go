@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -171,7 +172,7 @@ func TestTemplatesRenderEveryPage(t *testing.T) {
 					}
 					if m := regexp.MustCompile(`[a-z_]+\.[a-z_.0-9]+[a-z]`).FindAllString(stripTags(out), -1); len(m) > 0 {
 						for _, k := range m {
-							if _, ok := catalog[k]; ok {
+							if _, ok := l.text(k); ok {
 								t.Errorf("%s (%s): untranslated key %q shown", name, l.Code, k)
 							}
 						}
@@ -220,13 +221,56 @@ func TestCatalogCoversEveryKey(t *testing.T) {
 		t.Fatalf("found only %d keys; the scan is broken", len(used))
 	}
 	for k := range used {
-		pair, ok := catalog[k]
+		sv, ok := swedish.text(k)
 		if !ok {
 			t.Errorf("key %q is used but not in the catalog", k)
 			continue
 		}
-		if pair[0] == "" || pair[1] == "" {
+		if en, _ := english.text(k); sv == "" || en == "" {
 			t.Errorf("key %q lacks a translation", k)
+		}
+	}
+}
+
+// TestEveryErrorKeyHasText reads the service's source for the keys of its
+// field errors (Problems.Add and FieldError literals) and finds a text for
+// each in both languages, so that no page falls back to the generic one.
+func TestEveryErrorKeyHasText(t *testing.T) {
+	root, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ; ; root = filepath.Dir(root) {
+		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
+			break
+		}
+		if filepath.Dir(root) == root {
+			t.Fatal("no go.mod above the test")
+		}
+	}
+	keys := map[string]bool{}
+	pattern := regexp.MustCompile(`(?:\.Add\([^,()]+(?:\([^()]*\))?, |Key: )"([a-z_0-9]+)"`)
+	err = filepath.WalkDir(filepath.Join(root, "booking"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		for _, m := range pattern.FindAllStringSubmatch(string(b), -1) {
+			keys[m[1]] = true
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) < 40 {
+		t.Fatalf("found only %d keys; the scan is broken", len(keys))
+	}
+	for k := range keys {
+		for _, l := range []Lang{swedish, english} {
+			if got := l.fieldMessage(booking.FieldError{Field: "x", Key: k}); got == l.T("err.invalid") || strings.Contains(got, "%!") {
+				t.Errorf("key %q has no text of its own in %s: %q", k, l.Code, got)
+			}
 		}
 	}
 }

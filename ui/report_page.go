@@ -98,9 +98,8 @@ func (s *Server) tableReportPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	t := rep.Table()
+	t := rep.Table(l.Code)
 	for i, row := range t {
-		row = l.reportCells(row)
 		switch {
 		case i == 0:
 			p.Head = row
@@ -112,20 +111,4 @@ func (s *Server) tableReportPage(c echo.Context) error {
 	}
 	p.CSV = "/api/v1/reports/" + kind + "?" + url.Values{"from": {f.V("from")}, "to": {f.V("to")}, "format": {"csv"}}.Encode()
 	return s.render(c, http.StatusOK, "report_table", title, p)
-}
-
-// reportCells translates a report's Swedish words (column names, groups) for
-// English pages; figures and names stay as they are.
-func (l Lang) reportCells(row []string) []string {
-	if l.Code != "en" {
-		return row
-	}
-	out := make([]string, len(row))
-	for i, c := range row {
-		out[i] = c
-		if en, ok := reportWordsEN[c]; ok {
-			out[i] = en
-		}
-	}
-	return out
 }
