@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // accountPage is the user's settings: password, language and API tokens.
@@ -32,7 +33,7 @@ func (s *Server) accountPage(c echo.Context) error {
 
 // showAccount renders the account page with the form as it stands.
 func (s *Server) showAccount(c echo.Context, status int, f *form) error {
-	u := actor(c)
+	u := httpx.Actor(c)
 	f.Values["locale"] = u.Locale
 	tokens, err := s.svc.APITokens(c.Request().Context(), u)
 	if err != nil {
@@ -53,7 +54,7 @@ func (s *Server) showAccount(c echo.Context, status int, f *form) error {
 // other session and every API token of the user and keeps this browser signed
 // in with a new session.
 func (s *Server) changePassword(c echo.Context) error {
-	u := actor(c)
+	u := httpx.Actor(c)
 	l := s.lang(c)
 	f := newForm()
 	password := c.FormValue("password")
@@ -77,7 +78,7 @@ func (s *Server) changePassword(c echo.Context) error {
 
 // setLocale switches the pages between Swedish and English for this user.
 func (s *Server) setLocale(c echo.Context) error {
-	u := actor(c)
+	u := httpx.Actor(c)
 	err := s.svc.SetLocale(c.Request().Context(), u, c.FormValue("locale"))
 	if booking.ErrorCode(err) == booking.CodeInvalid {
 		f := newForm()
@@ -93,11 +94,11 @@ func (s *Server) setLocale(c echo.Context) error {
 // endToken ends one of the user's own API tokens at once (POST
 // /account/tokens/:id/end); another user's token is not found.
 func (s *Server) endToken(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.svc.EndAPIToken(c.Request().Context(), actor(c), id); err != nil {
+	if err := s.svc.EndAPIToken(c.Request().Context(), httpx.Actor(c), id); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/account?done=token")

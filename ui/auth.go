@@ -2,57 +2,12 @@ package ui
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
 )
-
-const userKey = "user"
-
-// authenticate requires a valid API token, or a browser session, and puts its
-// user in the context.
-func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Request().Header.Get(echo.HeaderAuthorization)
-		if sessionUser, _ := c.Get(sessionUserKey).(bool); h == "" && sessionUser {
-			return next(c) // the browser's session; csrf has checked unsafe methods
-		}
-		token, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok {
-			token = ""
-		}
-		u, err := s.svc.Authenticate(c.Request().Context(), strings.TrimSpace(token), c.RealIP())
-		if err != nil {
-			if booking.ErrorCode(err) == booking.CodeUnauthorized {
-				c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="sprakpool"`)
-			}
-			return err
-		}
-		c.Set(userKey, u)
-		return next(c)
-	}
-}
-
-// allow lets only the given roles through, before the body is read.
-func allow(roles ...string) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			if !slices.Contains(roles, actor(c).Role) {
-				return &booking.Error{Code: booking.CodeForbidden, Message: "your role may not do this"}
-			}
-			return next(c)
-		}
-	}
-}
-
-// actor is the signed-in user of the request.
-func actor(c echo.Context) *booking.User {
-	u, _ := c.Get(userKey).(*booking.User)
-	return u
-}
 
 type tokenRequest struct {
 	Email    string `json:"email"`

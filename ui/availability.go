@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 type windowJSON struct {
@@ -17,47 +17,20 @@ type windowJSON struct {
 	End     string `json:"end"`
 }
 
-// parseClock reads "HH:MM" (24-hour; "24:00" is the midnight that ends a day).
-func parseClock(v string) (int, bool) {
-	if len(v) != 5 || v[2] != ':' {
-		return 0, false
-	}
-	if v == "24:00" {
-		return 1440, true
-	}
-	t, err := time.Parse("15:04", v)
-	if err != nil {
-		return 0, false
-	}
-	return t.Hour()*60 + t.Minute(), true
-}
-
-// wallTime is the instant a clock in loc shows minute (after midnight; 1440
-// is the midnight that ends the day) on day's date. ok is false when that
-// clock time does not exist that day, in the hour skipped when summer time
-// begins: time.Date would quietly move it an hour on. An hour that happens
-// twice in autumn is taken as time.Date takes it.
-func wallTime(day time.Time, minute int, loc *time.Location) (t time.Time, ok bool) {
-	t = time.Date(day.Year(), day.Month(), day.Day(), 0, minute, 0, 0, loc)
-	return t, minute == 1440 || t.Hour()*60+t.Minute() == minute
-}
-
-func formatClock(min int) string { return fmt.Sprintf("%02d:%02d", min/60, min%60) }
-
 func windowsJSON(ws []booking.Window) []windowJSON {
 	out := make([]windowJSON, len(ws))
 	for i, w := range ws {
-		out[i] = windowJSON{Weekday: w.Weekday, Start: formatClock(w.Start), End: formatClock(w.End)}
+		out[i] = windowJSON{Weekday: w.Weekday, Start: httpx.FormatClock(w.Start), End: httpx.FormatClock(w.End)}
 	}
 	return out
 }
 
 func (s *Server) getAvailability(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	ws, err := s.svc.Availability(c.Request().Context(), actor(c), id)
+	ws, err := s.svc.Availability(c.Request().Context(), httpx.Actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -65,7 +38,7 @@ func (s *Server) getAvailability(c echo.Context) error {
 }
 
 func (s *Server) putAvailability(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -76,8 +49,8 @@ func (s *Server) putAvailability(c echo.Context) error {
 	var p booking.Problems
 	ws := make([]booking.Window, len(req))
 	for i, w := range req {
-		start, ok1 := parseClock(w.Start)
-		end, ok2 := parseClock(w.End)
+		start, ok1 := httpx.ParseClock(w.Start)
+		end, ok2 := httpx.ParseClock(w.End)
 		if !ok1 {
 			p.Add(fmt.Sprintf("[%d].start", i), "must be a time such as 08:00")
 		}
@@ -89,7 +62,7 @@ func (s *Server) putAvailability(c echo.Context) error {
 	if err := p.Err(); err != nil {
 		return err
 	}
-	saved, err := s.svc.SetAvailability(c.Request().Context(), actor(c), id, ws)
+	saved, err := s.svc.SetAvailability(c.Request().Context(), httpx.Actor(c), id, ws)
 	if err != nil {
 		return err
 	}
@@ -114,11 +87,11 @@ func (s *Server) absenceJSON(a *booking.Absence) absenceJSON {
 }
 
 func (s *Server) listAbsences(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	list, err := s.svc.Absences(c.Request().Context(), actor(c), id, c.QueryParam("from"), c.QueryParam("to"))
+	list, err := s.svc.Absences(c.Request().Context(), httpx.Actor(c), id, c.QueryParam("from"), c.QueryParam("to"))
 	if err != nil {
 		return err
 	}
@@ -130,7 +103,7 @@ func (s *Server) listAbsences(c echo.Context) error {
 }
 
 func (s *Server) createAbsence(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -138,7 +111,7 @@ func (s *Server) createAbsence(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	a, err := s.svc.CreateAbsence(c.Request().Context(), actor(c), id, booking.AbsenceInput(req))
+	a, err := s.svc.CreateAbsence(c.Request().Context(), httpx.Actor(c), id, booking.AbsenceInput(req))
 	if err != nil {
 		return err
 	}
@@ -146,15 +119,15 @@ func (s *Server) createAbsence(c echo.Context) error {
 }
 
 func (s *Server) deleteAbsence(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	aid, err := pathID(c, "aid")
+	aid, err := httpx.PathID(c, "aid")
 	if err != nil {
 		return err
 	}
-	if err := s.svc.DeleteAbsence(c.Request().Context(), actor(c), id, aid); err != nil {
+	if err := s.svc.DeleteAbsence(c.Request().Context(), httpx.Actor(c), id, aid); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -172,13 +145,13 @@ func (s *Server) freeSupervisors(c echo.Context) error {
 	}
 	q := booking.FreeQuery{Language: strings.TrimSpace(c.QueryParam("language")), Area: c.QueryParam("area"),
 		Start: queryTime(c, "start"), End: queryTime(c, "end"), WorkplaceID: wid}
-	list, err := s.svc.FreeSupervisors(c.Request().Context(), actor(c), q)
+	list, err := s.svc.FreeSupervisors(c.Request().Context(), httpx.Actor(c), q)
 	if err != nil {
 		return err
 	}
 	out := make([]freeJSON, len(list))
 	for i := range list {
-		out[i] = freeJSON{Supervisor: s.supervisorJSON(actor(c), &list[i].Supervisor), BookedMinutesInWeek: list[i].WeekMinutes}
+		out[i] = freeJSON{Supervisor: s.supervisorJSON(httpx.Actor(c), &list[i].Supervisor), BookedMinutesInWeek: list[i].WeekMinutes}
 	}
 	return c.JSON(http.StatusOK, out)
 }

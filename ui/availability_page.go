@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // windowsPerDay is how many availability windows the editor offers per weekday.
@@ -36,13 +37,13 @@ type availabilitySlot struct{ Start, End string }
 // supervisor's (the service checks who may). base prefixes the page's links.
 func (s *Server) pageSupervisor(c echo.Context) (id int64, base string, err error) {
 	if c.Param("id") != "" {
-		id, err := pathID(c, "id")
+		id, err := httpx.PathID(c, "id")
 		if err != nil {
 			return 0, "", err
 		}
 		return id, fmt.Sprintf("/supervisors/%d", id), nil
 	}
-	u := actor(c)
+	u := httpx.Actor(c)
 	if u.SupervisorID == nil {
 		return 0, "", &booking.Error{Code: booking.CodeForbidden, Message: "no supervisor"}
 	}
@@ -54,7 +55,7 @@ func (s *Server) supervisorName(c echo.Context, id int64, base string) (string, 
 	if base == "" {
 		return "", nil
 	}
-	sv, err := s.svc.Supervisor(c.Request().Context(), actor(c), id)
+	sv, err := s.svc.Supervisor(c.Request().Context(), httpx.Actor(c), id)
 	if err != nil {
 		return "", err
 	}
@@ -80,7 +81,7 @@ func (s *Server) availabilityPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ws, err := s.svc.Availability(c.Request().Context(), actor(c), id)
+	ws, err := s.svc.Availability(c.Request().Context(), httpx.Actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -89,8 +90,8 @@ func (s *Server) availabilityPage(c echo.Context) error {
 	for _, w := range ws {
 		i := count[w.Weekday]
 		if i < windowsPerDay {
-			f.Values[slotField(w.Weekday, i, "start")] = formatClock(w.Start)
-			f.Values[slotField(w.Weekday, i, "end")] = formatClock(w.End)
+			f.Values[slotField(w.Weekday, i, "start")] = httpx.FormatClock(w.Start)
+			f.Values[slotField(w.Weekday, i, "end")] = httpx.FormatClock(w.End)
 		}
 		count[w.Weekday]++
 	}
@@ -121,8 +122,8 @@ func (s *Server) saveAvailability(c echo.Context) error {
 			if f.V(sf) == "" && f.V(ef) == "" {
 				continue
 			}
-			start, ok1 := parseClock(f.V(sf))
-			end, ok2 := parseClock(f.V(ef))
+			start, ok1 := httpx.ParseClock(f.V(sf))
+			end, ok2 := httpx.ParseClock(f.V(ef))
 			switch {
 			case !ok1:
 				f.Fail(sf, l.T("err.clock"))
@@ -136,7 +137,7 @@ func (s *Server) saveAvailability(c echo.Context) error {
 		}
 	}
 	if f.OK() {
-		_, err := s.svc.SetAvailability(c.Request().Context(), actor(c), id, ws)
+		_, err := s.svc.SetAvailability(c.Request().Context(), httpx.Actor(c), id, ws)
 		if err != nil && !failFrom(f, l, err, map[string]string{"availability": slotField(1, 0, "start")}) {
 			return err
 		}
@@ -177,7 +178,7 @@ func (s *Server) showAbsences(c echo.Context, status int, f *form) error {
 		return err
 	}
 	now := s.svc.Now().In(s.loc)
-	list, err := s.svc.Absences(c.Request().Context(), actor(c), id, now.Format(time.DateOnly), now.AddDate(1, 0, 0).Format(time.DateOnly))
+	list, err := s.svc.Absences(c.Request().Context(), httpx.Actor(c), id, now.Format(time.DateOnly), now.AddDate(1, 0, 0).Format(time.DateOnly))
 	if err != nil {
 		return err
 	}
@@ -205,7 +206,7 @@ func (s *Server) addAbsence(c echo.Context) error {
 		f.Fail("end_date", l.T("err.end_before_start"))
 	}
 	if f.OK() {
-		_, err := s.svc.CreateAbsence(c.Request().Context(), actor(c), id, booking.AbsenceInput{
+		_, err := s.svc.CreateAbsence(c.Request().Context(), httpx.Actor(c), id, booking.AbsenceInput{
 			Start: start.Format(time.RFC3339), End: end.Format(time.RFC3339), Reason: f.V("reason")})
 		if err != nil && !failFrom(f, l, err, map[string]string{"start": "start_date", "end": "end_date"}) {
 			return err
@@ -227,14 +228,14 @@ func (s *Server) formTime(f *form, l Lang, dateField, clockField string, defMinu
 	}
 	minute := defMinute
 	if v := f.V(clockField); v != "" {
-		m, ok := parseClock(v)
+		m, ok := httpx.ParseClock(v)
 		if !ok {
 			f.Fail(clockField, l.T("err.clock"))
 			return time.Time{}
 		}
 		minute = m
 	}
-	t, ok := wallTime(day, minute, s.loc)
+	t, ok := httpx.WallTime(day, minute, s.loc)
 	if !ok {
 		f.Fail(clockField, l.T("err.no_such_time"))
 	}
@@ -248,9 +249,9 @@ func (s *Server) deleteAbsencePage(c echo.Context) error {
 	}
 	aid, err := strconv.ParseInt(c.Param("aid"), 10, 64)
 	if err != nil {
-		return notFound()
+		return httpx.NotFound()
 	}
-	if err := s.svc.DeleteAbsence(c.Request().Context(), actor(c), id, aid); err != nil {
+	if err := s.svc.DeleteAbsence(c.Request().Context(), httpx.Actor(c), id, aid); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, base+"/absences")
@@ -275,7 +276,7 @@ func (s *Server) importAbsencesPage(c echo.Context) error {
 		return err
 	}
 	defer file.Close()
-	res, err := s.svc.ImportAbsences(c.Request().Context(), actor(c), id, io.LimitReader(file, booking.MaxImportBytes))
+	res, err := s.svc.ImportAbsences(c.Request().Context(), httpx.Actor(c), id, io.LimitReader(file, booking.MaxImportBytes))
 	if booking.ErrorCode(err) == booking.CodeInvalid {
 		f.Fail("ics", l.T("err.ics_file"))
 		return s.showAbsences(c, http.StatusUnprocessableEntity, f)

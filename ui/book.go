@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // The "Boka språkstöd" flow, at most three screens: the form (what, when,
@@ -80,7 +81,7 @@ func (s *Server) book(c echo.Context) error {
 	if !ok {
 		return s.render(c, http.StatusUnprocessableEntity, "book", p.title(s, c), p)
 	}
-	b, err := s.svc.CreateBooking(c.Request().Context(), actor(c), in)
+	b, err := s.svc.CreateBooking(c.Request().Context(), httpx.Actor(c), in)
 	var be *booking.Error
 	switch {
 	case errors.As(err, &be) && be.Code == booking.CodeConflict:
@@ -103,7 +104,7 @@ func (s *Server) book(c echo.Context) error {
 func (p *bookPage) title(s *Server, c echo.Context) string { return s.lang(c).T("book.title") }
 
 func (s *Server) newBookPage(c echo.Context) (*bookPage, error) {
-	u := actor(c)
+	u := httpx.Actor(c)
 	f := formFrom(c, bookFields...)
 	all, err := s.svc.ListWorkplaces(c.Request().Context(), u)
 	if err != nil {
@@ -142,7 +143,7 @@ func (s *Server) findFree(c echo.Context, p *bookPage) (int, error) {
 		return http.StatusUnprocessableEntity, nil
 	}
 	wid := in.WorkplaceID
-	free, err := s.svc.FreeSupervisors(c.Request().Context(), actor(c), booking.FreeQuery{Language: in.Language,
+	free, err := s.svc.FreeSupervisors(c.Request().Context(), httpx.Actor(c), booking.FreeQuery{Language: in.Language,
 		Start: in.Start, End: in.End, WorkplaceID: &wid})
 	if failFrom(p.Form, l, err, nil) {
 		return http.StatusUnprocessableEntity, nil
@@ -170,8 +171,8 @@ func (s *Server) bookingInput(f *form, l Lang) (booking.BookingInput, bool) {
 	if err != nil {
 		f.Fail("date", l.T("err.date"))
 	}
-	start, okStart := parseClock(f.V("start"))
-	end, okEnd := parseClock(f.V("end"))
+	start, okStart := httpx.ParseClock(f.V("start"))
+	end, okEnd := httpx.ParseClock(f.V("end"))
 	if !okStart {
 		f.Fail("start", l.T("err.clock"))
 	}
@@ -190,8 +191,8 @@ func (s *Server) bookingInput(f *form, l Lang) (booking.BookingInput, bool) {
 	if !f.OK() {
 		return in, false
 	}
-	startAt, okStart := wallTime(day, start, s.loc)
-	endAt, okEnd := wallTime(day, end, s.loc)
+	startAt, okStart := httpx.WallTime(day, start, s.loc)
+	endAt, okEnd := httpx.WallTime(day, end, s.loc)
 	if !okStart {
 		f.Fail("start", l.T("err.no_such_time"))
 	}
@@ -226,7 +227,7 @@ func (s *Server) conflictView(c echo.Context, be *booking.Error) (*conflictView,
 	if len(cv.Reasons) == 0 {
 		cv.Reasons = append(cv.Reasons, l.T("rule.overlap"))
 	}
-	n, err := s.names(c.Request().Context(), actor(c))
+	n, err := s.names(c.Request().Context(), httpx.Actor(c))
 	if err != nil {
 		return nil, err
 	}

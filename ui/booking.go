@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 type bookingJSON struct {
@@ -113,7 +114,7 @@ func (s *Server) listBookings(c echo.Context) error {
 	}
 	f := booking.BookingFilter{From: c.QueryParam("from"), To: c.QueryParam("to"), SupervisorID: sid,
 		WorkplaceID: wid, Status: c.QueryParam("status"), Unconfirmed: unconfirmed == "true"}
-	list, err := s.svc.ListBookings(c.Request().Context(), actor(c), f)
+	list, err := s.svc.ListBookings(c.Request().Context(), httpx.Actor(c), f)
 	if err != nil {
 		return err
 	}
@@ -125,11 +126,11 @@ func (s *Server) listBookings(c echo.Context) error {
 }
 
 func (s *Server) getBooking(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	b, err := s.svc.Booking(c.Request().Context(), actor(c), id)
+	b, err := s.svc.Booking(c.Request().Context(), httpx.Actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -145,7 +146,7 @@ func (s *Server) createBooking(c echo.Context) error {
 		Area: r.Area, Mode: r.Mode, MeetingURL: r.MeetingURL, Start: r.Start, End: r.End, Purpose: r.Purpose,
 		ParticipantsExpected: r.ParticipantsExpected, Notes: r.Notes,
 		Override: r.Override.Values, Overriding: r.Override.Set}
-	b, err := s.svc.CreateBooking(c.Request().Context(), actor(c), in)
+	b, err := s.svc.CreateBooking(c.Request().Context(), httpx.Actor(c), in)
 	if err != nil {
 		return err
 	}
@@ -153,7 +154,7 @@ func (s *Server) createBooking(c echo.Context) error {
 }
 
 func (s *Server) updateBooking(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -165,7 +166,7 @@ func (s *Server) updateBooking(c echo.Context) error {
 		Area: r.Area, Mode: r.Mode, MeetingURL: r.MeetingURL, Start: r.Start, End: r.End, Purpose: r.Purpose,
 		ParticipantsExpected: r.ParticipantsExpected, Notes: r.Notes,
 		Override: r.Override.Values, Overriding: r.Override.Set}
-	b, err := s.svc.UpdateBooking(c.Request().Context(), actor(c), id, in)
+	b, err := s.svc.UpdateBooking(c.Request().Context(), httpx.Actor(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -178,7 +179,7 @@ type cancelRequest struct {
 }
 
 func (s *Server) cancelBooking(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -186,7 +187,7 @@ func (s *Server) cancelBooking(c echo.Context) error {
 	if err := decode(c, &r); err != nil {
 		return err
 	}
-	b, err := s.svc.CancelBooking(c.Request().Context(), actor(c), id, r.ReasonCode, r.Reason)
+	b, err := s.svc.CancelBooking(c.Request().Context(), httpx.Actor(c), id, r.ReasonCode, r.Reason)
 	if err != nil {
 		return err
 	}
@@ -201,7 +202,7 @@ type followupRequest struct {
 }
 
 func (s *Server) followupBooking(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -209,7 +210,7 @@ func (s *Server) followupBooking(c echo.Context) error {
 	if err := decode(c, &r); err != nil {
 		return err
 	}
-	b, err := s.svc.RecordFollowup(c.Request().Context(), actor(c), id, booking.FollowupInput(r))
+	b, err := s.svc.RecordFollowup(c.Request().Context(), httpx.Actor(c), id, booking.FollowupInput(r))
 	if err != nil {
 		return err
 	}
@@ -224,7 +225,7 @@ type confirmationRequest struct {
 }
 
 func (s *Server) confirmBooking(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -232,7 +233,7 @@ func (s *Server) confirmBooking(c echo.Context) error {
 	if err := decode(c, &r); err != nil {
 		return err
 	}
-	b, err := s.svc.ConfirmBooking(c.Request().Context(), actor(c), id, booking.ConfirmationInput(r))
+	b, err := s.svc.ConfirmBooking(c.Request().Context(), httpx.Actor(c), id, booking.ConfirmationInput(r))
 	if err != nil {
 		return err
 	}
@@ -250,11 +251,11 @@ type eventJSON struct {
 
 // bookingEvents shows a booking's audit trail to those who may see the booking.
 func (s *Server) bookingEvents(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	list, err := s.svc.Events(c.Request().Context(), actor(c), id)
+	list, err := s.svc.Events(c.Request().Context(), httpx.Actor(c), id)
 	if err != nil {
 		return err
 	}

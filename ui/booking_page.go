@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // bookingPageData is the booking page: the booking, its people, the cancel and
@@ -49,12 +50,12 @@ func (s *Server) showBookingConfirm(c echo.Context, f *form) error {
 
 // showBooking renders the booking page, with a failed form when one is given.
 func (s *Server) showBooking(c echo.Context, status int, cancel, followup *form) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	u := actor(c)
+	u := httpx.Actor(c)
 	b, err := s.svc.Booking(ctx, u, id)
 	if err != nil {
 		return err
@@ -113,7 +114,7 @@ func followupForm(b *booking.Booking) *form {
 
 func (s *Server) eventViews(c echo.Context, id int64) ([]eventView, error) {
 	ctx := c.Request().Context()
-	list, err := s.svc.Events(ctx, actor(c), id)
+	list, err := s.svc.Events(ctx, httpx.Actor(c), id)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +132,7 @@ func (s *Server) eventViews(c echo.Context, id int64) ([]eventView, error) {
 
 // cancelBookingPage cancels with a reason code and a reason, both required.
 func (s *Server) cancelBookingPage(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -144,7 +145,7 @@ func (s *Server) cancelBookingPage(c echo.Context) error {
 		f.Fail("reason", l.T("err.reason"))
 	}
 	if f.OK() {
-		_, err = s.svc.CancelBooking(c.Request().Context(), actor(c), id, f.V("reason_code"), f.V("reason"))
+		_, err = s.svc.CancelBooking(c.Request().Context(), httpx.Actor(c), id, f.V("reason_code"), f.V("reason"))
 		if err != nil && !failFrom(f, l, err, map[string]string{"status": "reason"}) {
 			return err
 		}
@@ -157,7 +158,7 @@ func (s *Server) cancelBookingPage(c echo.Context) error {
 
 // followupPage records how a held session went.
 func (s *Server) followupPage(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -172,7 +173,7 @@ func (s *Server) followupPage(c echo.Context) error {
 		f.Fail("rating", l.T("err.rating"))
 	}
 	if f.OK() {
-		_, err = s.svc.RecordFollowup(c.Request().Context(), actor(c), id, booking.FollowupInput{PersonsSupervised: persons,
+		_, err = s.svc.RecordFollowup(c.Request().Context(), httpx.Actor(c), id, booking.FollowupInput{PersonsSupervised: persons,
 			Rating: rating, WhyBooked: f.V("why_booked"), Comment: f.V("comment")})
 		if err != nil && !failFrom(f, l, err, map[string]string{"booking": "persons_supervised"}) {
 			return err

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // confirmPageData is the supervisor's phone page for saying how a session
@@ -42,12 +43,12 @@ func (s *Server) confirmationPage(c echo.Context) error {
 
 // showConfirmation renders the confirmation page, with a failed form when one is given.
 func (s *Server) showConfirmation(c echo.Context, status int, f *form) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	u := actor(c)
+	u := httpx.Actor(c)
 	b, err := s.svc.Booking(ctx, u, id)
 	if err != nil {
 		return err
@@ -73,7 +74,7 @@ func (s *Server) confirmTimes(c echo.Context, f *form, l Lang, id int64) (start,
 	if f.V("actual_start") == "" && f.V("actual_end") == "" {
 		return "", "", nil
 	}
-	b, err := s.svc.Booking(c.Request().Context(), actor(c), id)
+	b, err := s.svc.Booking(c.Request().Context(), httpx.Actor(c), id)
 	if err != nil {
 		return "", "", err
 	}
@@ -100,7 +101,7 @@ func (s *Server) confirmTimes(c echo.Context, f *form, l Lang, id int64) (start,
 // booking page, the confirmation page and the one-tap button of the week post
 // here; back says where to return.
 func (s *Server) confirmPage(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -114,7 +115,7 @@ func (s *Server) confirmPage(c echo.Context) error {
 		return err
 	}
 	if f.OK() {
-		b, err := s.svc.ConfirmBooking(c.Request().Context(), actor(c), id, booking.ConfirmationInput{Outcome: f.V("outcome"),
+		b, err := s.svc.ConfirmBooking(c.Request().Context(), httpx.Actor(c), id, booking.ConfirmationInput{Outcome: f.V("outcome"),
 			ActualStart: start, ActualEnd: end, Note: f.V("note")})
 		if err != nil && !failFrom(f, l, err, map[string]string{"booking": "outcome", "status": "outcome"}) {
 			return err

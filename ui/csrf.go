@@ -7,11 +7,11 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // CSRF protection by a token that only the server can make: every form carries
@@ -47,11 +47,19 @@ func newCSRFToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// csrfPages checks the token on every unsafe request of the pages (and of the
+// routes behind their middleware: the feeds, /healthz, /metrics), sent in the
+// form or in the header.
+func (s *Server) csrfPages(next echo.HandlerFunc) echo.HandlerFunc { return s.csrf(next, false) }
+
+// csrfAPI checks the token on the API's unsafe requests, sent in the header.
+func (s *Server) csrfAPI(next echo.HandlerFunc) echo.HandlerFunc { return s.csrf(next, true) }
+
 // csrf checks the token on every unsafe request that a browser's cookies could
 // authorise. API calls with a Bearer token, or without a signed-in session, carry
 // no ambient authority and are not checked. The body was bounded, and a page's form
-// parsed, by limitBody before this runs.
-func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
+// parsed, by the body limit before this runs.
+func (s *Server) csrf(next echo.HandlerFunc, api bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		visitor := ""
 		if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) == 43 {
@@ -65,8 +73,7 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 			return next(c)
 		}
-		api := strings.HasPrefix(c.Request().URL.Path, "/api/")
-		signedIn, _ := c.Get(sessionUserKey).(bool)
+		signedIn := httpx.SignedIn(c)
 		if api && (c.Request().Header.Get(echo.HeaderAuthorization) != "" || !signedIn) {
 			return next(c)
 		}
@@ -84,7 +91,7 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 				// form of a session that has since ended, say): say that.
 				return &booking.Error{Code: booking.CodeUnauthorized, Message: "sign in first"}
 			}
-			return &httpError{status: http.StatusForbidden, code: "forbidden", message: "the form has expired or did not come from this site; reload the page and try again"}
+			return &httpx.Error{Status: http.StatusForbidden, Code: "forbidden", Message: "the form has expired or did not come from this site; reload the page and try again"}
 		}
 		return next(c)
 	}
@@ -98,7 +105,7 @@ func (s *Server) expectedCSRF(c echo.Context) (string, error) {
 	if v, _ := c.Get(csrfKey).(string); v != "" {
 		binding = "visitor:" + v
 	}
-	if signedIn, _ := c.Get(sessionUserKey).(bool); signedIn {
+	if httpx.SignedIn(c) {
 		if t := s.sessions.Token(ctx); t != "" {
 			binding = "session:" + t
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // overdueAfter is how long after a held session its follow-up counts as overdue.
@@ -31,7 +32,7 @@ const overdueShown = 10
 
 func (s *Server) dashboard(c echo.Context) error {
 	ctx := c.Request().Context()
-	u := actor(c)
+	u := httpx.Actor(c)
 	now := s.svc.Now().In(s.loc)
 	monday := now.AddDate(0, 0, -(isoWeekday(now) - 1))
 	list, err := s.svc.ListBookings(ctx, u, booking.BookingFilter{From: now.AddDate(0, 0, -homeDays).Format(time.DateOnly),

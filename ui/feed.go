@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // Calendar feeds (/ical/…) and the .ics absence import. Calendar clients poll
@@ -28,7 +29,7 @@ func (s *Server) poolFeed(c echo.Context) error       { return s.serveFeed(c, s.
 func (s *Server) serveFeed(c echo.Context, render feedFunc) error {
 	token, ok := strings.CutSuffix(c.Param("file"), ".ics")
 	if !ok {
-		return notFound()
+		return httpx.NotFound()
 	}
 	feed, err := render(c.Request().Context(), token)
 	if err != nil {
@@ -73,7 +74,7 @@ func (s *Server) feedURL(kind, token string) string {
 
 // renewPoolFeed answers POST /api/v1/pool/feed-token with the pool feed's new URL.
 func (s *Server) renewPoolFeed(c echo.Context) error {
-	token, err := s.svc.RenewPoolFeedToken(c.Request().Context(), actor(c))
+	token, err := s.svc.RenewPoolFeedToken(c.Request().Context(), httpx.Actor(c))
 	if err != nil {
 		return err
 	}
@@ -83,19 +84,19 @@ func (s *Server) renewPoolFeed(c echo.Context) error {
 // importAbsences answers POST /api/v1/supervisors/{id}/absences/import, whose body
 // is an .ics file (text/calendar), with the counts created and skipped.
 func (s *Server) importAbsences(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, maxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, httpx.MaxBody))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return &httpError{status: http.StatusRequestEntityTooLarge, code: "too_large", message: "the body is larger than 1 MiB"}
+		return &httpx.Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "the body is larger than 1 MiB"}
 	}
 	if err != nil {
-		return badRequest("could not read the body: " + err.Error())
+		return httpx.BadRequest("could not read the body: " + err.Error())
 	}
-	res, err := s.svc.ImportAbsences(c.Request().Context(), actor(c), id, bytes.NewReader(body))
+	res, err := s.svc.ImportAbsences(c.Request().Context(), httpx.Actor(c), id, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}

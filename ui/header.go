@@ -4,6 +4,8 @@ import (
 	"net/url"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // contentSecurityPolicy allows only this site's own files: no inline script or
@@ -35,7 +37,7 @@ func urlQueryEscape(v string) string { return url.QueryEscape(v) }
 // files set their own Cache-Control afterwards and stay cacheable.
 func (s *Server) noStoreSignedIn(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if signedIn, _ := c.Get(sessionUserKey).(bool); signedIn {
+		if signedIn := httpx.SignedIn(c); signedIn {
 			c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 		}
 		return next(c)

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // managerHomePage is a manager's start page: what is coming, and the held
@@ -33,7 +34,7 @@ const homeDays = 60
 
 func (s *Server) managerHome(c echo.Context) error {
 	ctx := c.Request().Context()
-	u := actor(c)
+	u := httpx.Actor(c)
 	now := s.svc.Now().In(s.loc)
 	list, err := s.svc.ListBookings(ctx, u, booking.BookingFilter{From: now.AddDate(0, 0, -homeDays).Format(time.DateOnly),
 		To: now.AddDate(0, 0, homeDays).Format(time.DateOnly)})
@@ -64,11 +65,11 @@ func (s *Server) managerHome(c echo.Context) error {
 
 // renewWorkplaceFeedPage gives a workplace a new calendar address; the old one stops working.
 func (s *Server) renewWorkplaceFeedPage(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.RenewWorkplaceFeedToken(c.Request().Context(), actor(c), id); err != nil {
+	if _, err := s.svc.RenewWorkplaceFeedToken(c.Request().Context(), httpx.Actor(c), id); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/?done=feed#feed-"+strconv.FormatInt(id, 10))

@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // decode reads a JSON body strictly: right content type, at most 1 MiB, valid
@@ -25,16 +26,16 @@ func decode(c echo.Context, v any) error {
 	r := c.Request()
 	mt, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
 	if err != nil || mt != echo.MIMEApplicationJSON {
-		return badRequest("the body must be JSON, sent with Content-Type: application/json")
+		return httpx.BadRequest("the body must be JSON, sent with Content-Type: application/json")
 	}
-	raw, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, maxBody))
+	raw, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, httpx.MaxBody))
 	if err != nil {
 		return decodeError(err)
 	}
 	// encoding/json quietly turns invalid UTF-8 into U+FFFD; that would store
 	// something other than what was sent.
 	if !utf8.Valid(raw) {
-		return badRequest("the body is not valid UTF-8; send the JSON as UTF-8 text")
+		return httpx.BadRequest("the body is not valid UTF-8; send the JSON as UTF-8 text")
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
@@ -45,7 +46,7 @@ func decode(c echo.Context, v any) error {
 		if err != nil {
 			return decodeError(err)
 		}
-		return badRequest("the body must hold one JSON value only")
+		return httpx.BadRequest("the body must hold one JSON value only")
 	}
 	return nil
 }
@@ -58,25 +59,25 @@ func decodeError(err error) error {
 	switch {
 	case errors.As(err, &netErr) && netErr.Timeout():
 		// The server's read timeout cut a slow client off; its JSON was not at fault.
-		return &httpError{status: http.StatusRequestTimeout, code: "request_timeout", message: "the body arrived too slowly; send it at once"}
+		return &httpx.Error{Status: http.StatusRequestTimeout, Code: "request_timeout", Message: "the body arrived too slowly; send it at once"}
 	case errors.As(err, &tooLarge):
-		return &httpError{status: http.StatusRequestEntityTooLarge, code: "too_large", message: "the body is larger than 1 MiB"}
+		return &httpx.Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "the body is larger than 1 MiB"}
 	case errors.Is(err, io.EOF):
-		return badRequest("the body is empty; send a JSON object")
+		return httpx.BadRequest("the body is empty; send a JSON object")
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return badRequest("the JSON ends too early")
+		return httpx.BadRequest("the JSON ends too early")
 	case errors.As(err, &syntax):
-		return badRequest(fmt.Sprintf("malformed JSON at byte %d: %v", syntax.Offset, syntax))
+		return httpx.BadRequest(fmt.Sprintf("malformed JSON at byte %d: %v", syntax.Offset, syntax))
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
 			field = "the body"
 		}
-		return badRequest(fmt.Sprintf("%s must be %s, not %s", field, jsonKind(typ.Type.Kind().String()), typ.Value))
+		return httpx.BadRequest(fmt.Sprintf("%s must be %s, not %s", field, jsonKind(typ.Type.Kind().String()), typ.Value))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return badRequest("unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field "))
+		return httpx.BadRequest("unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field "))
 	}
-	return badRequest("malformed JSON: " + err.Error())
+	return httpx.BadRequest("malformed JSON: " + err.Error())
 }
 
 func jsonKind(k string) string {
@@ -110,15 +111,6 @@ func (p *presence) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, &p.Values)
 }
 
-// pathID reads an id from the path; anything else is simply not found.
-func pathID(c echo.Context, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, notFound()
-	}
-	return id, nil
-}
-
 // queryID reads an optional id from the query string.
 func queryID(c echo.Context, name string) (*int64, error) {
 	v := c.QueryParam(name)
@@ -134,18 +126,20 @@ func queryID(c echo.Context, name string) (*int64, error) {
 }
 
 // ts formats an instant in the pool's zone.
-func (s *Server) ts(t time.Time) string { return t.In(s.loc).Format(time.RFC3339) }
+func (s *Server) ts(t time.Time) string { return httpx.Timestamp(t, s.loc) }
 
-func (s *Server) tsPtr(t *time.Time) *string {
-	if t == nil {
-		return nil
-	}
-	v := s.ts(*t)
-	return &v
-}
+func (s *Server) tsPtr(t *time.Time) *string { return httpx.TimestampPtr(t, s.loc) }
 
 // queryTime reads a time from the query string. An unencoded "+" of the offset
 // arrives as a space; it is read back as the "+" it was.
 func queryTime(c echo.Context, name string) string {
 	return strings.ReplaceAll(c.QueryParam(name), " ", "+")
+}
+
+// rawJSON passes stored JSON through as it is.
+func rawJSON(s string) json.RawMessage {
+	if !json.Valid([]byte(s)) {
+		return json.RawMessage("null")
+	}
+	return json.RawMessage(s)
 }

@@ -10,11 +10,12 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // home is GET /: the login form for visitors, the start page of each role.
 func (s *Server) home(c echo.Context) error {
-	u := actor(c)
+	u := httpx.Actor(c)
 	switch {
 	case u == nil:
 		if l := c.QueryParam("lang"); l == "sv" || l == "en" {

@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 //go:embed templates/*.html
@@ -184,14 +185,14 @@ func (s *Server) renderPart(c echo.Context, name, block string, page any) error 
 }
 
 func (s *Server) pageData(c echo.Context, title string, page any) pageData {
-	u := actor(c)
+	u := httpx.Actor(c)
 	return pageData{L: s.lang(c), User: u, CSRF: s.csrfToken(c), Title: title, Nav: c.Path(),
 		Assets: s.pages.assets, Now: s.svc.Now().In(s.loc), Loc: s.loc, Page: page}
 }
 
 // lang is the user's language, or for visitors the ?lang= of the page.
 func (s *Server) lang(c echo.Context) Lang {
-	if u := actor(c); u != nil {
+	if u := httpx.Actor(c); u != nil {
 		return langOf(u.Locale)
 	}
 	if q := c.QueryParam("lang"); q != "" {
@@ -309,7 +310,7 @@ func (l Lang) fieldMessage(fe booking.FieldError) string {
 
 // pageError answers a page request that failed with a page in the user's
 // language; a visitor whose session ended is sent to the login form.
-func (s *Server) pageError(c echo.Context, status int) {
+func (s *Server) pageError(c echo.Context, status int, _ httpx.APIError) {
 	if status == http.StatusUnauthorized && c.Request().Method == http.MethodGet {
 		_ = c.Redirect(http.StatusSeeOther, "/")
 		return
@@ -323,7 +324,7 @@ func (s *Server) pageError(c echo.Context, status int) {
 			key = "error.internal"
 		}
 	}
-	if status == http.StatusForbidden && c.Get(csrfKey) != nil && c.Request().Method != http.MethodGet && actor(c) == nil {
+	if status == http.StatusForbidden && c.Get(csrfKey) != nil && c.Request().Method != http.MethodGet && httpx.Actor(c) == nil {
 		key = "error.csrf"
 	}
 	if err := s.render(c, status, "error", s.lang(c).T("error.title"), key); err != nil {

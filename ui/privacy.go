@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // A supervisor's personal data: export (JSON, in the API and as a download on
@@ -20,11 +21,11 @@ import (
 // exportSupervisor answers the API with everything personal the pool holds
 // about the supervisor.
 func (s *Server) exportSupervisor(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	exp, err := s.privacy.ExportSupervisor(c.Request().Context(), actor(c), id)
+	exp, err := s.privacy.ExportSupervisor(c.Request().Context(), httpx.Actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -34,11 +35,11 @@ func (s *Server) exportSupervisor(c echo.Context) error {
 
 // exportSupervisorPage is the same export as a file to save.
 func (s *Server) exportSupervisorPage(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	exp, err := s.privacy.ExportSupervisor(c.Request().Context(), actor(c), id)
+	exp, err := s.privacy.ExportSupervisor(c.Request().Context(), httpx.Actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -51,15 +52,15 @@ func (s *Server) exportSupervisorPage(c echo.Context) error {
 // eraseSupervisor erases the supervisor's personal data and answers with the
 // anonymised supervisor; a conflict lists what must be done first.
 func (s *Server) eraseSupervisor(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	sv, err := s.privacy.EraseSupervisor(c.Request().Context(), actor(c), id)
+	sv, err := s.privacy.EraseSupervisor(c.Request().Context(), httpx.Actor(c), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.supervisorJSON(actor(c), sv))
+	return c.JSON(http.StatusOK, s.supervisorJSON(httpx.Actor(c), sv))
 }
 
 // eraseStep is the erasure's confirmation step on the supervisor's page: the
@@ -79,18 +80,18 @@ type eraseBlocker struct {
 // the confirmation step (or why erasing is not possible yet); with it, it
 // erases and returns to the supervisor's page with a notice.
 func (s *Server) eraseSupervisorPage(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
 	var refused error
 	if c.FormValue("confirm") == "yes" {
-		if _, refused = s.privacy.EraseSupervisor(ctx, actor(c), id); refused == nil {
+		if _, refused = s.privacy.EraseSupervisor(ctx, httpx.Actor(c), id); refused == nil {
 			return c.Redirect(http.StatusSeeOther, "/supervisors/"+strconv.FormatInt(id, 10)+"?erased=1")
 		}
 	} else {
-		refused = s.privacy.CheckErase(ctx, actor(c), id)
+		refused = s.privacy.CheckErase(ctx, httpx.Actor(c), id)
 	}
 	step, err := s.eraseStepOf(refused)
 	if err != nil {
@@ -153,7 +154,7 @@ func (s *Server) auditLog(c echo.Context) error {
 		}
 		limit = n
 	}
-	list, err := s.privacy.AuditLog(c.Request().Context(), actor(c), limit)
+	list, err := s.privacy.AuditLog(c.Request().Context(), httpx.Actor(c), limit)
 	if err != nil {
 		return err
 	}

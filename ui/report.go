@@ -10,6 +10,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // wantsCSV reads the format a report is asked for: ?format=csv|json, else
@@ -54,7 +55,7 @@ func (s *Server) reportAPI(k report.Kind) echo.HandlerFunc {
 			return err
 		}
 		from, to := c.QueryParam("from"), c.QueryParam("to")
-		rep, err := s.reports.Report(c.Request().Context(), actor(c), k.Name, from, to, c.QueryParam("by"))
+		rep, err := s.reports.Report(c.Request().Context(), httpx.Actor(c), k.Name, from, to, c.QueryParam("by"))
 		if err != nil {
 			return err
 		}
@@ -95,7 +96,7 @@ func toRateJSON(r *report.Rate) rateJSON {
 }
 
 func (s *Server) listRates(c echo.Context) error {
-	list, err := s.reports.Rates(c.Request().Context(), actor(c))
+	list, err := s.reports.Rates(c.Request().Context(), httpx.Actor(c))
 	if err != nil {
 		return err
 	}
@@ -111,7 +112,7 @@ func (s *Server) createRate(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	r, err := s.reports.CreateRate(c.Request().Context(), actor(c), req.input())
+	r, err := s.reports.CreateRate(c.Request().Context(), httpx.Actor(c), req.input())
 	if err != nil {
 		return err
 	}
@@ -119,7 +120,7 @@ func (s *Server) createRate(c echo.Context) error {
 }
 
 func (s *Server) updateRate(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -127,7 +128,7 @@ func (s *Server) updateRate(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	r, err := s.reports.UpdateRate(c.Request().Context(), actor(c), id, req.input())
+	r, err := s.reports.UpdateRate(c.Request().Context(), httpx.Actor(c), id, req.input())
 	if err != nil {
 		return err
 	}
@@ -135,11 +136,11 @@ func (s *Server) updateRate(c echo.Context) error {
 }
 
 func (s *Server) deleteRate(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.reports.DeleteRate(c.Request().Context(), actor(c), id); err != nil {
+	if err := s.reports.DeleteRate(c.Request().Context(), httpx.Actor(c), id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // reportPage is the utilization report as a table, with the CSV of the API,
@@ -48,7 +49,7 @@ func (s *Server) reportsPage(c echo.Context) error {
 		}
 	}
 	p := &reportPage{Form: f, Keys: report.UtilizationKeys, Tables: tableReports()}
-	rep, err := s.reports.Utilization(c.Request().Context(), actor(c), f.V("from"), f.V("to"), f.V("by"))
+	rep, err := s.reports.Utilization(c.Request().Context(), httpx.Actor(c), f.V("from"), f.V("to"), f.V("by"))
 	if failFrom(f, l, err, nil) {
 		return s.render(c, http.StatusUnprocessableEntity, "reports", l.T("reports.title"), p)
 	}
@@ -77,7 +78,7 @@ type tablePage struct {
 func (s *Server) tableReportPage(c echo.Context) error {
 	kind := c.Param("kind")
 	if _, ok := report.Find(kind); !ok || kind == utilizationKind {
-		return notFound()
+		return httpx.NotFound()
 	}
 	l := s.lang(c)
 	now := s.svc.Now().In(s.loc)
@@ -91,7 +92,7 @@ func (s *Server) tableReportPage(c echo.Context) error {
 	}
 	p := &tablePage{Kind: kind, Form: f}
 	title := l.T("reports." + kind)
-	rep, err := s.reports.Report(c.Request().Context(), actor(c), kind, f.V("from"), f.V("to"), "")
+	rep, err := s.reports.Report(c.Request().Context(), httpx.Actor(c), kind, f.V("from"), f.V("to"), "")
 	if failFrom(f, l, err, nil) {
 		return s.render(c, http.StatusUnprocessableEntity, "report_table", title, p)
 	}

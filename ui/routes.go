@@ -7,6 +7,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 const (
@@ -15,87 +16,103 @@ const (
 	supervisor = booking.RoleSupervisor
 )
 
-// routes is the one list of every route.
+// routes is the one list of every route. Each part sits behind its own
+// middleware, in this order: how its errors are answered, the body limit
+// (before anything reads the body), the browser session (the API takes one as
+// well as a token), no caching of what a signed-in user sees, and the CSRF
+// check. The feeds, /healthz and /metrics sit behind the pages' middleware;
+// /healthz and /metrics answer errors in JSON.
 func (s *Server) routes(e *echo.Echo) {
-	e.GET("/healthz", s.healthz)
+	s.pageMW = []echo.MiddlewareFunc{httpx.AnswerWith(s.pageError), httpx.LimitFormBody, s.sessionMiddleware(), s.noStoreSignedIn, s.csrfPages}
+	s.opsMW = append([]echo.MiddlewareFunc{httpx.AnswerWith(httpx.JSON)}, s.pageMW[1:]...)
+	s.apiMW = []echo.MiddlewareFunc{httpx.AnswerWith(httpx.JSON), httpx.LimitAPIBody, s.sessionMiddleware(), s.noStoreSignedIn, s.csrfAPI}
+	authenticate := httpx.Authenticate(s.svc)
+	allow := httpx.Allow
+
+	ops := httpx.Behind(e, s.opsMW...)
+	ops.GET("/healthz", s.healthz)
 	// Prometheus figures, for a scraper holding a coordinator's API token.
-	e.GET("/metrics", s.serveMetrics, s.authenticate, allow(admin))
+	ops.GET("/metrics", s.serveMetrics, authenticate, allow(admin))
 
 	// Calendar feeds: the token in the path is the credential.
-	e.GET("/ical/supervisors/:file", s.supervisorFeed)
-	e.HEAD("/ical/supervisors/:file", s.supervisorFeed)
-	e.GET("/ical/workplaces/:file", s.workplaceFeed)
-	e.HEAD("/ical/workplaces/:file", s.workplaceFeed)
-	e.GET("/ical/pool/:file", s.poolFeed)
-	e.HEAD("/ical/pool/:file", s.poolFeed)
+	feeds := httpx.Behind(e, s.pageMW...)
+	feeds.GET("/ical/supervisors/:file", s.supervisorFeed)
+	feeds.HEAD("/ical/supervisors/:file", s.supervisorFeed)
+	feeds.GET("/ical/workplaces/:file", s.workplaceFeed)
+	feeds.HEAD("/ical/workplaces/:file", s.workplaceFeed)
+	feeds.GET("/ical/pool/:file", s.poolFeed)
+	feeds.HEAD("/ical/pool/:file", s.poolFeed)
 
 	// Web pages (HTML): sessions, CSRF on every form, Swedish unless the user chose English.
-	e.GET("/static/*", s.serveStatic)
-	e.GET("/", s.home)
-	e.POST("/login", s.login)
-	e.POST("/logout", s.logout)
-	e.GET("/forgot", s.forgotPage)
-	e.POST("/forgot", s.forgot)
-	e.GET("/reset/:token", s.linkPage(booking.TokenPasswordReset))
-	e.POST("/reset/:token", s.usePasswordLink(booking.TokenPasswordReset))
-	e.GET("/invite/:token", s.linkPage(booking.TokenInvite))
-	e.POST("/invite/:token", s.usePasswordLink(booking.TokenInvite))
+	pages := httpx.Behind(e, s.pageMW...)
+	pages.GET("/static/*", s.serveStatic)
+	pages.GET("/", s.home)
+	pages.POST("/login", s.login)
+	pages.POST("/logout", s.logout)
+	pages.GET("/forgot", s.forgotPage)
+	pages.POST("/forgot", s.forgot)
+	pages.GET("/reset/:token", s.linkPage(booking.TokenPasswordReset))
+	pages.POST("/reset/:token", s.usePasswordLink(booking.TokenPasswordReset))
+	pages.GET("/invite/:token", s.linkPage(booking.TokenInvite))
+	pages.POST("/invite/:token", s.usePasswordLink(booking.TokenInvite))
 	everyone := s.requirePage(admin, manager, supervisor)
-	e.GET("/account", s.accountPage, everyone)
-	e.POST("/account/password", s.changePassword, everyone)
-	e.POST("/account/locale", s.setLocale, everyone)
-	e.POST("/account/tokens/:id/end", s.endToken, everyone)
+	pages.GET("/account", s.accountPage, everyone)
+	pages.POST("/account/password", s.changePassword, everyone)
+	pages.POST("/account/locale", s.setLocale, everyone)
+	pages.POST("/account/tokens/:id/end", s.endToken, everyone)
 	// A supervisor downloads their own personal data; the coordinator anyone's.
-	e.GET("/supervisors/:id/export", s.exportSupervisorPage, s.requirePage(admin, supervisor))
+	pages.GET("/supervisors/:id/export", s.exportSupervisorPage, s.requirePage(admin, supervisor))
 	booker := s.requirePage(admin, manager)
-	e.GET("/book", s.bookForm, booker)
-	e.GET("/book/free", s.bookFree, booker)
-	e.POST("/book", s.book, booker)
-	e.GET("/bookings/:id", s.bookingPage, everyone)
-	e.POST("/bookings/:id/cancel", s.cancelBookingPage, booker)
-	e.POST("/workplaces/:id/feed/renew", s.renewWorkplaceFeedPage, booker)
-	e.POST("/bookings/:id/followup", s.followupPage, booker)
-	e.GET("/bookings/:id/confirm", s.confirmationPage, s.requirePage(admin, supervisor))
-	e.POST("/bookings/:id/confirmation", s.confirmPage, s.requirePage(admin, supervisor))
+	pages.GET("/book", s.bookForm, booker)
+	pages.GET("/book/free", s.bookFree, booker)
+	pages.POST("/book", s.book, booker)
+	pages.GET("/bookings/:id", s.bookingPage, everyone)
+	pages.POST("/bookings/:id/cancel", s.cancelBookingPage, booker)
+	pages.POST("/workplaces/:id/feed/renew", s.renewWorkplaceFeedPage, booker)
+	pages.POST("/bookings/:id/followup", s.followupPage, booker)
+	pages.GET("/bookings/:id/confirm", s.confirmationPage, s.requirePage(admin, supervisor))
+	pages.POST("/bookings/:id/confirmation", s.confirmPage, s.requirePage(admin, supervisor))
 	own := s.requirePage(supervisor)
-	e.GET("/week", s.supervisorWeek, own)
-	e.POST("/feed/renew", s.renewFeed, own)
-	e.GET("/availability", s.availabilityPage, own)
-	e.POST("/availability", s.saveAvailability, own)
-	e.GET("/absences", s.absencesPage, own)
-	e.POST("/absences", s.addAbsence, own)
-	e.POST("/absences/:aid/delete", s.deleteAbsencePage, own)
-	e.POST("/absences/import", s.importAbsencesPage, own)
+	pages.GET("/week", s.supervisorWeek, own)
+	pages.POST("/feed/renew", s.renewFeed, own)
+	pages.GET("/availability", s.availabilityPage, own)
+	pages.POST("/availability", s.saveAvailability, own)
+	pages.GET("/absences", s.absencesPage, own)
+	pages.POST("/absences", s.addAbsence, own)
+	pages.POST("/absences/:aid/delete", s.deleteAbsencePage, own)
+	pages.POST("/absences/import", s.importAbsencesPage, own)
 	coord := s.requirePage(admin)
-	e.GET("/timeline", s.timeline, coord)
-	e.GET("/reports", s.reportsPage, coord)
-	e.GET("/reports/:kind", s.tableReportPage, coord)
-	e.GET("/supervisors", s.supervisorsPage, coord)
-	e.GET("/supervisors/new", s.supervisorForm, coord)
-	e.POST("/supervisors/new", s.saveSupervisor, coord)
-	e.GET("/supervisors/:id", s.supervisorForm, coord)
-	e.POST("/supervisors/:id", s.saveSupervisor, coord)
-	e.POST("/supervisors/:id/erase", s.eraseSupervisorPage, coord)
+	pages.GET("/timeline", s.timeline, coord)
+	pages.GET("/reports", s.reportsPage, coord)
+	pages.GET("/reports/:kind", s.tableReportPage, coord)
+	pages.GET("/supervisors", s.supervisorsPage, coord)
+	pages.GET("/supervisors/new", s.supervisorForm, coord)
+	pages.POST("/supervisors/new", s.saveSupervisor, coord)
+	pages.GET("/supervisors/:id", s.supervisorForm, coord)
+	pages.POST("/supervisors/:id", s.saveSupervisor, coord)
+	pages.POST("/supervisors/:id/erase", s.eraseSupervisorPage, coord)
 	// The coordinator keeps a supervisor's availability and absences too (one
 	// without a login, or while they are away), on the supervisor's own pages.
-	e.GET("/supervisors/:id/availability", s.availabilityPage, coord)
-	e.POST("/supervisors/:id/availability", s.saveAvailability, coord)
-	e.GET("/supervisors/:id/absences", s.absencesPage, coord)
-	e.POST("/supervisors/:id/absences", s.addAbsence, coord)
-	e.POST("/supervisors/:id/absences/:aid/delete", s.deleteAbsencePage, coord)
-	e.POST("/supervisors/:id/absences/import", s.importAbsencesPage, coord)
-	e.GET("/workplaces", s.workplacesPage, coord)
-	e.GET("/workplaces/new", s.workplaceForm, coord)
-	e.POST("/workplaces/new", s.saveWorkplace, coord)
-	e.GET("/workplaces/:id", s.workplaceForm, coord)
-	e.POST("/workplaces/:id", s.saveWorkplace, coord)
-	e.GET("/users", s.usersPage, coord)
-	e.POST("/users", s.inviteUser, coord)
-	e.POST("/users/:id/deactivate", s.deactivateUser, coord)
-	e.POST("/api/v1/auth/token", s.createToken)
-	e.DELETE("/api/v1/auth/token", s.revokeToken, s.authenticate, allow(admin, manager, supervisor))
+	pages.GET("/supervisors/:id/availability", s.availabilityPage, coord)
+	pages.POST("/supervisors/:id/availability", s.saveAvailability, coord)
+	pages.GET("/supervisors/:id/absences", s.absencesPage, coord)
+	pages.POST("/supervisors/:id/absences", s.addAbsence, coord)
+	pages.POST("/supervisors/:id/absences/:aid/delete", s.deleteAbsencePage, coord)
+	pages.POST("/supervisors/:id/absences/import", s.importAbsencesPage, coord)
+	pages.GET("/workplaces", s.workplacesPage, coord)
+	pages.GET("/workplaces/new", s.workplaceForm, coord)
+	pages.POST("/workplaces/new", s.saveWorkplace, coord)
+	pages.GET("/workplaces/:id", s.workplaceForm, coord)
+	pages.POST("/workplaces/:id", s.saveWorkplace, coord)
+	pages.GET("/users", s.usersPage, coord)
+	pages.POST("/users", s.inviteUser, coord)
+	pages.POST("/users/:id/deactivate", s.deactivateUser, coord)
 
-	api := e.Group("/api/v1", s.authenticate)
+	// The JSON API. Unknown paths under it answer in its error shape.
+	v1 := e.Group("/api/v1", s.apiMW...)
+	v1.POST("/auth/token", s.createToken)
+	v1.DELETE("/auth/token", s.revokeToken, authenticate, allow(admin, manager, supervisor))
+	api := v1.Group("", authenticate)
 	anyone := allow(admin, manager, supervisor)
 	api.GET("/me", s.me, anyone)
 	api.GET("/languages", s.languages, anyone)
@@ -146,7 +163,7 @@ func (s *Server) routes(e *echo.Echo) {
 	api.DELETE("/rates/:id", s.deleteRate, allow(admin))
 
 	// Unknown paths under the API answer in the API's error shape.
-	api.Any("/*", func(c echo.Context) error { return notFound() })
+	api.Any("/*", func(c echo.Context) error { return httpx.NotFound() })
 }
 
 func (s *Server) healthz(c echo.Context) error {
@@ -168,7 +185,7 @@ type meJSON struct {
 }
 
 func (s *Server) me(c echo.Context) error {
-	u := actor(c)
+	u := httpx.Actor(c)
 	ids := u.WorkplaceIDs
 	if ids == nil {
 		ids = []int64{}

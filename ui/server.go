@@ -51,6 +51,8 @@ type Server struct {
 	sessions *scs.SessionManager
 	secure   bool
 	metrics  *metrics // Prometheus figures of this instance (/metrics)
+	// The middleware each part sits behind (routes.go).
+	pageMW, apiMW, opsMW []echo.MiddlewareFunc
 	// The key of CSRF tokens, read from the database on first use.
 	csrfMu     sync.Mutex
 	csrfSecret []byte
@@ -87,7 +89,7 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	s.metrics = newMetrics(svc)
 	e.Use(s.metrics.observe)
 	e.Use(s.logRequests)
-	e.Use(s.securityHeaders, s.limitBody, s.sessionMiddleware(), s.noStoreSignedIn, s.csrf)
+	e.Use(s.securityHeaders, s.unrouted)
 	s.routes(e)
 	return e
 }

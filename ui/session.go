@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // sessionCookie is the contract's name of the browser session cookie.
@@ -65,12 +66,9 @@ func (s *Server) sessionUser(c echo.Context) error {
 	if err != nil || !u.Active {
 		return s.sessions.Destroy(ctx)
 	}
-	c.Set(userKey, u)
-	c.Set(sessionUserKey, true)
+	httpx.SetSessionUser(c, u)
 	return nil
 }
-
-const sessionUserKey = "session_user"
 
 // startSession signs the browser in as u: a new session token (never the one
 // the visitor had before), bound to the user so it can be revoked, and a new
@@ -88,7 +86,7 @@ func (s *Server) startSession(c echo.Context, u *booking.User) error {
 	if err := s.svc.Sessions().Bind(ctx, token, u.ID); err != nil {
 		return err
 	}
-	c.Set(userKey, u)
+	httpx.SetActor(c, u)
 	s.rotateCSRF(c)
 	return nil
 }
@@ -107,7 +105,7 @@ func (s *Server) endSession(c echo.Context) error {
 func (s *Server) requirePage(roles ...string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			u := actor(c)
+			u := httpx.Actor(c)
 			if u == nil {
 				if c.Request().Method != http.MethodGet {
 					return &booking.Error{Code: booking.CodeUnauthorized, Message: "sign in first"}

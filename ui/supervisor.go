@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 type supervisorJSON struct {
@@ -44,27 +45,27 @@ func (s *Server) supervisorJSON(u *booking.User, sv *booking.Supervisor) supervi
 }
 
 func (s *Server) listSupervisors(c echo.Context) error {
-	list, err := s.svc.ListSupervisors(c.Request().Context(), actor(c))
+	list, err := s.svc.ListSupervisors(c.Request().Context(), httpx.Actor(c))
 	if err != nil {
 		return err
 	}
 	out := make([]supervisorJSON, len(list))
 	for i := range list {
-		out[i] = s.supervisorJSON(actor(c), &list[i])
+		out[i] = s.supervisorJSON(httpx.Actor(c), &list[i])
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) getSupervisor(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	sv, err := s.svc.Supervisor(c.Request().Context(), actor(c), id)
+	sv, err := s.svc.Supervisor(c.Request().Context(), httpx.Actor(c), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.supervisorJSON(actor(c), sv))
+	return c.JSON(http.StatusOK, s.supervisorJSON(httpx.Actor(c), sv))
 }
 
 func (s *Server) createSupervisor(c echo.Context) error {
@@ -72,15 +73,15 @@ func (s *Server) createSupervisor(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	sv, err := s.svc.CreateSupervisor(c.Request().Context(), actor(c), req.input())
+	sv, err := s.svc.CreateSupervisor(c.Request().Context(), httpx.Actor(c), req.input())
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, s.supervisorJSON(actor(c), sv))
+	return c.JSON(http.StatusCreated, s.supervisorJSON(httpx.Actor(c), sv))
 }
 
 func (s *Server) updateSupervisor(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -88,21 +89,21 @@ func (s *Server) updateSupervisor(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	sv, err := s.svc.UpdateSupervisor(c.Request().Context(), actor(c), id, req.input())
+	sv, err := s.svc.UpdateSupervisor(c.Request().Context(), httpx.Actor(c), id, req.input())
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.supervisorJSON(actor(c), sv))
+	return c.JSON(http.StatusOK, s.supervisorJSON(httpx.Actor(c), sv))
 }
 
 func (s *Server) renewSupervisorFeed(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	sv, err := s.svc.RenewSupervisorFeedToken(c.Request().Context(), actor(c), id)
+	sv, err := s.svc.RenewSupervisorFeedToken(c.Request().Context(), httpx.Actor(c), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]*string{"feed_url": s.supervisorJSON(actor(c), sv).FeedURL})
+	return c.JSON(http.StatusOK, map[string]*string{"feed_url": s.supervisorJSON(httpx.Actor(c), sv).FeedURL})
 }

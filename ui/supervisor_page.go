@@ -8,11 +8,12 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // supervisorsPage lists the pool's supervisors for the coordinator.
 func (s *Server) supervisorsPage(c echo.Context) error {
-	list, err := s.svc.ListSupervisors(c.Request().Context(), actor(c))
+	list, err := s.svc.ListSupervisors(c.Request().Context(), httpx.Actor(c))
 	if err != nil {
 		return err
 	}
@@ -34,7 +35,7 @@ type supervisorFormPage struct {
 func (s *Server) supervisorForm(c echo.Context) error {
 	p := &supervisorFormPage{Form: newForm()}
 	if c.Param("id") != "" {
-		id, err := pathID(c, "id")
+		id, err := httpx.PathID(c, "id")
 		if err != nil {
 			return err
 		}
@@ -52,7 +53,7 @@ func (s *Server) supervisorForm(c echo.Context) error {
 
 // supervisorFormFor is the edit form filled in with the supervisor's data.
 func (s *Server) supervisorFormFor(c echo.Context, id int64) (*supervisorFormPage, error) {
-	sv, err := s.svc.Supervisor(c.Request().Context(), actor(c), id)
+	sv, err := s.svc.Supervisor(c.Request().Context(), httpx.Actor(c), id)
 	if err != nil {
 		return nil, err
 	}
@@ -78,12 +79,12 @@ func (s *Server) saveSupervisor(c echo.Context) error {
 	var err error
 	var sv *booking.Supervisor
 	if c.Param("id") != "" {
-		if p.ID, err = pathID(c, "id"); err != nil {
+		if p.ID, err = httpx.PathID(c, "id"); err != nil {
 			return err
 		}
-		sv, err = s.svc.UpdateSupervisor(ctx, actor(c), p.ID, in)
+		sv, err = s.svc.UpdateSupervisor(ctx, httpx.Actor(c), p.ID, in)
 	} else {
-		sv, err = s.svc.CreateSupervisor(ctx, actor(c), in)
+		sv, err = s.svc.CreateSupervisor(ctx, httpx.Actor(c), in)
 	}
 	if failFrom(f, l, err, nil) {
 		return s.render(c, http.StatusUnprocessableEntity, "supervisor_form", l.T("supervisor.title"), p)

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // timelinePage is every booking of a week: a row per supervisor, a column per
@@ -31,7 +32,7 @@ type timelineRow struct {
 
 func (s *Server) timeline(c echo.Context) error {
 	ctx := c.Request().Context()
-	u := actor(c)
+	u := httpx.Actor(c)
 	monday := s.weekStart(c, "date")
 	f := booking.BookingFilter{From: monday.Format(time.DateOnly), To: monday.AddDate(0, 0, 6).Format(time.DateOnly)}
 	p := &timelinePage{Monday: monday, Prev: monday.AddDate(0, 0, -7).Format(time.DateOnly),

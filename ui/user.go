@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // The users API lets a municipality keep Språkpool's users in step with its
@@ -69,7 +70,7 @@ func (o *optionalID) UnmarshalJSON(b []byte) error {
 
 // listUsers is GET /api/v1/users: every user, active or not, by name.
 func (s *Server) listUsers(c echo.Context) error {
-	list, err := s.svc.ListUsers(c.Request().Context(), actor(c))
+	list, err := s.svc.ListUsers(c.Request().Context(), httpx.Actor(c))
 	if err != nil {
 		return err
 	}
@@ -87,7 +88,7 @@ func (s *Server) createUser(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	u, _, err := s.svc.InviteUser(c.Request().Context(), actor(c), booking.UserInput{Email: req.Email, Name: req.Name,
+	u, _, err := s.svc.InviteUser(c.Request().Context(), httpx.Actor(c), booking.UserInput{Email: req.Email, Name: req.Name,
 		Role: req.Role, WorkplaceIDs: req.WorkplaceIDs, SupervisorID: req.SupervisorID})
 	if err != nil {
 		return err
@@ -97,7 +98,7 @@ func (s *Server) createUser(c echo.Context) error {
 
 // updateUser is PATCH /api/v1/users/{id}.
 func (s *Server) updateUser(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -105,7 +106,7 @@ func (s *Server) updateUser(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	u, err := s.svc.UpdateUser(c.Request().Context(), actor(c), id, booking.UserPatch{Name: req.Name, Role: req.Role,
+	u, err := s.svc.UpdateUser(c.Request().Context(), httpx.Actor(c), id, booking.UserPatch{Name: req.Name, Role: req.Role,
 		WorkplaceIDs: req.WorkplaceIDs, SupervisorID: req.SupervisorID.ID, SupervisorSet: req.SupervisorID.Set, Active: req.Active})
 	if err != nil {
 		return err

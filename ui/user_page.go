@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // usersPage lists the users with the invitation form.
@@ -26,7 +27,7 @@ func (s *Server) usersPage(c echo.Context) error {
 
 func (s *Server) showUsers(c echo.Context, status int, f *form, invited string) error {
 	ctx := c.Request().Context()
-	u := actor(c)
+	u := httpx.Actor(c)
 	p := &usersPage{Form: f, Invited: invited}
 	var err error
 	if p.Users, err = s.svc.ListUsers(ctx, u); err != nil {
@@ -53,7 +54,7 @@ func (s *Server) inviteUser(c echo.Context) error {
 	if id, err := strconv.ParseInt(f.V("supervisor_id"), 10, 64); err == nil && id > 0 && in.Role == booking.RoleSupervisor {
 		in.SupervisorID = &id
 	}
-	u, _, err := s.svc.InviteUser(c.Request().Context(), actor(c), in)
+	u, _, err := s.svc.InviteUser(c.Request().Context(), httpx.Actor(c), in)
 	if booking.ErrorCode(err) == booking.CodeConflict {
 		f.Fail("email", l.T("err.email_taken"))
 	}
@@ -68,11 +69,11 @@ func (s *Server) inviteUser(c echo.Context) error {
 
 // deactivateUser ends a user's access at once: sessions and API tokens included.
 func (s *Server) deactivateUser(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.svc.DeactivateUser(c.Request().Context(), actor(c), id); err != nil {
+	if err := s.svc.DeactivateUser(c.Request().Context(), httpx.Actor(c), id); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/users")

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // weekDay is one column of a week: its date and the bookings that start on it.
@@ -53,7 +54,7 @@ func (s *Server) weekStart(c echo.Context, param string) time.Time {
 
 func (s *Server) supervisorWeek(c echo.Context) error {
 	ctx := c.Request().Context()
-	u := actor(c)
+	u := httpx.Actor(c)
 	if u.SupervisorID == nil {
 		return &booking.Error{Code: booking.CodeForbidden, Message: "no supervisor"}
 	}
@@ -113,7 +114,7 @@ func (s *Server) weekDays(ctx context.Context, monday time.Time, n *names, list 
 
 // renewFeed gives the supervisor a new calendar address; the old one stops working.
 func (s *Server) renewFeed(c echo.Context) error {
-	u := actor(c)
+	u := httpx.Actor(c)
 	if u.SupervisorID == nil {
 		return &booking.Error{Code: booking.CodeForbidden, Message: "no supervisor"}
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 type workplaceJSON struct {
@@ -40,27 +41,27 @@ func (s *Server) workplaceJSON(u *booking.User, w *booking.Workplace) workplaceJ
 }
 
 func (s *Server) listWorkplaces(c echo.Context) error {
-	list, err := s.svc.ListWorkplaces(c.Request().Context(), actor(c))
+	list, err := s.svc.ListWorkplaces(c.Request().Context(), httpx.Actor(c))
 	if err != nil {
 		return err
 	}
 	out := make([]workplaceJSON, len(list))
 	for i := range list {
-		out[i] = s.workplaceJSON(actor(c), &list[i])
+		out[i] = s.workplaceJSON(httpx.Actor(c), &list[i])
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) getWorkplace(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	w, err := s.svc.Workplace(c.Request().Context(), actor(c), id)
+	w, err := s.svc.Workplace(c.Request().Context(), httpx.Actor(c), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.workplaceJSON(actor(c), w))
+	return c.JSON(http.StatusOK, s.workplaceJSON(httpx.Actor(c), w))
 }
 
 func (s *Server) createWorkplace(c echo.Context) error {
@@ -68,15 +69,15 @@ func (s *Server) createWorkplace(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	w, err := s.svc.CreateWorkplace(c.Request().Context(), actor(c), req.input())
+	w, err := s.svc.CreateWorkplace(c.Request().Context(), httpx.Actor(c), req.input())
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, s.workplaceJSON(actor(c), w))
+	return c.JSON(http.StatusCreated, s.workplaceJSON(httpx.Actor(c), w))
 }
 
 func (s *Server) updateWorkplace(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -84,21 +85,21 @@ func (s *Server) updateWorkplace(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	w, err := s.svc.UpdateWorkplace(c.Request().Context(), actor(c), id, req.input())
+	w, err := s.svc.UpdateWorkplace(c.Request().Context(), httpx.Actor(c), id, req.input())
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.workplaceJSON(actor(c), w))
+	return c.JSON(http.StatusOK, s.workplaceJSON(httpx.Actor(c), w))
 }
 
 func (s *Server) renewWorkplaceFeed(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	w, err := s.svc.RenewWorkplaceFeedToken(c.Request().Context(), actor(c), id)
+	w, err := s.svc.RenewWorkplaceFeedToken(c.Request().Context(), httpx.Actor(c), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]*string{"feed_url": s.workplaceJSON(actor(c), w).FeedURL})
+	return c.JSON(http.StatusOK, map[string]*string{"feed_url": s.workplaceJSON(httpx.Actor(c), w).FeedURL})
 }

@@ -7,11 +7,12 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // workplacesPage lists the workplaces for the coordinator.
 func (s *Server) workplacesPage(c echo.Context) error {
-	list, err := s.svc.ListWorkplaces(c.Request().Context(), actor(c))
+	list, err := s.svc.ListWorkplaces(c.Request().Context(), httpx.Actor(c))
 	if err != nil {
 		return err
 	}
@@ -28,11 +29,11 @@ func (s *Server) workplaceForm(c echo.Context) error {
 	p := &workplaceFormPage{Form: newForm()}
 	p.Form.Values["active"], p.Form.Values["kind"] = "true", "childcare"
 	if c.Param("id") != "" {
-		id, err := pathID(c, "id")
+		id, err := httpx.PathID(c, "id")
 		if err != nil {
 			return err
 		}
-		w, err := s.svc.Workplace(c.Request().Context(), actor(c), id)
+		w, err := s.svc.Workplace(c.Request().Context(), httpx.Actor(c), id)
 		if err != nil {
 			return err
 		}
@@ -55,12 +56,12 @@ func (s *Server) saveWorkplace(c echo.Context) error {
 	var err error
 	var w *booking.Workplace
 	if c.Param("id") != "" {
-		if p.ID, err = pathID(c, "id"); err != nil {
+		if p.ID, err = httpx.PathID(c, "id"); err != nil {
 			return err
 		}
-		w, err = s.svc.UpdateWorkplace(ctx, actor(c), p.ID, in)
+		w, err = s.svc.UpdateWorkplace(ctx, httpx.Actor(c), p.ID, in)
 	} else {
-		w, err = s.svc.CreateWorkplace(ctx, actor(c), in)
+		w, err = s.svc.CreateWorkplace(ctx, httpx.Actor(c), in)
 	}
 	if failFrom(f, l, err, nil) {
 		return s.render(c, http.StatusUnprocessableEntity, "workplace_form", l.T("workplace.title"), p)

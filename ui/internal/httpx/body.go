@@ -1,32 +1,31 @@
-package ui
+package httpx
 
 import (
 	"errors"
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 )
 
 // Body limits by kind (finding 1 of issue 12). The kind follows from the route,
-// never from what the client says it sends, so no header buys a larger limit.
+// never from what the client says it sends, so no header buys a larger limit:
+// each part's middleware begins with its own limit.
 const (
-	// maxBody is the largest body of an API request: JSON, or an .ics file
+	// MaxBody is the largest body of an API request: JSON, or an .ics file
 	// sent as text/calendar.
-	maxBody = 1 << 20
-	// maxFormBody is the largest form a page accepts, an .ics upload included.
-	maxFormBody = 2 << 20
+	MaxBody = 1 << 20
+	// MaxFormBody is the largest form a page accepts, an .ics upload included.
+	MaxFormBody = 2 << 20
 )
 
-// bodyLimit is the most a request to path may send.
-func bodyLimit(path string) int64 {
-	if strings.HasPrefix(path, "/api/") {
-		return maxBody
-	}
-	return maxFormBody
-}
+// LimitAPIBody bounds the body of an API request to MaxBody.
+func LimitAPIBody(next echo.HandlerFunc) echo.HandlerFunc { return limitBody(next, MaxBody, false) }
+
+// LimitFormBody bounds the body of a page's request to MaxFormBody and parses
+// its form, if it sends one.
+func LimitFormBody(next echo.HandlerFunc) echo.HandlerFunc { return limitBody(next, MaxFormBody, true) }
 
 // limitBody bounds every request body before anything else reads it, whatever
 // Content-Length or Transfer-Encoding says: a declared length over the limit is
@@ -38,13 +37,12 @@ func bodyLimit(path string) int64 {
 // LoadAndSave's request does, would leave any file parts on disk: net/http
 // removes the temporary files only of the request it made itself. Whatever
 // multipart form a later handler still parsed is removed when the request ends.
-func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
+func limitBody(next echo.HandlerFunc, limit int64, forms bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		limit := bodyLimit(r.URL.Path)
 		if r.ContentLength > limit {
 			c.Response().Header().Set(echo.HeaderConnection, "close")
-			return tooLarge(limit)
+			return TooLarge(limit)
 		}
 		if r.Body != nil && r.Body != http.NoBody {
 			// The response writer is net/http's own here, so going over the limit
@@ -57,13 +55,13 @@ func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 				removeMultipart(last.MultipartForm)
 			}
 		}()
-		if limit == maxFormBody && isForm(r) {
+		if forms && isForm(r) {
 			// maxMemory above the limit: every part, file or not, stays in memory.
-			err := r.ParseMultipartForm(maxFormBody + 1)
+			err := r.ParseMultipartForm(limit + 1)
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
 				c.Response().Header().Set(echo.HeaderConnection, "close")
-				return tooLarge(limit)
+				return TooLarge(limit)
 			}
 			// Any other broken form reads as an empty one, as before: the CSRF
 			// check or the handler refuses it.
@@ -89,7 +87,8 @@ func removeMultipart(f *multipart.Form) {
 	}
 }
 
-func tooLarge(limit int64) error {
-	return &httpError{status: http.StatusRequestEntityTooLarge, code: "too_large",
-		message: "the body is larger than " + map[int64]string{maxBody: "1 MiB", maxFormBody: "2 MiB"}[limit]}
+// TooLarge is the 413 of a body over limit (MaxBody or MaxFormBody).
+func TooLarge(limit int64) error {
+	return &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
+		Message: "the body is larger than " + map[int64]string{MaxBody: "1 MiB", MaxFormBody: "2 MiB"}[limit]}
 }

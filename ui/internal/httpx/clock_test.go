@@ -1,4 +1,4 @@
-package ui
+package httpx
 
 import (
 	"testing"
@@ -6,7 +6,7 @@ import (
 )
 
 // FuzzParseClock: the web forms' "HH:MM" never panics, accepts only 00:00–24:00
-// and round-trips through formatClock. The forms turn a clock time on a date
+// and round-trips through FormatClock. The forms turn a clock time on a date
 // into an instant with time.Date in the pool's zone; documented behaviour on
 // the DST days: every wall time that exists once keeps its clock, and a wall
 // time that does not exist (02:00–02:59 on 2026-03-29) or exists twice
@@ -25,12 +25,12 @@ func FuzzParseClock(f *testing.F) {
 		time.Date(2026, 3, 30, 0, 0, 0, 0, loc)}
 	winter := time.FixedZone("CET", 3600)
 	f.Fuzz(func(t *testing.T, v string, dayIx uint8) {
-		m, ok := parseClock(v)
+		m, ok := ParseClock(v)
 		if !ok {
 			return
 		}
-		if m < 0 || m > 1440 || formatClock(m) != v {
-			t.Fatalf("%q read as minute %d, written back as %q", v, m, formatClock(m))
+		if m < 0 || m > 1440 || FormatClock(m) != v {
+			t.Fatalf("%q read as minute %d, written back as %q", v, m, FormatClock(m))
 		}
 		ix := int(dayIx) % len(days)
 		day := days[ix]
