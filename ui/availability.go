@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -154,4 +157,26 @@ func (s *Server) freeSupervisors(c echo.Context) error {
 		out[i] = freeJSON{Supervisor: s.supervisorJSON(httpx.Actor(c), &list[i].Supervisor), BookedMinutesInWeek: list[i].WeekMinutes}
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// importAbsences answers POST /api/v1/supervisors/{id}/absences/import, whose body
+// is an .ics file (text/calendar), with the counts created and skipped.
+func (s *Server) importAbsences(c echo.Context) error {
+	id, err := httpx.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, httpx.MaxBody))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return &httpx.Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "the body is larger than 1 MiB"}
+	}
+	if err != nil {
+		return httpx.BadRequest("could not read the body: " + err.Error())
+	}
+	res, err := s.svc.ImportAbsences(c.Request().Context(), httpx.Actor(c), id, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, res)
 }

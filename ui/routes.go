@@ -7,6 +7,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/ui/feed"
 	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
@@ -34,14 +35,8 @@ func (s *Server) routes(e *echo.Echo) {
 	// Prometheus figures, for a scraper holding a coordinator's API token.
 	ops.GET("/metrics", s.serveMetrics, authenticate, allow(admin))
 
-	// Calendar feeds: the token in the path is the credential.
-	feeds := httpx.Behind(e, s.pageMW...)
-	feeds.GET("/ical/supervisors/:file", s.supervisorFeed)
-	feeds.HEAD("/ical/supervisors/:file", s.supervisorFeed)
-	feeds.GET("/ical/workplaces/:file", s.workplaceFeed)
-	feeds.HEAD("/ical/workplaces/:file", s.workplaceFeed)
-	feeds.GET("/ical/pool/:file", s.poolFeed)
-	feeds.HEAD("/ical/pool/:file", s.poolFeed)
+	// Calendar feeds (/ical/…), behind the pages' middleware.
+	s.feed.Routes(httpx.Behind(e, s.pageMW...))
 
 	// Web pages (HTML): sessions, CSRF on every form, Swedish unless the user chose English.
 	pages := httpx.Behind(e, s.pageMW...)
@@ -196,7 +191,7 @@ func (s *Server) me(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		out.PoolFeedURL = s.feedURL(booking.FeedPool, token)
+		out.PoolFeedURL = feed.URL(s.cfg.BaseURL, booking.FeedPool, token)
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/privacy"
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/ui/feed"
 )
 
 // Config is what the web layer needs beyond the service.
@@ -50,7 +51,8 @@ type Server struct {
 	pages    *pages
 	sessions *scs.SessionManager
 	secure   bool
-	metrics  *metrics // Prometheus figures of this instance (/metrics)
+	metrics  *metrics     // Prometheus figures of this instance (/metrics)
+	feed     *feed.Server // the calendar feeds (/ical/…)
 	// The middleware each part sits behind (routes.go).
 	pageMW, apiMW, opsMW []echo.MiddlewareFunc
 	// The key of CSRF tokens, read from the database on first use.
@@ -76,6 +78,7 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 		panic(err) // the templates are embedded: a test parses every one of them
 	}
 	s.pages, s.sessions = pg, newSessions(svc, s.secure)
+	s.feed = feed.New(svc)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)

@@ -1,10 +1,11 @@
-package ui
+// Package feed serves the calendar feeds, /ical/{supervisors,workplaces,pool}/{token}.ics:
+// the token in the path is the only credential. Calendar clients poll feeds
+// every hour; ETag and Last-Modified let them do it for a 304. The feeds sit
+// behind the pages' middleware, so their errors are pages.
+package feed
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -15,8 +16,13 @@ import (
 	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
-// Calendar feeds (/ical/…) and the .ics absence import. Calendar clients poll
-// feeds every hour; ETag and Last-Modified let them do it for a 304.
+// Server serves the feeds of the booking service's calendars.
+type Server struct {
+	svc *booking.Service
+}
+
+// New is the feeds' server.
+func New(svc *booking.Service) *Server { return &Server{svc: svc} }
 
 type feedFunc func(ctx context.Context, token string) (*booking.Feed, error)
 
@@ -67,38 +73,7 @@ func notModified(r *http.Request, etag string, modified time.Time) bool {
 	return false
 }
 
-// feedURL is the absolute URL of a feed.
-func (s *Server) feedURL(kind, token string) string {
-	return strings.TrimRight(s.cfg.BaseURL, "/") + "/ical/" + kind + "/" + token + ".ics"
-}
-
-// renewPoolFeed answers POST /api/v1/pool/feed-token with the pool feed's new URL.
-func (s *Server) renewPoolFeed(c echo.Context) error {
-	token, err := s.svc.RenewPoolFeedToken(c.Request().Context(), httpx.Actor(c))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]string{"feed_url": s.feedURL(booking.FeedPool, token)})
-}
-
-// importAbsences answers POST /api/v1/supervisors/{id}/absences/import, whose body
-// is an .ics file (text/calendar), with the counts created and skipped.
-func (s *Server) importAbsences(c echo.Context) error {
-	id, err := httpx.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, httpx.MaxBody))
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return &httpx.Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "the body is larger than 1 MiB"}
-	}
-	if err != nil {
-		return httpx.BadRequest("could not read the body: " + err.Error())
-	}
-	res, err := s.svc.ImportAbsences(c.Request().Context(), httpx.Actor(c), id, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, res)
+// URL is the absolute URL of a feed of kind (booking.FeedPool, …) with its token.
+func URL(baseURL, kind, token string) string {
+	return strings.TrimRight(baseURL, "/") + "/ical/" + kind + "/" + token + ".ics"
 }
