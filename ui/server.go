@@ -19,6 +19,7 @@ import (
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/privacy"
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/ui/api"
 	"github.com/sprakpool/sprakpool/ui/feed"
 )
 
@@ -53,6 +54,7 @@ type Server struct {
 	secure   bool
 	metrics  *metrics     // Prometheus figures of this instance (/metrics)
 	feed     *feed.Server // the calendar feeds (/ical/…)
+	api      *api.Server  // the JSON API (/api/v1)
 	// The middleware each part sits behind (routes.go).
 	pageMW, apiMW, opsMW []echo.MiddlewareFunc
 	// The key of CSRF tokens, read from the database on first use.
@@ -79,6 +81,7 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	}
 	s.pages, s.sessions = pg, newSessions(svc, s.secure)
 	s.feed = feed.New(svc)
+	s.api = api.New(svc, api.Config{BaseURL: cfg.BaseURL, Reports: cfg.Reports, Privacy: cfg.Privacy})
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,26 +13,11 @@ import (
 	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
-// A supervisor's personal data: export (JSON, in the API and as a download on
-// the coordinator's supervisor page) and erasure (coordinator only), and the
-// audit log that records both. The rules live in booking/privacy.
+// A supervisor's personal data on the pages: the export as a file to save,
+// and the erasure's confirmation step on the coordinator's supervisor page.
+// The rules live in booking/privacy; the API has the same (api/privacy.go).
 
-// exportSupervisor answers the API with everything personal the pool holds
-// about the supervisor.
-func (s *Server) exportSupervisor(c echo.Context) error {
-	id, err := httpx.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	exp, err := s.privacy.ExportSupervisor(c.Request().Context(), httpx.Actor(c), id)
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.JSON(http.StatusOK, exp)
-}
-
-// exportSupervisorPage is the same export as a file to save.
+// exportSupervisorPage is the supervisor's export, as the API gives it, in a file to save.
 func (s *Server) exportSupervisorPage(c echo.Context) error {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
@@ -47,20 +31,6 @@ func (s *Server) exportSupervisorPage(c echo.Context) error {
 	h.Set(echo.HeaderCacheControl, "no-store")
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="handledare-%d-personuppgifter.json"`, id))
 	return c.JSONPretty(http.StatusOK, exp, "  ")
-}
-
-// eraseSupervisor erases the supervisor's personal data and answers with the
-// anonymised supervisor; a conflict lists what must be done first.
-func (s *Server) eraseSupervisor(c echo.Context) error {
-	id, err := httpx.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	sv, err := s.privacy.EraseSupervisor(c.Request().Context(), httpx.Actor(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, s.supervisorJSON(httpx.Actor(c), sv))
 }
 
 // eraseStep is the erasure's confirmation step on the supervisor's page: the
@@ -132,36 +102,4 @@ func (s *Server) eraseStepOf(refused error) (*eraseStep, error) {
 		step.Blockers = append(step.Blockers, b)
 	}
 	return step, nil
-}
-
-type auditJSON struct {
-	ID          int64           `json:"id"`
-	At          string          `json:"at"`
-	ActorUserID *int64          `json:"actor_user_id"`
-	Action      string          `json:"action"`
-	SubjectKind string          `json:"subject_kind"`
-	SubjectID   int64           `json:"subject_id"`
-	Detail      json.RawMessage `json:"detail"`
-}
-
-// auditLog lists the newest audit rows, newest first: ?limit=N (default 100).
-func (s *Server) auditLog(c echo.Context) error {
-	limit := 100
-	if v := c.QueryParam("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			n = -1 // the service names the range
-		}
-		limit = n
-	}
-	list, err := s.privacy.AuditLog(c.Request().Context(), httpx.Actor(c), limit)
-	if err != nil {
-		return err
-	}
-	out := make([]auditJSON, len(list))
-	for i, e := range list {
-		out[i] = auditJSON{ID: e.ID, At: s.ts(e.At), ActorUserID: e.ActorUserID, Action: e.Action,
-			SubjectKind: e.SubjectKind, SubjectID: e.SubjectID, Detail: rawJSON(e.Detail)}
-	}
-	return c.JSON(http.StatusOK, out)
 }
