@@ -11,7 +11,7 @@ import (
 // handleError is echo's error handler: the error becomes its status and body
 // in one place (httpx.ErrorBody), and the part that took the request answers
 // in its own form (httpx.AnswerWith).
-func (s *Server) handleError(err error, c echo.Context) {
+func (s *server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
@@ -32,7 +32,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 // echo's own answers: 404 for an unknown path, and for a known path with
 // another method 405, or the Allow list to OPTIONS (the router has set the
 // Allow key then, and the route's own middleware does not run).
-func (s *Server) unrouted(next echo.HandlerFunc) echo.HandlerFunc {
+func (s *server) unrouted(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if c.Path() != "" && c.Get(echo.ContextKeyHeaderAllow) == nil {
 			return next(c) // a route took it, behind its part's middleware

@@ -1,4 +1,4 @@
-package ui
+package web
 
 // catalog holds every user-facing string of the pages: Swedish first, then
 // English. A test checks that every key a template or handler uses is here.

@@ -1,4 +1,4 @@
-package ui
+package web
 
 import (
 	"bytes"
@@ -186,7 +186,7 @@ func (s *Server) renderPart(c echo.Context, name, block string, page any) error 
 
 func (s *Server) pageData(c echo.Context, title string, page any) pageData {
 	u := httpx.Actor(c)
-	return pageData{L: s.lang(c), User: u, CSRF: s.csrfToken(c), Title: title, Nav: c.Path(),
+	return pageData{L: s.lang(c), User: u, CSRF: s.sessions.csrfToken(c), Title: title, Nav: c.Path(),
 		Assets: s.pages.assets, Now: s.svc.Now().In(s.loc), Loc: s.loc, Page: page}
 }
 
@@ -308,9 +308,9 @@ func (l Lang) fieldMessage(fe booking.FieldError) string {
 	return l.T("err.invalid")
 }
 
-// pageError answers a page request that failed with a page in the user's
+// ErrorPage answers a page request that failed with a page in the user's
 // language; a visitor whose session ended is sent to the login form.
-func (s *Server) pageError(c echo.Context, status int, _ httpx.APIError) {
+func (s *Server) ErrorPage(c echo.Context, status int, _ httpx.APIError) {
 	if status == http.StatusUnauthorized && c.Request().Method == http.MethodGet {
 		_ = c.Redirect(http.StatusSeeOther, "/")
 		return

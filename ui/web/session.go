@@ -1,8 +1,11 @@
-package ui
+package web
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/url"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -18,9 +21,21 @@ const sessionCookie = "sprakpool_session"
 // sessionLifetime is how long a sign-in lasts at most.
 const sessionLifetime = 12 * time.Hour
 
-// newSessions sets up server-side sessions in the database: only a random
-// token travels in the cookie, so a session can be revoked at any time.
-func newSessions(svc *booking.Service, secure bool) *scs.SessionManager {
+// sessions are the browsers' sign-ins: server-side sessions in the database,
+// where only a random token travels in the cookie, so a session can be revoked
+// at any time, and the CSRF tokens bound to them (csrf.go).
+type sessions struct {
+	svc     *booking.Service
+	manager *scs.SessionManager
+	secure  bool // cookies are Secure (BaseURL is https)
+	log     *slog.Logger
+	// The key of CSRF tokens, read from the database on first use.
+	csrfMu     sync.Mutex
+	csrfSecret []byte
+}
+
+// newSessions sets up server-side sessions in the database.
+func newSessions(svc *booking.Service, secure bool, log *slog.Logger) *sessions {
 	sm := scs.New()
 	sm.Store = svc.Sessions()
 	sm.Lifetime = sessionLifetime
@@ -29,17 +44,17 @@ func newSessions(svc *booking.Service, secure bool) *scs.SessionManager {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = secure
 	sm.Cookie.Persist = false
-	return sm
+	return &sessions{svc: svc, manager: sm, secure: secure, log: log}
 }
 
-// sessionMiddleware loads and saves the session around each request and puts
-// the signed-in user, if any, in the context. Errors are rendered inside it,
-// so the session is saved before the answer is written.
-func (s *Server) sessionMiddleware() echo.MiddlewareFunc {
-	load := echo.WrapMiddleware(s.sessions.LoadAndSave)
+// middleware loads and saves the session around each request and puts the
+// signed-in user, if any, in the context. Errors are rendered inside it, so
+// the session is saved before the answer is written.
+func (s *sessions) middleware() echo.MiddlewareFunc {
+	load := echo.WrapMiddleware(s.manager.LoadAndSave)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return load(func(c echo.Context) error {
-			if err := s.sessionUser(c); err != nil {
+			if err := s.user(c); err != nil {
 				c.Error(err)
 				return nil
 			}
@@ -51,11 +66,11 @@ func (s *Server) sessionMiddleware() echo.MiddlewareFunc {
 	}
 }
 
-// sessionUser finds the user of the session; a deactivated or vanished user's
+// user finds the user of the session; a deactivated or vanished user's
 // session is destroyed.
-func (s *Server) sessionUser(c echo.Context) error {
+func (s *sessions) user(c echo.Context) error {
 	ctx := c.Request().Context()
-	id := s.sessions.GetInt64(ctx, "user_id")
+	id := s.manager.GetInt64(ctx, "user_id")
 	if id == 0 {
 		return nil
 	}
@@ -64,22 +79,22 @@ func (s *Server) sessionUser(c echo.Context) error {
 		return err
 	}
 	if err != nil || !u.Active {
-		return s.sessions.Destroy(ctx)
+		return s.manager.Destroy(ctx)
 	}
 	httpx.SetSessionUser(c, u)
 	return nil
 }
 
-// startSession signs the browser in as u: a new session token (never the one
-// the visitor had before), bound to the user so it can be revoked, and a new
-// CSRF token.
-func (s *Server) startSession(c echo.Context, u *booking.User) error {
+// start signs the browser in as u: a new session token (never the one the
+// visitor had before), bound to the user so it can be revoked, and a new CSRF
+// token.
+func (s *sessions) start(c echo.Context, u *booking.User) error {
 	ctx := c.Request().Context()
-	if err := s.sessions.RenewToken(ctx); err != nil {
+	if err := s.manager.RenewToken(ctx); err != nil {
 		return fmt.Errorf("start session: %w", err)
 	}
-	s.sessions.Put(ctx, "user_id", u.ID)
-	token, _, err := s.sessions.Commit(ctx)
+	s.manager.Put(ctx, "user_id", u.ID)
+	token, _, err := s.manager.Commit(ctx)
 	if err != nil {
 		return fmt.Errorf("start session: %w", err)
 	}
@@ -91,9 +106,9 @@ func (s *Server) startSession(c echo.Context, u *booking.User) error {
 	return nil
 }
 
-// endSession signs the browser out.
-func (s *Server) endSession(c echo.Context) error {
-	if err := s.sessions.Destroy(c.Request().Context()); err != nil {
+// end signs the browser out.
+func (s *sessions) end(c echo.Context) error {
+	if err := s.manager.Destroy(c.Request().Context()); err != nil {
 		return fmt.Errorf("end session: %w", err)
 	}
 	s.rotateCSRF(c)
@@ -102,7 +117,7 @@ func (s *Server) endSession(c echo.Context) error {
 
 // requirePage lets only signed-in users with one of the roles see a page;
 // visitors are sent to the login form, which brings them back afterwards.
-func (s *Server) requirePage(roles ...string) echo.MiddlewareFunc {
+func requirePage(roles ...string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			u := httpx.Actor(c)
@@ -110,7 +125,7 @@ func (s *Server) requirePage(roles ...string) echo.MiddlewareFunc {
 				if c.Request().Method != http.MethodGet {
 					return &booking.Error{Code: booking.CodeUnauthorized, Message: "sign in first"}
 				}
-				return c.Redirect(http.StatusSeeOther, "/?next="+urlQueryEscape(c.Request().URL.RequestURI()))
+				return c.Redirect(http.StatusSeeOther, "/?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 			}
 			for _, r := range roles {
 				if u.Role == r {

@@ -1,4 +1,4 @@
-package ui
+package web
 
 import (
 	"context"
@@ -47,19 +47,11 @@ func newCSRFToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// csrfPages checks the token on every unsafe request of the pages (and of the
-// routes behind their middleware: the feeds, /healthz, /metrics), sent in the
-// form or in the header.
-func (s *Server) csrfPages(next echo.HandlerFunc) echo.HandlerFunc { return s.csrf(next, false) }
-
-// csrfAPI checks the token on the API's unsafe requests, sent in the header.
-func (s *Server) csrfAPI(next echo.HandlerFunc) echo.HandlerFunc { return s.csrf(next, true) }
-
 // csrf checks the token on every unsafe request that a browser's cookies could
 // authorise. API calls with a Bearer token, or without a signed-in session, carry
 // no ambient authority and are not checked. The body was bounded, and a page's form
 // parsed, by the body limit before this runs.
-func (s *Server) csrf(next echo.HandlerFunc, api bool) echo.HandlerFunc {
+func (s *sessions) csrf(next echo.HandlerFunc, api bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		visitor := ""
 		if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) == 43 {
@@ -99,14 +91,14 @@ func (s *Server) csrf(next echo.HandlerFunc, api bool) echo.HandlerFunc {
 
 // expectedCSRF is the token the request must carry: bound to the signed-in
 // session, else to the visitor value of the cookie ("" before csrf has run).
-func (s *Server) expectedCSRF(c echo.Context) (string, error) {
+func (s *sessions) expectedCSRF(c echo.Context) (string, error) {
 	ctx := c.Request().Context()
 	binding := ""
 	if v, _ := c.Get(csrfKey).(string); v != "" {
 		binding = "visitor:" + v
 	}
 	if httpx.SignedIn(c) {
-		if t := s.sessions.Token(ctx); t != "" {
+		if t := s.manager.Token(ctx); t != "" {
 			binding = "session:" + t
 		}
 	}
@@ -123,7 +115,7 @@ func (s *Server) expectedCSRF(c echo.Context) (string, error) {
 }
 
 // csrfSigningKey reads the key once; until a read succeeds, every call tries again.
-func (s *Server) csrfSigningKey(ctx context.Context) ([]byte, error) {
+func (s *sessions) csrfSigningKey(ctx context.Context) ([]byte, error) {
 	s.csrfMu.Lock()
 	defer s.csrfMu.Unlock()
 	if s.csrfSecret == nil {
@@ -136,21 +128,21 @@ func (s *Server) csrfSigningKey(ctx context.Context) ([]byte, error) {
 	return s.csrfSecret, nil
 }
 
-func (s *Server) setCSRFCookie(c echo.Context, token string) {
+func (s *sessions) setCSRFCookie(c echo.Context, token string) {
 	c.SetCookie(&http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true,
 		Secure: s.secure, SameSite: http.SameSiteLaxMode})
 }
 
 // rotateCSRF gives the browser a new visitor value at sign-in and sign-out; once
 // signed in, the token follows the session's new token anyway.
-func (s *Server) rotateCSRF(c echo.Context) {
+func (s *sessions) rotateCSRF(c echo.Context) {
 	token := newCSRFToken()
 	s.setCSRFCookie(c, token)
 	c.Set(csrfKey, token)
 }
 
 // csrfToken is the token the page's forms must send back.
-func (s *Server) csrfToken(c echo.Context) string {
+func (s *sessions) csrfToken(c echo.Context) string {
 	t, err := s.expectedCSRF(c)
 	if err != nil {
 		s.log.Error("csrf token", "err", err)
