@@ -48,9 +48,10 @@ func newCSRFToken() string {
 }
 
 // csrf checks the token on every unsafe request that a browser's cookies could
-// authorise. API calls with a Bearer token, or without a signed-in session, carry
-// no ambient authority and are not checked. The body was bounded, and a page's form
-// parsed, by the body limit before this runs.
+// authorise. For the API (api), calls with a Bearer token, or without a
+// signed-in session, carry no ambient authority and are not checked, and the
+// token is read from the header only; elsewhere a form may carry it. The body
+// was bounded, and a page's form parsed, by the body limit before this runs.
 func (s *sessions) csrf(next echo.HandlerFunc, api bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		visitor := ""
