@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/calendar"
 )
 
 // windowsPerDay is how many availability windows the editor offers per weekday.
@@ -275,7 +276,7 @@ func (s *Server) importAbsencesPage(c echo.Context) error {
 		return err
 	}
 	defer file.Close()
-	res, err := s.svc.ImportAbsences(c.Request().Context(), actor(c), id, io.LimitReader(file, booking.MaxImportBytes))
+	res, err := s.cal.ImportAbsences(c.Request().Context(), actor(c), id, io.LimitReader(file, calendar.MaxImportBytes))
 	if booking.ErrorCode(err) == booking.CodeInvalid {
 		f.Fail("ics", l.T("err.ics_file"))
 		return s.showAbsences(c, http.StatusUnprocessableEntity, f)

@@ -12,16 +12,17 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/calendar"
 )
 
 // Calendar feeds (/ical/…) and the .ics absence import. Calendar clients poll
 // feeds every hour; ETag and Last-Modified let them do it for a 304.
 
-type feedFunc func(ctx context.Context, token string) (*booking.Feed, error)
+type feedFunc func(ctx context.Context, token string) (*calendar.Feed, error)
 
-func (s *Server) supervisorFeed(c echo.Context) error { return s.serveFeed(c, s.svc.SupervisorFeed) }
-func (s *Server) workplaceFeed(c echo.Context) error  { return s.serveFeed(c, s.svc.WorkplaceFeed) }
-func (s *Server) poolFeed(c echo.Context) error       { return s.serveFeed(c, s.svc.PoolFeed) }
+func (s *Server) supervisorFeed(c echo.Context) error { return s.serveFeed(c, s.cal.SupervisorFeed) }
+func (s *Server) workplaceFeed(c echo.Context) error  { return s.serveFeed(c, s.cal.WorkplaceFeed) }
+func (s *Server) poolFeed(c echo.Context) error       { return s.serveFeed(c, s.cal.PoolFeed) }
 
 // serveFeed answers GET /ical/{kind}/{token}.ics: the token is the secret; an
 // unknown or renewed one is simply not found.
@@ -95,7 +96,7 @@ func (s *Server) importAbsences(c echo.Context) error {
 	if err != nil {
 		return badRequest("could not read the body: " + err.Error())
 	}
-	res, err := s.svc.ImportAbsences(c.Request().Context(), actor(c), id, bytes.NewReader(body))
+	res, err := s.cal.ImportAbsences(c.Request().Context(), actor(c), id, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/privacy"
 	"github.com/sprakpool/sprakpool/booking/report"
 )
@@ -30,6 +31,8 @@ type Config struct {
 	// Privacy exports and erases personal data and keeps the audit log; nil:
 	// privacy.New(svc).
 	Privacy *privacy.Service
+	// Calendar renders the feeds and imports absences; nil: calendar.New(svc).
+	Calendar *calendar.Service
 	// TrustedProxies are the reverse proxies (SPRAKPOOL_TRUSTED_PROXIES) whose
 	// X-Forwarded-For says who the client is; from anyone else it is ignored.
 	TrustedProxies []*net.IPNet
@@ -45,6 +48,8 @@ type Server struct {
 	reports *report.Service
 	// privacy exports and erases personal data (Config.Privacy).
 	privacy *privacy.Service
+	// cal renders the feeds and imports absences (Config.Calendar).
+	cal *calendar.Service
 	// Web pages: templates, server-side sessions, and whether cookies are Secure
 	// (when BaseURL is https).
 	pages    *pages
@@ -67,7 +72,10 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	if cfg.Privacy == nil {
 		cfg.Privacy = privacy.New(svc)
 	}
-	s := &Server{svc: svc, reports: cfg.Reports, privacy: cfg.Privacy, cfg: cfg, log: cfg.Logger, loc: svc.Config().Location}
+	if cfg.Calendar == nil {
+		cfg.Calendar = calendar.New(svc)
+	}
+	s := &Server{svc: svc, reports: cfg.Reports, privacy: cfg.Privacy, cal: cfg.Calendar, cfg: cfg, log: cfg.Logger, loc: svc.Config().Location}
 	s.secure = strings.HasPrefix(cfg.BaseURL, "https://")
 	pg, err := loadPages()
 	if err != nil {
