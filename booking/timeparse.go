@@ -121,19 +121,3 @@ func InRepeatedHour(t time.Time, loc *time.Location) bool {
 	}
 	return false
 }
-
-// firstOccurrence returns, for a time whose wall clock repeats in its zone, the
-// first instant with that wall clock, as RFC 5545 §3.3.5 reads a local time;
-// time.Date and time.ParseInLocation pick the second.
-func firstOccurrence(t time.Time) time.Time {
-	start, _ := t.ZoneBounds()
-	if start.IsZero() {
-		return t
-	}
-	_, off := t.Zone()
-	_, prev := start.Add(-time.Second).Zone()
-	if d := time.Duration(prev-off) * time.Second; d > 0 && t.Sub(start) < d {
-		return t.Add(-d)
-	}
-	return t
-}

@@ -163,7 +163,7 @@ func (n *Notifier) compose(ctx context.Context, m booking.Mail) (*mail.Msg, erro
 		case booking.MailBookingRemoved:
 			// Taken off the booking: a cancellation for this person alone.
 			method = "CANCEL"
-			if ics, err = n.svc.Removal(ctx, det.Booking.ID, n.cfg.From, m.Recipient, d.Name); err != nil {
+			if ics, err = n.cal.Removal(ctx, det.Booking.ID, n.cfg.From, m.Recipient, d.Name); err != nil {
 				return nil, fmt.Errorf("removal from booking %d: %w", det.Booking.ID, err)
 			}
 		case booking.MailBookingConfirmed, booking.MailBookingChanged, booking.MailBookingCancelled:
@@ -332,7 +332,7 @@ func (n *Notifier) monthly(ctx context.Context, m booking.Mail, payload map[stri
 // invitation is the booking's iTIP invitation (REQUEST, or CANCEL once
 // cancelled), with the feed's UID and SEQUENCE; the sender is its ORGANIZER.
 func (n *Notifier) invitation(ctx context.Context, bookingID int64) ([]byte, string, error) {
-	ics, method, err := n.svc.Invitation(ctx, bookingID, n.cfg.From)
+	ics, method, err := n.cal.Invitation(ctx, bookingID, n.cfg.From)
 	if err != nil {
 		return nil, "", fmt.Errorf("invitation for booking %d: %w", bookingID, err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/privacy"
 	"github.com/sprakpool/sprakpool/booking/report"
 	"github.com/sprakpool/sprakpool/ui/api"
@@ -36,6 +37,8 @@ type Config struct {
 	// TrustedProxies are the reverse proxies (SPRAKPOOL_TRUSTED_PROXIES) whose
 	// X-Forwarded-For says who the client is; from anyone else it is ignored.
 	TrustedProxies []*net.IPNet
+	// Calendar renders the feeds and imports absences; nil: calendar.New(svc).
+	Calendar *calendar.Service
 }
 
 // server is the mount: the parts, and what every request goes through.
@@ -60,17 +63,20 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	if cfg.Reports == nil {
 		cfg.Reports = report.New(svc)
 	}
+	if cfg.Calendar == nil {
+		cfg.Calendar = calendar.New(svc)
+	}
 	if cfg.Privacy == nil {
 		cfg.Privacy = privacy.New(svc)
 	}
 	s := &server{svc: svc, log: cfg.Logger, loc: svc.Config().Location, secure: strings.HasPrefix(cfg.BaseURL, "https://")}
-	pages, err := web.New(svc, web.Config{BaseURL: cfg.BaseURL, Logger: cfg.Logger, Reports: cfg.Reports, Privacy: cfg.Privacy})
+	pages, err := web.New(svc, web.Config{BaseURL: cfg.BaseURL, Logger: cfg.Logger, Reports: cfg.Reports, Privacy: cfg.Privacy, Calendar: cfg.Calendar})
 	if err != nil {
 		panic(err) // the templates are embedded: a test parses every one of them
 	}
 	s.web = pages
-	s.api = api.New(svc, api.Config{BaseURL: cfg.BaseURL, Reports: cfg.Reports, Privacy: cfg.Privacy})
-	s.feed = feed.New(svc)
+	s.api = api.New(svc, api.Config{BaseURL: cfg.BaseURL, Reports: cfg.Reports, Privacy: cfg.Privacy, Calendar: cfg.Calendar})
+	s.feed = feed.New(cfg.Calendar)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)

@@ -174,7 +174,7 @@ func (s *Server) importAbsences(c echo.Context) error {
 	if err != nil {
 		return httpx.BadRequest("could not read the body: " + err.Error())
 	}
-	res, err := s.svc.ImportAbsences(c.Request().Context(), httpx.Actor(c), id, bytes.NewReader(body))
+	res, err := s.cfg.Calendar.ImportAbsences(c.Request().Context(), httpx.Actor(c), id, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}

@@ -9,15 +9,17 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/privacy"
 	"github.com/sprakpool/sprakpool/booking/report"
 )
 
 // Config is what the API needs beyond the booking service.
 type Config struct {
-	BaseURL string           // the start of absolute links (feed URLs)
-	Reports *report.Service  // reports and rates
-	Privacy *privacy.Service // export, erasure and the audit log
+	BaseURL  string            // the start of absolute links (feed URLs)
+	Reports  *report.Service   // reports and rates
+	Privacy  *privacy.Service  // export, erasure and the audit log
+	Calendar *calendar.Service // the .ics import of absences
 }
 
 // Server holds the API handlers' dependencies.

@@ -12,23 +12,23 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // Server serves the feeds of the booking service's calendars.
 type Server struct {
-	svc *booking.Service
+	cal *calendar.Service
 }
 
 // New is the feeds' server.
-func New(svc *booking.Service) *Server { return &Server{svc: svc} }
+func New(cal *calendar.Service) *Server { return &Server{cal: cal} }
 
-type feedFunc func(ctx context.Context, token string) (*booking.Feed, error)
+type feedFunc func(ctx context.Context, token string) (*calendar.Feed, error)
 
-func (s *Server) supervisorFeed(c echo.Context) error { return s.serveFeed(c, s.svc.SupervisorFeed) }
-func (s *Server) workplaceFeed(c echo.Context) error  { return s.serveFeed(c, s.svc.WorkplaceFeed) }
-func (s *Server) poolFeed(c echo.Context) error       { return s.serveFeed(c, s.svc.PoolFeed) }
+func (s *Server) supervisorFeed(c echo.Context) error { return s.serveFeed(c, s.cal.SupervisorFeed) }
+func (s *Server) workplaceFeed(c echo.Context) error  { return s.serveFeed(c, s.cal.WorkplaceFeed) }
+func (s *Server) poolFeed(c echo.Context) error       { return s.serveFeed(c, s.cal.PoolFeed) }
 
 // serveFeed answers GET /ical/{kind}/{token}.ics: the token is the secret; an
 // unknown or renewed one is simply not found.

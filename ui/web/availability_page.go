@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
@@ -276,7 +277,7 @@ func (s *Server) importAbsencesPage(c echo.Context) error {
 		return err
 	}
 	defer file.Close()
-	res, err := s.svc.ImportAbsences(c.Request().Context(), httpx.Actor(c), id, io.LimitReader(file, booking.MaxImportBytes))
+	res, err := s.cfg.Calendar.ImportAbsences(c.Request().Context(), httpx.Actor(c), id, io.LimitReader(file, calendar.MaxImportBytes))
 	if booking.ErrorCode(err) == booking.CodeInvalid {
 		f.Fail("ics", l.T("err.ics_file"))
 		return s.showAbsences(c, http.StatusUnprocessableEntity, f)

@@ -13,16 +13,18 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/privacy"
 	"github.com/sprakpool/sprakpool/booking/report"
 )
 
 // Config is what the pages need beyond the booking service.
 type Config struct {
-	BaseURL string // the start of absolute links (feed URLs); https makes cookies Secure
-	Logger  *slog.Logger
-	Reports *report.Service  // the reports' pages and the overview's utilization
-	Privacy *privacy.Service // the export download and the erasure
+	BaseURL  string // the start of absolute links (feed URLs); https makes cookies Secure
+	Logger   *slog.Logger
+	Reports  *report.Service   // the reports' pages and the overview's utilization
+	Privacy  *privacy.Service  // the export download and the erasure
+	Calendar *calendar.Service // the .ics import of absences
 }
 
 // Server holds the pages' dependencies.

@@ -1,12 +1,16 @@
-package booking
+package calendar
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-ical"
+
+	"github.com/sprakpool/sprakpool/booking"
 )
 
 // feedEvent is what a test reads of one event of a feed.
@@ -44,45 +48,45 @@ func feedEvents(t *testing.T, s *Service, token string) (map[string]feedEvent, *
 func TestFeedFollowsABookingsLife(t *testing.T) {
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	f := newFixture(t, now)
-	sv := f.supervisor("Amina Yusuf", []string{"ar"})
+	sv := f.Supervisor("Amina Yusuf", []string{"ar"})
 	token := mustSupervisor(t, f, sv.ID).FeedToken
-	b, err := f.book(sv, f.wpA, "2026-09-14 09:00", "2026-09-14 10:00")
+	b, err := f.Book(sv, f.WpA, "2026-09-14 09:00", "2026-09-14 10:00")
 	if err != nil {
 		t.Fatal(err)
 	}
-	evs, _ := feedEvents(t, f.s, token)
+	evs, _ := feedEvents(t, f.cal, token)
 	first, ok := evs[b.UID]
 	if !ok || first.seq != 0 || first.status != "CONFIRMED" || !first.start.Equal(b.Start) || !first.stamp.Equal(now) {
 		t.Fatalf("new booking in the feed: %+v (%v)", first, ok)
 	}
 
-	f.s.Now = func() time.Time { return now.Add(time.Hour) }
-	start, end := f.at("2026-09-15 13:00"), f.at("2026-09-15 14:00")
-	moved, err := f.s.UpdateBooking(f.ctx, f.admin, b.ID, BookingPatch{Start: &start, End: &end})
+	f.S.Now = func() time.Time { return now.Add(time.Hour) }
+	start, end := f.At("2026-09-15 13:00"), f.At("2026-09-15 14:00")
+	moved, err := f.S.UpdateBooking(f.Ctx, f.Admin, b.ID, booking.BookingPatch{Start: &start, End: &end})
 	if err != nil {
 		t.Fatal(err)
 	}
-	evs, _ = feedEvents(t, f.s, token)
+	evs, _ = feedEvents(t, f.cal, token)
 	if e := evs[b.UID]; len(evs) != 1 || e.seq != 1 || !e.start.Equal(moved.Start) || !e.stamp.Equal(now.Add(time.Hour)) {
 		t.Fatalf("after the move: %+v", evs)
 	}
 
 	cancelAt := now.Add(2 * time.Hour)
-	f.s.Now = func() time.Time { return cancelAt }
-	if _, err := f.s.CancelBooking(f.ctx, f.admin, b.ID, "illness", ""); err != nil {
+	f.S.Now = func() time.Time { return cancelAt }
+	if _, err := f.S.CancelBooking(f.Ctx, f.Admin, b.ID, "illness", ""); err != nil {
 		t.Fatal(err)
 	}
-	evs, _ = feedEvents(t, f.s, token)
+	evs, _ = feedEvents(t, f.cal, token)
 	if e := evs[b.UID]; len(evs) != 1 || e.seq != 2 || e.status != "CANCELLED" {
 		t.Fatalf("after the cancellation: %+v", evs)
 	}
 
-	f.s.Now = func() time.Time { return cancelAt.Add(FeedWindow - time.Minute) }
-	if evs, _ = feedEvents(t, f.s, token); evs[b.UID].status != "CANCELLED" {
+	f.S.Now = func() time.Time { return cancelAt.Add(FeedWindow - time.Minute) }
+	if evs, _ = feedEvents(t, f.cal, token); evs[b.UID].status != "CANCELLED" {
 		t.Fatalf("59 days and some after the cancellation: %+v", evs)
 	}
-	f.s.Now = func() time.Time { return cancelAt.Add(FeedWindow + time.Minute) }
-	evs, feed := feedEvents(t, f.s, token)
+	f.S.Now = func() time.Time { return cancelAt.Add(FeedWindow + time.Minute) }
+	evs, feed := feedEvents(t, f.cal, token)
 	if len(evs) != 0 {
 		t.Fatalf("60 days after the cancellation the booking is still there: %+v", evs)
 	}
@@ -96,17 +100,17 @@ func TestFeedFollowsABookingsLife(t *testing.T) {
 func TestFeedWindow(t *testing.T) {
 	now := time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC)
 	f := newFixture(t, now)
-	sv := f.supervisor("Amina Yusuf", []string{"ar"})
+	sv := f.Supervisor("Amina Yusuf", []string{"ar"})
 	token := mustSupervisor(t, f, sv.ID).FeedToken
 	var uids []string
 	for _, day := range []string{"2026-03-31", "2026-04-07", "2029-11-30"} { // 62 and 55 days back; far ahead
-		b, err := f.book(sv, f.wpA, day+" 09:00", day+" 10:00")
+		b, err := f.Book(sv, f.WpA, day+" 09:00", day+" 10:00")
 		if err != nil {
 			t.Fatal(day, err)
 		}
 		uids = append(uids, b.UID)
 	}
-	evs, _ := feedEvents(t, f.s, token)
+	evs, _ := feedEvents(t, f.cal, token)
 	if _, ok := evs[uids[0]]; ok || len(evs) != 2 {
 		t.Errorf("feed holds %d events (the one 62 days back: %v), want the 2 others", len(evs), ok)
 	}
@@ -114,11 +118,11 @@ func TestFeedWindow(t *testing.T) {
 		t.Error("a booking three years ahead is missing")
 	}
 	// Another supervisor's bookings are not in this feed.
-	other := f.supervisor("Omar Ali", []string{"ar"})
-	if _, err := f.book(other, f.wpA, "2026-06-02 09:00", "2026-06-02 10:00"); err != nil {
+	other := f.Supervisor("Omar Ali", []string{"ar"})
+	if _, err := f.Book(other, f.WpA, "2026-06-02 09:00", "2026-06-02 10:00"); err != nil {
 		t.Fatal(err)
 	}
-	if evs, _ := feedEvents(t, f.s, token); len(evs) != 2 {
+	if evs, _ := feedEvents(t, f.cal, token); len(evs) != 2 {
 		t.Errorf("another supervisor's booking leaked into the feed: %d events", len(evs))
 	}
 }
@@ -126,8 +130,8 @@ func TestFeedWindow(t *testing.T) {
 // Acceptance 5: a feed with no bookings is a valid calendar.
 func TestEmptyFeedIsACalendar(t *testing.T) {
 	f := newFixture(t, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	sv := f.supervisor("Amina Yusuf", []string{"ar"})
-	evs, feed := feedEvents(t, f.s, mustSupervisor(t, f, sv.ID).FeedToken)
+	sv := f.Supervisor("Amina Yusuf", []string{"ar"})
+	evs, feed := feedEvents(t, f.cal, mustSupervisor(t, f, sv.ID).FeedToken)
 	if len(evs) != 0 {
 		t.Fatalf("%d events", len(evs))
 	}
@@ -137,11 +141,11 @@ func TestEmptyFeedIsACalendar(t *testing.T) {
 			t.Errorf("empty feed lacks %q", want)
 		}
 	}
-	pool, err := f.s.PoolFeedToken(f.ctx, f.admin)
+	pool, err := f.S.PoolFeedToken(f.Ctx, f.Admin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.s.PoolFeed(f.ctx, pool); err != nil {
+	if _, err := f.cal.PoolFeed(f.Ctx, pool); err != nil {
 		t.Fatalf("empty pool feed: %v", err)
 	}
 }
@@ -149,70 +153,76 @@ func TestEmptyFeedIsACalendar(t *testing.T) {
 // Tokens: derived, stored only as a hash, renewable, and each feed's own.
 func TestFeedTokens(t *testing.T) {
 	f := newFixture(t, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	sv := f.supervisor("Amina Yusuf", []string{"ar"})
+	sv := f.Supervisor("Amina Yusuf", []string{"ar"})
 	old := mustSupervisor(t, f, sv.ID).FeedToken
 	if len(old) != 43 {
 		t.Fatalf("token %q", old)
 	}
-	var stored Supervisor
-	if err := f.s.store.Gorm().First(&stored, sv.ID).Error; err != nil {
+	var stored booking.Supervisor
+	if err := f.S.DB().Gorm().First(&stored, sv.ID).Error; err != nil {
 		t.Fatal(err)
 	}
-	if stored.FeedTokenHash != hashToken(old) || strings.Contains(stored.FeedNonce, old) {
+	if stored.FeedTokenHash != tokenHash(old) || strings.Contains(stored.FeedNonce, old) {
 		t.Errorf("stored %q / %q for token %q", stored.FeedTokenHash, stored.FeedNonce, old)
 	}
 	// A supervisor's token opens neither a workplace's feed nor the pool's.
-	if _, err := f.s.WorkplaceFeed(f.ctx, old); ErrorCode(err) != CodeNotFound {
+	if _, err := f.cal.WorkplaceFeed(f.Ctx, old); booking.ErrorCode(err) != booking.CodeNotFound {
 		t.Errorf("supervisor token as workplace token: %v", err)
 	}
-	if _, err := f.s.PoolFeed(f.ctx, old); ErrorCode(err) != CodeNotFound {
+	if _, err := f.cal.PoolFeed(f.Ctx, old); booking.ErrorCode(err) != booking.CodeNotFound {
 		t.Errorf("supervisor token as pool token: %v", err)
 	}
-	renewed, err := f.s.RenewSupervisorFeedToken(f.ctx, f.admin, sv.ID)
+	renewed, err := f.S.RenewSupervisorFeedToken(f.Ctx, f.Admin, sv.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if renewed.FeedToken == old || mustSupervisor(t, f, sv.ID).FeedToken != renewed.FeedToken {
 		t.Fatal("renewal did not change the token, or it is not shown afterwards")
 	}
-	if _, err := f.s.SupervisorFeed(f.ctx, old); ErrorCode(err) != CodeNotFound {
+	if _, err := f.cal.SupervisorFeed(f.Ctx, old); booking.ErrorCode(err) != booking.CodeNotFound {
 		t.Errorf("old token after renewal: %v", err)
 	}
-	if _, err := f.s.SupervisorFeed(f.ctx, renewed.FeedToken); err != nil {
+	if _, err := f.cal.SupervisorFeed(f.Ctx, renewed.FeedToken); err != nil {
 		t.Errorf("new token: %v", err)
 	}
-	pool, _ := f.s.PoolFeedToken(f.ctx, f.admin)
-	newPool, err := f.s.RenewPoolFeedToken(f.ctx, f.admin)
+	pool, _ := f.S.PoolFeedToken(f.Ctx, f.Admin)
+	newPool, err := f.S.RenewPoolFeedToken(f.Ctx, f.Admin)
 	if err != nil || newPool == pool {
 		t.Fatal(err)
 	}
-	if _, err := f.s.PoolFeed(f.ctx, pool); ErrorCode(err) != CodeNotFound {
+	if _, err := f.cal.PoolFeed(f.Ctx, pool); booking.ErrorCode(err) != booking.CodeNotFound {
 		t.Errorf("old pool token: %v", err)
 	}
-	if _, err := f.s.PoolFeedToken(f.ctx, &User{Role: RoleManager}); ErrorCode(err) != CodeForbidden {
+	if _, err := f.S.PoolFeedToken(f.Ctx, &booking.User{Role: booking.RoleManager}); booking.ErrorCode(err) != booking.CodeForbidden {
 		t.Errorf("a manager got the pool token: %v", err)
 	}
 	// Rows from before derived tokens (feed_nonce = '') get one when migrating.
-	if err := f.s.store.Gorm().Exec("UPDATE workplaces SET feed_nonce = '', feed_token_hash = 'legacy-' || id").Error; err != nil {
+	if err := f.S.DB().Gorm().Exec("UPDATE workplaces SET feed_nonce = '', feed_token_hash = 'legacy-' || id").Error; err != nil {
 		t.Fatal(err)
 	}
-	if err := f.s.Migrate(f.ctx); err != nil {
+	if err := f.S.Migrate(f.Ctx); err != nil {
 		t.Fatal(err)
 	}
-	w, err := f.s.Workplace(f.ctx, f.admin, f.wpA.ID)
+	w, err := f.S.Workplace(f.Ctx, f.Admin, f.WpA.ID)
 	if err != nil || w.FeedToken == "" {
 		t.Fatalf("workplace after migrating: %+v %v", w, err)
 	}
-	if _, err := f.s.WorkplaceFeed(f.ctx, w.FeedToken); err != nil {
+	if _, err := f.cal.WorkplaceFeed(f.Ctx, w.FeedToken); err != nil {
 		t.Errorf("issued workplace token: %v", err)
 	}
 }
 
-func mustSupervisor(t *testing.T, f *fixture, id int64) *Supervisor {
+func mustSupervisor(t *testing.T, f *fixture, id int64) *booking.Supervisor {
 	t.Helper()
-	sv, err := f.s.Supervisor(f.ctx, f.admin, id)
+	sv, err := f.S.Supervisor(f.Ctx, f.Admin, id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return sv
+}
+
+// tokenHash is how booking keeps a token: the hex of its SHA-256.
+func tokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
 }

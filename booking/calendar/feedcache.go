@@ -1,4 +1,4 @@
-package booking
+package calendar
 
 import (
 	"database/sql"
@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/sprakpool/sprakpool/booking"
 )
 
 // Calendar clients poll feeds every hour, and rendering a feed of 2,000 events
@@ -72,16 +74,19 @@ func (c *feedCache) put(key, version string, f *Feed) {
 var peopleTables = map[string]bool{"supervisors": true, "workplaces": true, "users": true, "user_workplaces": true}
 
 // watchPeople counts the changes to peopleTables made through gorm in this
-// process (rows are never changed by raw SQL outside migrations).
+// process (rows are never changed by raw SQL outside migrations). The callbacks
+// are named after the cache: gorm runs one callback per name, and every
+// calendar.Service built on the database keeps a cache of its own.
 func (c *feedCache) watchPeople(db *gorm.DB) {
 	bump := func(tx *gorm.DB) {
 		if tx.Error == nil && tx.Statement != nil && peopleTables[tx.Statement.Table] {
 			c.people.Add(1)
 		}
 	}
-	db.Callback().Create().After("gorm:create").Register("sprakpool:feed_people_create", bump)
-	db.Callback().Update().After("gorm:update").Register("sprakpool:feed_people_update", bump)
-	db.Callback().Delete().After("gorm:delete").Register("sprakpool:feed_people_delete", bump)
+	name := fmt.Sprintf("sprakpool:feed_people_%p_", c)
+	db.Callback().Create().After("gorm:create").Register(name+"create", bump)
+	db.Callback().Update().After("gorm:update").Register(name+"update", bump)
+	db.Callback().Delete().After("gorm:delete").Register(name+"delete", bump)
 }
 
 // feedVersion sums up everything a feed shows: its bookings in the window (how
@@ -93,9 +98,9 @@ func (s *Service) feedVersion(db *gorm.DB, scope func(*gorm.DB) *gorm.DB) (strin
 	cutoff := s.now().Add(-FeedWindow)
 	var n, ids, seqs int64
 	var last sql.NullString
-	row := scope(db.Model(&Booking{})).
+	row := scope(db.Model(&booking.Booking{})).
 		Select("COUNT(*), COALESCE(SUM(id), 0), COALESCE(SUM(sequence), 0), MAX(updated_at)").
-		Where("end_at > ? AND (status = ? OR cancelled_at > ?)", cutoff, StatusConfirmed, cutoff).Row()
+		Where("end_at > ? AND (status = ? OR cancelled_at > ?)", cutoff, booking.StatusConfirmed, cutoff).Row()
 	if err := row.Scan(&n, &ids, &seqs, &last); err != nil {
 		return "", fmt.Errorf("feed version: %w", err)
 	}
@@ -106,7 +111,7 @@ func (s *Service) feedVersion(db *gorm.DB, scope func(*gorm.DB) *gorm.DB) (strin
 		return "", fmt.Errorf("feed version: %w", err)
 	}
 	return fmt.Sprintf("%d/%d/%d/%s|%s/%s/%s/%d/%d", n, ids, seqs, last.String, sv.String, wp.String, us.String, links,
-		s.store.feeds.people.Load()), nil
+		s.feeds.people.Load()), nil
 }
 
 // cachedFeed returns the feed key renders, from the cache while its version holds.
@@ -118,13 +123,13 @@ func (s *Service) cachedFeed(db *gorm.DB, key, name string, ownerChanged time.Ti
 		return nil, err
 	}
 	version += "|" + name + "|" + ownerChanged.UTC().Format(time.RFC3339Nano)
-	if f := s.store.feeds.get(key, version); f != nil {
+	if f := s.feeds.get(key, version); f != nil {
 		return f, nil
 	}
 	f, err := s.renderFeed(db, name, ownerChanged, scope)
 	if err != nil {
 		return nil, err
 	}
-	s.store.feeds.put(key, version, f)
+	s.feeds.put(key, version, f)
 	return f, nil
 }

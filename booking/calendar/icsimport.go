@@ -1,4 +1,4 @@
-package booking
+package calendar
 
 import (
 	"bufio"
@@ -15,6 +15,8 @@ import (
 	"github.com/emersion/go-ical"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"github.com/sprakpool/sprakpool/booking"
 )
 
 // Absences from a calendar file: a supervisor's vacation exported from Outlook,
@@ -50,11 +52,11 @@ type ImportResult struct {
 // 09:00 across a DST change. Each absence remembers the event's UID; importing
 // the same file again creates nothing new. The work stops when ctx ends (the
 // client went away) and after importDeadline, which answers "too complex".
-func (s *Service) ImportAbsences(ctx context.Context, actor *User, supervisorID int64, r io.Reader) (*ImportResult, error) {
-	if !canSeeSchedule(actor, supervisorID) {
-		return nil, errForbidden("only coordinators and the supervisor may record absences")
+func (s *Service) ImportAbsences(ctx context.Context, actor *booking.User, supervisorID int64, r io.Reader) (*ImportResult, error) {
+	if !actor.IsAdmin() && !actor.Is(supervisorID) {
+		return nil, forbidden("only coordinators and the supervisor may record absences")
 	}
-	if _, err := s.supervisor(ctx, s.store.Read(ctx), supervisorID); err != nil {
+	if _, err := s.svc.Supervisor(ctx, actor, supervisorID); err != nil {
 		return nil, err
 	}
 	cal, err := decodeICS(io.LimitReader(r, MaxImportBytes+1))
@@ -75,11 +77,11 @@ func (s *Service) ImportAbsences(ctx context.Context, actor *User, supervisorID 
 		return nil, err
 	}
 	res := &ImportResult{Skipped: skipped, AffectedBookingIDs: []int64{}}
-	err = s.store.write(ctx, func(tx *gorm.DB) error {
+	err = s.db.Write(ctx, func(tx *gorm.DB) error {
 		var created []busySpan
 		for _, sp := range spans {
 			uid := sp.uid
-			a := &Absence{SupervisorID: supervisorID, Start: sp.start.UTC(), End: sp.end.UTC(), Reason: sp.reason,
+			a := &booking.Absence{SupervisorID: supervisorID, Start: sp.start.UTC(), End: sp.end.UTC(), Reason: sp.reason,
 				SourceUID: &uid, CreatedAt: now}
 			q := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(a)
 			if q.Error != nil {
@@ -113,9 +115,9 @@ func bookingsCovered(db *gorm.DB, supervisorID int64, spans []busySpan) ([]int64
 	for _, sp := range spans {
 		lo, hi = earliest(lo, sp.start), latest(hi, sp.end)
 	}
-	var list []Booking
+	var list []booking.Booking
 	if err := db.Select("id, start_at, end_at").Where("supervisor_id = ? AND status = ? AND start_at < ? AND end_at > ?",
-		supervisorID, StatusConfirmed, hi.UTC(), lo.UTC()).Order("start_at, id").Find(&list).Error; err != nil {
+		supervisorID, booking.StatusConfirmed, hi.UTC(), lo.UTC()).Order("start_at, id").Find(&list).Error; err != nil {
 		return nil, fmt.Errorf("bookings covered by the import: %w", err)
 	}
 	for _, b := range list {
@@ -155,7 +157,7 @@ func decodeICS(r io.Reader) (cal *ical.Calendar, err error) {
 }
 
 func invalidICS(format string, args ...any) error {
-	var p Problems
+	var p booking.Problems
 	p.Add("body", "ics_file", format, args...)
 	return p.Err()
 }
@@ -474,6 +476,22 @@ func (s *Service) icsTime(p *ical.Prop) (time.Time, bool, error) {
 	// A local time in the hour that repeats when summer time ends is its first
 	// occurrence (RFC 5545 §3.3.5); Go picks the second.
 	return firstOccurrence(t), false, err
+}
+
+// firstOccurrence returns, for a time whose wall clock repeats in its zone, the
+// first instant with that wall clock, as RFC 5545 §3.3.5 reads a local time;
+// time.Date and time.ParseInLocation pick the second.
+func firstOccurrence(t time.Time) time.Time {
+	start, _ := t.ZoneBounds()
+	if start.IsZero() {
+		return t
+	}
+	_, off := t.Zone()
+	_, prev := start.Add(-time.Second).Zone()
+	if d := time.Duration(prev-off) * time.Second; d > 0 && t.Sub(start) < d {
+		return t.Add(-d)
+	}
+	return t
 }
 
 // zoneByID resolves a TZID: an IANA name (also inside Mozilla's

@@ -1,4 +1,4 @@
-package booking
+package calendar
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/sprakpool/sprakpool/booking"
 )
 
 // A kept feed is never served stale: after each change a feed shows (a new,
@@ -18,23 +20,23 @@ import (
 func TestFeedCacheSeesEveryChange(t *testing.T) {
 	now := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 	f := newFixture(t, now)
-	sv := f.supervisor("Amina Yusuf", []string{"ar"})
-	full, err := f.s.Supervisor(f.ctx, f.admin, sv.ID)
+	sv := f.Supervisor("Amina Yusuf", []string{"ar"})
+	full, err := f.S.Supervisor(f.Ctx, f.Admin, sv.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	old, err := f.book(sv, f.wpA, "2026-03-03 08:00", "2026-03-03 09:00")
+	old, err := f.Book(sv, f.WpA, "2026-03-03 08:00", "2026-03-03 09:00")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var prev *Feed
 	check := func(what string, changed bool) {
 		t.Helper()
-		got, err := f.s.SupervisorFeed(f.ctx, full.FeedToken)
+		got, err := f.cal.SupervisorFeed(f.Ctx, full.FeedToken)
 		if err != nil {
 			t.Fatal(err)
 		}
-		fresh, err := f.s.renderFeed(f.s.store.Read(f.ctx), "Språkpool – "+sv.Name, sv.UpdatedAt,
+		fresh, err := f.cal.renderFeed(f.S.DB().Read(f.Ctx), "Språkpool – "+sv.Name, sv.UpdatedAt,
 			func(q *gorm.DB) *gorm.DB { return q.Where("supervisor_id = ?", sv.ID) })
 		if err != nil {
 			t.Fatal(err)
@@ -52,36 +54,36 @@ func TestFeedCacheSeesEveryChange(t *testing.T) {
 	}
 	check("first", true)
 	check("no change", false)
-	b, err := f.book(sv, f.wpA, "2026-03-04 10:00", "2026-03-04 11:00")
+	b, err := f.Book(sv, f.WpA, "2026-03-04 10:00", "2026-03-04 11:00")
 	if err != nil {
 		t.Fatal(err)
 	}
 	check("new booking", true)
-	start, end := f.at("2026-03-04 12:00"), f.at("2026-03-04 13:00")
-	if _, err := f.s.UpdateBooking(f.ctx, f.admin, b.ID, BookingPatch{Start: &start, End: &end}); err != nil {
+	start, end := f.At("2026-03-04 12:00"), f.At("2026-03-04 13:00")
+	if _, err := f.S.UpdateBooking(f.Ctx, f.Admin, b.ID, booking.BookingPatch{Start: &start, End: &end}); err != nil {
 		t.Fatal(err)
 	}
 	check("moved", true)
-	if _, err := f.s.CancelBooking(f.ctx, f.admin, b.ID, "illness", ""); err != nil {
+	if _, err := f.S.CancelBooking(f.Ctx, f.Admin, b.ID, "illness", ""); err != nil {
 		t.Fatal(err)
 	}
 	check("cancelled", true)
 	name := "Amina Yusuf Ali"
-	if _, err := f.s.UpdateSupervisor(f.ctx, f.admin, sv.ID, SupervisorInput{Name: &name}); err != nil {
+	if _, err := f.S.UpdateSupervisor(f.Ctx, f.Admin, sv.ID, booking.SupervisorInput{Name: &name}); err != nil {
 		t.Fatal(err)
 	}
 	sv.Name = name
 	check("renamed supervisor", true)
 	addr := "Solvägen 3"
-	if _, err := f.s.UpdateWorkplace(f.ctx, f.admin, f.wpA.ID, WorkplaceInput{Address: &addr}); err != nil {
+	if _, err := f.S.UpdateWorkplace(f.Ctx, f.Admin, f.WpA.ID, booking.WorkplaceInput{Address: &addr}); err != nil {
 		t.Fatal(err)
 	}
 	check("workplace address", true)
-	f.manager("chef@example.se", f.wpA.ID)
+	f.Manager("chef@example.se", f.WpA.ID)
 	check("new manager", true)
 	check("no change again", false)
 	// The first booking ends 2026-03-03 08:00 UTC; 60 days later it leaves.
-	f.s.Now = func() time.Time { return old.End.Add(FeedWindow + time.Minute) }
+	f.S.Now = func() time.Time { return old.End.Add(FeedWindow + time.Minute) }
 	check("left the window", true)
 }
 
@@ -89,28 +91,28 @@ func TestFeedCacheSeesEveryChange(t *testing.T) {
 // changed between requests; BenchmarkFeed2000 measures the kept feed.
 func BenchmarkFeed2000Render(b *testing.B) {
 	f := newFixture(b, calNow)
-	sv := f.supervisor("Amina Yusuf", []string{"ar"})
-	f.manager("chef@example.se", f.wpA.ID)
+	sv := f.Supervisor("Amina Yusuf", []string{"ar"})
+	f.Manager("chef@example.se", f.WpA.ID)
 	ctx := context.Background()
-	day := time.Date(2026, 3, 2, 0, 0, 0, 0, f.s.cfg.Location)
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, f.S.Config().Location)
 	for i := range 2000 {
 		d := day.AddDate(0, 0, i/4)
-		start := time.Date(d.Year(), d.Month(), d.Day(), 8+2*(i%4), 0, 0, 0, f.s.cfg.Location)
-		bk := &Booking{UID: fmt.Sprintf("b%d@bench", i), SupervisorID: sv.ID, WorkplaceID: f.wpA.ID, Language: "ar",
+		start := time.Date(d.Year(), d.Month(), d.Day(), 8+2*(i%4), 0, 0, 0, f.S.Config().Location)
+		bk := &booking.Booking{UID: fmt.Sprintf("b%d@bench", i), SupervisorID: sv.ID, WorkplaceID: f.WpA.ID, Language: "ar",
 			Area: "childcare", Mode: "on_site", Start: start.UTC(), End: start.Add(90 * time.Minute).UTC(),
-			Purpose: "workplace_support", ParticipantsExpected: 5, Notes: longNote, Status: StatusConfirmed,
+			Purpose: "workplace_support", ParticipantsExpected: 5, Notes: longNote, Status: booking.StatusConfirmed,
 			CreatedAt: calNow, UpdatedAt: calNow}
-		if err := f.s.store.Gorm().Create(bk).Error; err != nil {
+		if err := f.S.DB().Gorm().Create(bk).Error; err != nil {
 			b.Fatal(err)
 		}
 	}
-	full, err := f.s.Supervisor(ctx, f.admin, sv.ID)
+	full, err := f.S.Supervisor(ctx, f.Admin, sv.ID)
 	if err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		f.s.store.feeds.people.Add(1)
-		if _, err := f.s.SupervisorFeed(ctx, full.FeedToken); err != nil {
+		f.cal.feeds.people.Add(1)
+		if _, err := f.cal.SupervisorFeed(ctx, full.FeedToken); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package booking
+package calendar
 
 import (
 	"bytes"
@@ -16,6 +16,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/emersion/go-ical"
+
+	"github.com/sprakpool/sprakpool/booking"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -24,8 +26,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // and bookings whose UIDs are set to stable values.
 type calFixture struct {
 	*fixture
-	sv       *Supervisor
-	bookings map[string]*Booking
+	sv       *booking.Supervisor
+	bookings map[string]*booking.Booking
 }
 
 // The clock of the calendar tests: before every booking but the first.
@@ -39,21 +41,21 @@ func newCalFixture(t testing.TB) *calFixture {
 	t.Helper()
 	f := newFixture(t, calNow)
 	addr := "Solrosvägen 12, 123 45 Storstad; ingång B"
-	if _, err := f.s.UpdateWorkplace(f.ctx, f.admin, f.wpA.ID, WorkplaceInput{Address: &addr}); err != nil {
+	if _, err := f.S.UpdateWorkplace(f.Ctx, f.Admin, f.WpA.ID, booking.WorkplaceInput{Address: &addr}); err != nil {
 		t.Fatal(err)
 	}
-	sv := f.supervisor("Amina Yusuf", []string{"ar", "so"})
+	sv := f.Supervisor("Amina Yusuf", []string{"ar", "so"})
 	email, phone := "amina.yusuf@example.se", "070-123 45 67"
-	if _, err := f.s.UpdateSupervisor(f.ctx, f.admin, sv.ID, SupervisorInput{Email: &email, Phone: &phone}); err != nil {
+	if _, err := f.S.UpdateSupervisor(f.Ctx, f.Admin, sv.ID, booking.SupervisorInput{Email: &email, Phone: &phone}); err != nil {
 		t.Fatal(err)
 	}
-	mgr, err := f.s.CreateUser(f.ctx, UserInput{Email: "maria.ostlund@example.se", Name: "Maria Östlund, förskolechef",
-		Role: RoleManager, WorkplaceIDs: []int64{f.wpA.ID}, Password: "secret-password"})
+	mgr, err := f.S.CreateUser(f.Ctx, booking.UserInput{Email: "maria.ostlund@example.se", Name: "Maria Östlund, förskolechef",
+		Role: booking.RoleManager, WorkplaceIDs: []int64{f.WpA.ID}, Password: "secret-password"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	_ = mgr
-	cf := &calFixture{fixture: f, sv: sv, bookings: map[string]*Booking{}}
+	cf := &calFixture{fixture: f, sv: sv, bookings: map[string]*booking.Booking{}}
 	video := "https://meet.example.se/j/123?pwd=a,b;c"
 	for _, bk := range []struct {
 		name, start, end, mode, purpose, notes string
@@ -66,30 +68,30 @@ func newCalFixture(t testing.TB) *calFixture {
 		{"monday-after-autumn", "2026-10-26 13:00", "2026-10-26 15:00", "on_site", "other", ""},
 		{"cancelled", "2026-11-09 09:00", "2026-11-09 12:00", "on_site", "workplace_support", "Ställs in."},
 	} {
-		in := BookingInput{SupervisorID: &sv.ID, WorkplaceID: f.wpA.ID, Language: "ar", Mode: bk.mode,
-			Purpose: bk.purpose, Start: f.at(bk.start), End: f.at(bk.end), Notes: bk.notes, ParticipantsExpected: 12}
+		in := booking.BookingInput{SupervisorID: &sv.ID, WorkplaceID: f.WpA.ID, Language: "ar", Mode: bk.mode,
+			Purpose: bk.purpose, Start: f.At(bk.start), End: f.At(bk.end), Notes: bk.notes, ParticipantsExpected: 12}
 		if bk.mode == "video" {
 			in.MeetingURL = &video
 		}
-		b, err := f.s.CreateBooking(f.ctx, f.admin, in)
+		b, err := f.S.CreateBooking(f.Ctx, f.Admin, in)
 		if err != nil {
 			t.Fatalf("%s: %v", bk.name, err)
 		}
 		// Stable UIDs for the golden files.
 		uid := bk.name + "@sprakpool.test"
-		if err := f.s.store.Gorm().Model(&Booking{}).Where("id = ?", b.ID).UpdateColumn("uid", uid).Error; err != nil {
+		if err := f.S.DB().Gorm().Model(&booking.Booking{}).Where("id = ?", b.ID).UpdateColumn("uid", uid).Error; err != nil {
 			t.Fatal(err)
 		}
 		cf.bookings[bk.name] = b
 	}
 	later := calNow.Add(90 * time.Minute)
-	f.s.Now = func() time.Time { return later }
-	if _, err := f.s.CancelBooking(f.ctx, f.admin, cf.bookings["cancelled"].ID, "illness", "Handledaren är sjuk, tyvärr."); err != nil {
+	f.S.Now = func() time.Time { return later }
+	if _, err := f.S.CancelBooking(f.Ctx, f.Admin, cf.bookings["cancelled"].ID, "illness", "Handledaren är sjuk, tyvärr."); err != nil {
 		t.Fatal(err)
 	}
-	f.s.Now = func() time.Time { return calNow }
+	f.S.Now = func() time.Time { return calNow }
 	for name, b := range cf.bookings {
-		fresh, err := bookingByID(f.s.store.Gorm(), b.ID)
+		fresh, err := bookingByID(f.S.DB().Gorm(), b.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,8 +157,8 @@ func TestICalGolden(t *testing.T) {
 		t.Fatalf("the long note has %d characters; the golden files need one of 300", n)
 	}
 	cf := newCalFixture(t)
-	s, ctx := cf.s, cf.ctx
-	sv, err := s.Supervisor(ctx, cf.admin, cf.sv.ID)
+	s, ctx := cf.cal, cf.Ctx
+	sv, err := cf.S.Supervisor(ctx, cf.Admin, cf.sv.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +166,7 @@ func TestICalGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	empty, err := s.WorkplaceFeed(ctx, cf.wpB.FeedToken)
+	empty, err := s.WorkplaceFeed(ctx, cf.WpB.FeedToken)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,7 +355,7 @@ func independentParsers(t *testing.T, testdata, nodeModules string) map[string][
 // that LOCATION and URL.
 func checkParsers(t *testing.T, paths []string, want map[string]map[string]span, places map[string]place) {
 	t.Helper()
-	for name, cmd := range independentParsers(t, "testdata", filepath.Join("..", ".ci", "node_modules")) {
+	for name, cmd := range independentParsers(t, "testdata", filepath.Join("..", "..", ".ci", "node_modules")) {
 		got := runParser(t, name, cmd, paths)
 		for _, p := range paths {
 			pf, ok := got[p]
@@ -451,11 +453,11 @@ func TestVTimezoneRules(t *testing.T) {
 func TestInvitationFollowsTheBooking(t *testing.T) {
 	cf := newCalFixture(t)
 	b := cf.bookings["summer-0900"]
-	start, end := cf.at("2026-06-16 10:00"), cf.at("2026-06-16 11:00")
-	if _, err := cf.s.UpdateBooking(cf.ctx, cf.admin, b.ID, BookingPatch{Start: &start, End: &end}); err != nil {
+	start, end := cf.At("2026-06-16 10:00"), cf.At("2026-06-16 11:00")
+	if _, err := cf.S.UpdateBooking(cf.Ctx, cf.Admin, b.ID, booking.BookingPatch{Start: &start, End: &end}); err != nil {
 		t.Fatal(err)
 	}
-	body, method, err := cf.s.Invitation(cf.ctx, b.ID, "mailto:sprakpool@kommun.example.se")
+	body, method, err := cf.cal.Invitation(cf.Ctx, b.ID, "mailto:sprakpool@kommun.example.se")
 	if err != nil || method != "REQUEST" {
 		t.Fatal(method, err)
 	}
@@ -470,11 +472,11 @@ func TestInvitationFollowsTheBooking(t *testing.T) {
 	if org := ev.Props.Get(ical.PropOrganizer).Value; org != "mailto:sprakpool@kommun.example.se" {
 		t.Errorf("ORGANIZER %q", org)
 	}
-	ms, err := cf.s.BookingManagers(cf.ctx, b.ID)
+	ms, err := cf.S.BookingManagers(cf.Ctx, b.ID)
 	if err != nil || len(ms) != 1 || ms[0].Email != "maria.ostlund@example.se" {
 		t.Errorf("BookingManagers: %v %v", ms, err)
 	}
-	if _, _, err := cf.s.Invitation(cf.ctx, 99999, "x@example.se"); ErrorCode(err) != CodeNotFound {
+	if _, _, err := cf.cal.Invitation(cf.Ctx, 99999, "x@example.se"); booking.ErrorCode(err) != booking.CodeNotFound {
 		t.Errorf("unknown booking: %v", err)
 	}
 }
@@ -482,28 +484,28 @@ func TestInvitationFollowsTheBooking(t *testing.T) {
 // BenchmarkFeed2000 renders a supervisor's feed of 2,000 bookings.
 func BenchmarkFeed2000(b *testing.B) {
 	f := newFixture(b, calNow)
-	sv := f.supervisor("Amina Yusuf", []string{"ar"})
-	f.manager("chef@example.se", f.wpA.ID)
+	sv := f.Supervisor("Amina Yusuf", []string{"ar"})
+	f.Manager("chef@example.se", f.WpA.ID)
 	ctx := context.Background()
-	day := time.Date(2026, 3, 2, 0, 0, 0, 0, f.s.cfg.Location)
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, f.S.Config().Location)
 	for i := 0; i < 2000; i++ {
 		d := day.AddDate(0, 0, i/4)
-		start := time.Date(d.Year(), d.Month(), d.Day(), 8+2*(i%4), 0, 0, 0, f.s.cfg.Location)
-		bk := &Booking{UID: fmt.Sprintf("b%d@bench", i), SupervisorID: sv.ID, WorkplaceID: f.wpA.ID, Language: "ar",
+		start := time.Date(d.Year(), d.Month(), d.Day(), 8+2*(i%4), 0, 0, 0, f.S.Config().Location)
+		bk := &booking.Booking{UID: fmt.Sprintf("b%d@bench", i), SupervisorID: sv.ID, WorkplaceID: f.WpA.ID, Language: "ar",
 			Area: "childcare", Mode: "on_site", Start: start.UTC(), End: start.Add(90 * time.Minute).UTC(),
-			Purpose: "workplace_support", ParticipantsExpected: 5, Notes: longNote, Status: StatusConfirmed,
+			Purpose: "workplace_support", ParticipantsExpected: 5, Notes: longNote, Status: booking.StatusConfirmed,
 			CreatedAt: calNow, UpdatedAt: calNow}
-		if err := f.s.store.Gorm().Create(bk).Error; err != nil {
+		if err := f.S.DB().Gorm().Create(bk).Error; err != nil {
 			b.Fatal(err)
 		}
 	}
-	full, err := f.s.Supervisor(ctx, f.admin, sv.ID)
+	full, err := f.S.Supervisor(ctx, f.Admin, sv.ID)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		feed, err := f.s.SupervisorFeed(ctx, full.FeedToken)
+		feed, err := f.cal.SupervisorFeed(ctx, full.FeedToken)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -520,18 +522,18 @@ func BenchmarkFeed2000(b *testing.B) {
 // 45 minutes read as 1 h 45).
 func TestRepeatedHourWrittenInUTC(t *testing.T) {
 	f := newFixture(t, time.Date(2027, 10, 1, 9, 0, 0, 0, time.UTC))
-	amina := f.supervisor("Amina Yusuf", []string{"ar"})
-	fatima := f.supervisor("Fatima Ali", []string{"ar"})
-	book := func(sv *Supervisor, start, end string) *Booking {
+	amina := f.Supervisor("Amina Yusuf", []string{"ar"})
+	fatima := f.Supervisor("Fatima Ali", []string{"ar"})
+	book := func(sv *booking.Supervisor, start, end string) *booking.Booking {
 		t.Helper()
-		b, err := f.s.CreateBooking(f.ctx, f.admin, BookingInput{SupervisorID: &sv.ID, WorkplaceID: f.wpA.ID, Language: "ar",
-			Purpose: "workplace_support", Start: start, End: end, Override: OverridableRules, Overriding: true})
+		b, err := f.S.CreateBooking(f.Ctx, f.Admin, booking.BookingInput{SupervisorID: &sv.ID, WorkplaceID: f.WpA.ID, Language: "ar",
+			Purpose: "workplace_support", Start: start, End: end, Override: booking.OverridableRules, Overriding: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return b
 	}
-	bookings := map[string]*Booking{
+	bookings := map[string]*booking.Booking{
 		// 02:30 summer time to 02:30 winter time: one hour.
 		"first-to-second": book(amina, "2027-10-31T02:30:00+02:00", "2027-10-31T02:30:00+01:00"),
 		// The second 02:15 to 03:00: 45 minutes.
@@ -539,17 +541,17 @@ func TestRepeatedHourWrittenInUTC(t *testing.T) {
 		// Outside the repeated hour nothing changes.
 		"saturday": book(amina, "2027-10-30T09:00:00+02:00", "2027-10-30T10:00:00+02:00"),
 	}
-	token, err := f.s.PoolFeedToken(f.ctx, f.admin)
+	token, err := f.S.PoolFeedToken(f.Ctx, f.Admin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	feed, err := f.s.PoolFeed(f.ctx, token)
+	feed, err := f.cal.PoolFeed(f.Ctx, token)
 	if err != nil {
 		t.Fatal(err)
 	}
 	files := map[string][]byte{"pool.ics": feed.Body}
 	for name, b := range bookings {
-		inv, _, err := f.s.Invitation(f.ctx, b.ID, "sprakpool@kommun.example.se")
+		inv, _, err := f.cal.Invitation(f.Ctx, b.ID, "sprakpool@kommun.example.se")
 		if err != nil {
 			t.Fatal(err)
 		}

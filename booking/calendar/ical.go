@@ -1,4 +1,4 @@
-package booking
+package calendar
 
 import (
 	"bytes"
@@ -13,6 +13,9 @@ import (
 
 	"github.com/emersion/go-ical"
 	"gorm.io/gorm"
+
+	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/internal/sqldb"
 )
 
 // This file turns bookings into iCalendar (RFC 5545) for the feeds and into
@@ -25,10 +28,10 @@ const prodID = "-//Språkpool//Språkpool//SV"
 
 // calendarEntry is a booking with what its event shows: who, where, and who to call.
 type calendarEntry struct {
-	Booking    *Booking
-	Supervisor *Supervisor
-	Workplace  *Workplace
-	Managers   []User
+	Booking    *booking.Booking
+	Supervisor *booking.Supervisor
+	Workplace  *booking.Workplace
+	Managers   []booking.User
 }
 
 // Invitation renders the iTIP invitation for a booking: METHOD:REQUEST while it is
@@ -38,17 +41,17 @@ type calendarEntry struct {
 // that has both merges them into one entry. It returns the .ics bytes and the
 // method, which the mail's Content-Type must repeat (Outlook ignores a mismatch).
 func (s *Service) Invitation(ctx context.Context, bookingID int64, organizer string) ([]byte, string, error) {
-	db := s.store.Read(ctx)
+	db := s.db.Read(ctx)
 	b, err := bookingByID(db, bookingID)
 	if err != nil {
 		return nil, "", fmt.Errorf("invitation for booking %d: %w", bookingID, err)
 	}
-	entries, err := s.calendarEntries(db, []Booking{*b})
+	entries, err := s.calendarEntries(db, []booking.Booking{*b})
 	if err != nil {
 		return nil, "", fmt.Errorf("invitation for booking %d: %w", bookingID, err)
 	}
 	method := "REQUEST"
-	if b.Status == StatusCancelled {
+	if b.Status == booking.StatusCancelled {
 		method = "CANCEL"
 	}
 	cal := s.newCalendar()
@@ -74,12 +77,12 @@ func (s *Service) Invitation(ctx context.Context, bookingID int64, organizer str
 // uninvited, and as sabre/dav's iTIP broker and Exchange write it, it has no
 // STATUS: the event goes on, without them.
 func (s *Service) Removal(ctx context.Context, bookingID int64, organizer, email, name string) ([]byte, error) {
-	db := s.store.Read(ctx)
+	db := s.db.Read(ctx)
 	b, err := bookingByID(db, bookingID)
 	if err != nil {
 		return nil, fmt.Errorf("removal from booking %d: %w", bookingID, err)
 	}
-	entries, err := s.calendarEntries(db, []Booking{*b})
+	entries, err := s.calendarEntries(db, []booking.Booking{*b})
 	if err != nil {
 		return nil, fmt.Errorf("removal from booking %d: %w", bookingID, err)
 	}
@@ -109,66 +112,22 @@ func organizerProp(organizer string) *ical.Prop {
 	return org
 }
 
-// BookingManagers returns the active managers of the booking's workplace, who
-// get its mail and its invitations.
-func (s *Service) BookingManagers(ctx context.Context, bookingID int64) ([]User, error) {
-	db := s.store.Read(ctx)
-	b, err := bookingByID(db, bookingID)
+// bookingByID reads one booking for its calendar event.
+func bookingByID(db *gorm.DB, id int64) (*booking.Booking, error) {
+	var b booking.Booking
+	err := db.First(&b, id).Error
+	if sqldb.IsNotFound(err) {
+		return nil, notFound("booking")
+	}
 	if err != nil {
-		return nil, fmt.Errorf("managers of booking %d: %w", bookingID, err)
+		return nil, fmt.Errorf("booking %d: %w", id, err)
 	}
-	m, err := managersOf(db, []int64{b.WorkplaceID})
-	if err != nil {
-		return nil, fmt.Errorf("managers of booking %d: %w", bookingID, err)
-	}
-	return m[b.WorkplaceID], nil
-}
-
-// managersOf returns, per workplace, its active managers ordered by name.
-func managersOf(db *gorm.DB, workplaceIDs []int64) (map[int64][]User, error) {
-	out := map[int64][]User{}
-	if len(workplaceIDs) == 0 {
-		return out, nil
-	}
-	var links []userWorkplace
-	if err := db.Where("workplace_id IN ?", workplaceIDs).Find(&links).Error; err != nil {
-		return nil, fmt.Errorf("load managers: %w", err)
-	}
-	if len(links) == 0 {
-		return out, nil
-	}
-	userIDs := make([]int64, 0, len(links))
-	for _, l := range links {
-		userIDs = append(userIDs, l.UserID)
-	}
-	var users []User
-	if err := db.Where("id IN ? AND role = ? AND active = ?", userIDs, RoleManager, true).
-		Order("name, id").Find(&users).Error; err != nil {
-		return nil, fmt.Errorf("load managers: %w", err)
-	}
-	byID := make(map[int64]User, len(users))
-	for _, u := range users {
-		byID[u.ID] = u
-	}
-	for _, l := range links {
-		if u, ok := byID[l.UserID]; ok {
-			out[l.WorkplaceID] = append(out[l.WorkplaceID], u)
-		}
-	}
-	for id := range out {
-		slices.SortFunc(out[id], func(a, b User) int {
-			if c := strings.Compare(a.Name, b.Name); c != 0 {
-				return c
-			}
-			return int(a.ID - b.ID)
-		})
-	}
-	return out, nil
+	return &b, nil
 }
 
 // calendarEntries loads, in a few queries, the supervisors, workplaces and
 // managers the bookings' events name.
-func (s *Service) calendarEntries(db *gorm.DB, list []Booking) ([]calendarEntry, error) {
+func (s *Service) calendarEntries(db *gorm.DB, list []booking.Booking) ([]calendarEntry, error) {
 	var svIDs, wpIDs []int64
 	for i := range list {
 		svIDs = append(svIDs, list[i].SupervisorID)
@@ -178,17 +137,17 @@ func (s *Service) calendarEntries(db *gorm.DB, list []Booking) ([]calendarEntry,
 	svIDs = slices.Compact(svIDs)
 	slices.Sort(wpIDs)
 	wpIDs = slices.Compact(wpIDs)
-	sups := map[int64]*Supervisor{}
-	wps := map[int64]*Workplace{}
+	sups := map[int64]*booking.Supervisor{}
+	wps := map[int64]*booking.Workplace{}
 	if len(list) > 0 {
-		var svs []Supervisor
+		var svs []booking.Supervisor
 		if err := db.Where("id IN ?", svIDs).Find(&svs).Error; err != nil {
 			return nil, fmt.Errorf("load supervisors: %w", err)
 		}
 		for i := range svs {
 			sups[svs[i].ID] = &svs[i]
 		}
-		var ws []Workplace
+		var ws []booking.Workplace
 		if err := db.Where("id IN ?", wpIDs).Find(&ws).Error; err != nil {
 			return nil, fmt.Errorf("load workplaces: %w", err)
 		}
@@ -196,7 +155,7 @@ func (s *Service) calendarEntries(db *gorm.DB, list []Booking) ([]calendarEntry,
 			wps[ws[i].ID] = &ws[i]
 		}
 	}
-	managers, err := managersOf(db, wpIDs)
+	managers, err := booking.ManagersOf(db, wpIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +234,7 @@ func (s *Service) vevent(e *calendarEntry) *ical.Event {
 	seq.Value = strconv.Itoa(b.Sequence)
 	ev.Props.Set(seq)
 	start, end := b.Start.In(s.cfg.Location), b.End.In(s.cfg.Location)
-	if InRepeatedHour(start, s.cfg.Location) || InRepeatedHour(end, s.cfg.Location) {
+	if booking.InRepeatedHour(start, s.cfg.Location) || booking.InRepeatedHour(end, s.cfg.Location) {
 		// A local time in the hour that repeats in autumn names two instants,
 		// and RFC 5545 reads it as the first: in UTC it is unambiguous. Both
 		// ends, so that no client has to mix the two forms in one event.
@@ -284,7 +243,7 @@ func (s *Service) vevent(e *calendarEntry) *ical.Event {
 	ev.Props.SetDateTime(ical.PropDateTimeStart, start)
 	ev.Props.SetDateTime(ical.PropDateTimeEnd, end)
 	summary := eventSummary(b, e.Workplace)
-	if b.Status == StatusCancelled {
+	if b.Status == booking.StatusCancelled {
 		// Some clients (Google's subscriptions among them) show a cancelled event
 		// anyway; the title then says so.
 		summary = "Inställd: " + summary
@@ -324,16 +283,16 @@ func (s *Service) vevent(e *calendarEntry) *ical.Event {
 }
 
 // bookingURL is the booking's page in the web app.
-func (s *Service) bookingURL(b *Booking) string {
+func (s *Service) bookingURL(b *booking.Booking) string {
 	return strings.TrimRight(s.cfg.BaseURL, "/") + "/bookings/" + strconv.FormatInt(b.ID, 10)
 }
 
 // eventSummary says what and where: "Språkstöd arabiska – Förskolan Solrosen".
-func eventSummary(b *Booking, w *Workplace) string {
+func eventSummary(b *booking.Booking, w *booking.Workplace) string {
 	lang := languageNameSV(b.Language)
 	what := "Språkstöd " + lang
 	if b.Purpose != "workplace_support" {
-		what = Capitalize(Label(VocabPurpose, b.Purpose, "sv")) + " på " + lang
+		what = booking.Capitalize(booking.Label(booking.VocabPurpose, b.Purpose, "sv")) + " på " + lang
 	}
 	return what + " – " + w.Name
 }
@@ -343,12 +302,12 @@ func eventSummary(b *Booking, w *Workplace) string {
 func (s *Service) eventLocation(e *calendarEntry) string {
 	switch e.Booking.Mode {
 	case "phone":
-		return Capitalize(Label(VocabMode, "phone", "sv"))
+		return booking.Capitalize(booking.Label(booking.VocabMode, "phone", "sv"))
 	case "video":
 		if e.Booking.MeetingURL != nil {
 			return *e.Booking.MeetingURL
 		}
-		return Capitalize(Label(VocabMode, "video", "sv"))
+		return booking.Capitalize(booking.Label(booking.VocabMode, "video", "sv"))
 	}
 	if e.Workplace.Address != "" {
 		return e.Workplace.Name + ", " + e.Workplace.Address
@@ -366,17 +325,17 @@ func (s *Service) eventDescription(e *calendarEntry, link string) string {
 			lines = append(lines, label+": "+v)
 		}
 	}
-	if b.Status == StatusCancelled {
-		reason := Label(VocabReason, deref(b.CancelReasonCode), "sv")
+	if b.Status == booking.StatusCancelled {
+		reason := booking.Label(booking.VocabReason, deref(b.CancelReasonCode), "sv")
 		if r := strings.TrimSpace(deref(b.CancelReason)); r != "" {
 			reason += " – " + r
 		}
 		add("INSTÄLLD", reason)
 	}
-	add("Syfte", Capitalize(Label(VocabPurpose, b.Purpose, "sv")))
+	add("Syfte", booking.Capitalize(booking.Label(booking.VocabPurpose, b.Purpose, "sv")))
 	add("Språk", languageNameSV(b.Language))
-	add("Område", Label(VocabArea, b.Area, "sv"))
-	add("Form", Label(VocabMode, b.Mode, "sv"))
+	add("Område", booking.Label(booking.VocabArea, b.Area, "sv"))
+	add("Form", booking.Label(booking.VocabMode, b.Mode, "sv"))
 	if b.Mode == "video" && b.MeetingURL != nil {
 		add("Möteslänk", *b.MeetingURL)
 	}
@@ -406,7 +365,7 @@ func joinNonEmpty(sep string, parts ...string) string {
 }
 
 func languageNameSV(code string) string {
-	if l, ok := LanguageByCode(code); ok {
+	if l, ok := booking.LanguageByCode(code); ok {
 		return l.NameSV
 	}
 	return code
