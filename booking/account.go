@@ -183,9 +183,9 @@ func (s *Service) accountToken(db *gorm.DB, kind, secret string) (*accountToken,
 
 func checkPassword(p *Problems, field, password string) {
 	if len(password) < MinPasswordLength {
-		p.Add(field, "must be at least %d characters", MinPasswordLength)
+		p.Add(field, "password_short", "must be at least %d characters", MinPasswordLength)
 	} else if len(password) > 72 {
-		p.Add(field, "must be at most 72 bytes")
+		p.Add(field, "password_long", "must be at most 72 bytes")
 	}
 }
 
@@ -254,7 +254,7 @@ func endAccess(tx *gorm.DB, userID int64, now time.Time) error {
 func (s *Service) ChangePassword(ctx context.Context, actor *User, current, password string) error {
 	var p Problems
 	if actor == nil || bcrypt.CompareHashAndPassword([]byte(actor.PasswordHash), []byte(current)) != nil {
-		p.Add("current_password", "is wrong")
+		p.Add("current_password", "wrong_password", "is wrong")
 	}
 	checkPassword(&p, "password", password)
 	if err := p.Err(); err != nil {
@@ -274,7 +274,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor *User, current, pass
 // SetLocale stores the language the user reads the pages in.
 func (s *Service) SetLocale(ctx context.Context, actor *User, locale string) error {
 	if !oneOf(locale, Locales) {
-		return (&Problems{{Field: "locale", Message: "must be sv or en"}}).Err()
+		return (&Problems{{Field: "locale", Key: "locale", Message: "must be sv or en"}}).Err()
 	}
 	err := s.store.write(ctx, func(tx *gorm.DB) error {
 		return tx.Model(&User{}).Where("id = ?", actor.ID).Updates(map[string]any{"locale": locale, "updated_at": s.now()}).Error

@@ -81,10 +81,10 @@ func ValidateWindows(ws []Window) error {
 	for i, w := range ws {
 		field := fmt.Sprintf("[%d]", i)
 		if w.Weekday < 1 || w.Weekday > 7 {
-			p.Add(field+".weekday", "must be 1 (Monday) to 7 (Sunday)")
+			p.Add(field+".weekday", "weekday", "must be 1 (Monday) to 7 (Sunday)")
 		}
 		if w.Start < 0 || w.End > 1440 || w.End <= w.Start {
-			p.Add(field+".end", "must be after start, on the same day")
+			p.Add(field+".end", "end_before_start", "must be after start, on the same day")
 		}
 	}
 	if len(p) == 0 {
@@ -92,7 +92,7 @@ func ValidateWindows(ws []Window) error {
 		slices.SortFunc(sorted, func(a, b Window) int { return (a.Weekday*1441 + a.Start) - (b.Weekday*1441 + b.Start) })
 		for i := 1; i < len(sorted); i++ {
 			if sorted[i].Weekday == sorted[i-1].Weekday && sorted[i].Start < sorted[i-1].End {
-				p.Add("availability", "two windows overlap on weekday %d", sorted[i].Weekday)
+				p.Add("availability", "windows_overlap", "two windows overlap on weekday %d", sorted[i].Weekday)
 			}
 		}
 	}
@@ -170,7 +170,7 @@ func (s *Service) CreateAbsence(ctx context.Context, actor *User, supervisorID i
 	start := parseTime(&p, "start", in.Start)
 	end := parseTime(&p, "end", in.End)
 	if len(p) == 0 && !end.After(start) {
-		p.Add("end", "must be after start")
+		p.Add("end", "end_before_start", "must be after start")
 	}
 	checkText(&p, "reason", in.Reason, 500, false)
 	if err := p.Err(); err != nil {

@@ -229,22 +229,22 @@ func mayBook(actor *User, workplaceID int64, overriding bool) error {
 func (s *Service) validate(ctx context.Context, actor *User, b *Booking, supervisorGiven bool, override []string, p Problems) error {
 	db := s.store.Read(ctx)
 	if b.WorkplaceID == 0 {
-		p.Add("workplace_id", "is required")
+		p.Add("workplace_id", "required", "is required")
 	} else if w, err := workplaceByID(db, b.WorkplaceID); err != nil {
 		if ErrorCode(err) != CodeNotFound {
 			return err
 		}
-		p.Add("workplace_id", "there is no workplace %d", b.WorkplaceID)
+		p.Add("workplace_id", "no_workplace", "there is no workplace %d", b.WorkplaceID)
 	} else if !w.Active {
-		p.Add("workplace_id", "the workplace %q is no longer active", w.Name)
+		p.Add("workplace_id", "workplace_inactive", "the workplace %q is no longer active", w.Name)
 	} else if b.Area == "" {
 		b.Area = w.Kind
 	}
 	if _, ok := LanguageByCode(b.Language); !ok {
-		p.Add("language", "unknown language %q; use an ISO 639 code such as ar or so", b.Language)
+		p.Add("language", "choose_language", "unknown language %q; use an ISO 639 code such as ar or so", b.Language)
 	}
 	if b.Area != "" && !oneOf(b.Area, Areas) {
-		p.Add("area", "must be one of %s", strings.Join(Areas, ", "))
+		p.Add("area", "area", "must be one of %s", strings.Join(Areas, ", "))
 	}
 	if b.Mode == "" {
 		b.Mode = "on_site"
@@ -254,9 +254,9 @@ func (s *Service) validate(ctx context.Context, actor *User, b *Booking, supervi
 	s.checkTimes(&p, actor, b)
 	for _, r := range override {
 		if r == RuleOverlap {
-			p.Add("override", "overlap can never be overridden")
+			p.Add("override", "override_overlap", "overlap can never be overridden")
 		} else if !oneOf(r, OverridableRules) {
-			p.Add("override", "unknown rule %q; use one of %s", r, strings.Join(OverridableRules, ", "))
+			p.Add("override", "override_rule", "unknown rule %q; use one of %s", r, strings.Join(OverridableRules, ", "))
 		}
 	}
 	if supervisorGiven {
@@ -265,15 +265,15 @@ func (s *Service) validate(ctx context.Context, actor *User, b *Booking, supervi
 		case err != nil && ErrorCode(err) != CodeNotFound:
 			return err
 		case err != nil:
-			p.Add("supervisor_id", "there is no supervisor %d", b.SupervisorID)
+			p.Add("supervisor_id", "no_supervisor", "there is no supervisor %d", b.SupervisorID)
 		case !sv.Active:
-			p.Add("supervisor_id", "%s is no longer active in the pool", sv.Name)
+			p.Add("supervisor_id", "supervisor_inactive", "%s is no longer active in the pool", sv.Name)
 		default:
 			if b.Language != "" && !sv.Speaks(b.Language) {
-				p.Add("language", "%s does not speak %s", sv.Name, languageName(b.Language))
+				p.Add("language", "lacks_language", "%s does not speak %s", sv.Name, languageName(b.Language))
 			}
 			if b.Area != "" && !sv.Covers(b.Area) {
-				p.Add("area", "%s does not work in %s", sv.Name, b.Area)
+				p.Add("area", "lacks_area", "%s does not work in %s", sv.Name, b.Area)
 			}
 		}
 	}
@@ -282,7 +282,7 @@ func (s *Service) validate(ctx context.Context, actor *User, b *Booking, supervi
 
 func checkMode(p *Problems, b *Booking) {
 	if !oneOf(b.Mode, Modes) {
-		p.Add("mode", "must be one of %s", strings.Join(Modes, ", "))
+		p.Add("mode", "mode", "must be one of %s", strings.Join(Modes, ", "))
 		return
 	}
 	if b.MeetingURL != nil && *b.MeetingURL == "" {
@@ -290,13 +290,13 @@ func checkMode(p *Problems, b *Booking) {
 	}
 	switch {
 	case b.Mode == "video" && b.MeetingURL == nil:
-		p.Add("meeting_url", "is required for a video session")
+		p.Add("meeting_url", "meeting_url_required", "is required for a video session")
 	case b.Mode != "video" && b.MeetingURL != nil:
-		p.Add("meeting_url", "only video sessions have a meeting link")
+		p.Add("meeting_url", "meeting_url_only_video", "only video sessions have a meeting link")
 	case b.MeetingURL != nil:
 		u, err := url.Parse(*b.MeetingURL)
 		if err != nil || u.Scheme != "https" || u.Host == "" || len(*b.MeetingURL) > 2000 {
-			p.Add("meeting_url", "must be an https:// link")
+			p.Add("meeting_url", "https", "must be an https:// link")
 		}
 	}
 }
@@ -308,15 +308,15 @@ func (s *Service) checkTimes(p *Problems, actor *User, b *Booking) {
 	b.Start, b.End = b.Start.UTC(), b.End.UTC()
 	switch {
 	case b.Start.Second() != 0 || b.Start.Nanosecond() != 0:
-		p.Add("start", "must be a whole minute")
+		p.Add("start", "whole_minute", "must be a whole minute")
 	case b.End.Second() != 0 || b.End.Nanosecond() != 0:
-		p.Add("end", "must be a whole minute")
+		p.Add("end", "whole_minute", "must be a whole minute")
 	case !b.End.After(b.Start):
-		p.Add("end", "must be after start")
+		p.Add("end", "end_before_start", "must be after start")
 	case !s.endsSameDay(b.Start, b.End):
-		p.Add("end", "a booking must start and end on the same day")
+		p.Add("end", "same_day", "a booking must start and end on the same day")
 	case !actor.IsAdmin() && b.Start.Before(s.now()):
-		p.Add("start", "lies in the past")
+		p.Add("start", "past", "lies in the past")
 	}
 }
 
@@ -540,7 +540,7 @@ func (s *Service) ListBookings(ctx context.Context, actor *User, f BookingFilter
 		return nil, err
 	}
 	if f.Status != "" && !oneOf(f.Status, []string{StatusConfirmed, StatusCancelled}) {
-		return nil, (&Problems{{Field: "status", Message: "must be confirmed or cancelled"}}).Err()
+		return nil, (&Problems{{Field: "status", Key: "status", Message: "must be confirmed or cancelled"}}).Err()
 	}
 	q := s.store.Read(ctx).Where("start_at < ? AND end_at > ?", end.UTC(), start.UTC())
 	switch {
@@ -596,7 +596,7 @@ func (s *Service) UpdateBooking(ctx context.Context, actor *User, id int64, in B
 		return nil, err
 	}
 	if old.Status != StatusConfirmed {
-		return nil, (&Problems{{Field: "status", Message: "a cancelled booking cannot be changed"}}).Err()
+		return nil, (&Problems{{Field: "status", Key: "already_cancelled", Message: "a cancelled booking cannot be changed"}}).Err()
 	}
 	b := *old
 	var p Problems
@@ -700,7 +700,7 @@ func (s *Service) CancelBooking(ctx context.Context, actor *User, id int64, code
 	}
 	var p Problems
 	if !oneOf(code, CancelReasons) {
-		p.Add("reason_code", "must be one of %s", strings.Join(CancelReasons, ", "))
+		p.Add("reason_code", "reason_code", "must be one of %s", strings.Join(CancelReasons, ", "))
 	}
 	checkText(&p, "reason", reason, 2000, code == "other")
 	var b *Booking
@@ -714,9 +714,9 @@ func (s *Service) CancelBooking(ctx context.Context, actor *User, id int64, code
 		}
 		switch {
 		case b.Status == StatusCancelled:
-			p.Add("status", "the booking is already cancelled")
+			p.Add("status", "already_cancelled", "the booking is already cancelled")
 		case !b.End.After(s.now()):
-			p.Add("status", "the session is over; record what happened instead of cancelling it")
+			p.Add("status", "timing", "the session is over; record what happened instead of cancelling it")
 		}
 		if err := p.Err(); err != nil {
 			return err

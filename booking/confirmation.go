@@ -48,7 +48,7 @@ func (s *Service) ConfirmBooking(ctx context.Context, actor *User, id int64, in 
 	}
 	var p Problems
 	if !oneOf(in.Outcome, Outcomes) {
-		p.Add("outcome", "must be one of %s", strings.Join(Outcomes, ", "))
+		p.Add("outcome", "outcome", "must be one of %s", strings.Join(Outcomes, ", "))
 	}
 	var start, end time.Time
 	if in.ActualStart != "" {
@@ -70,9 +70,9 @@ func (s *Service) ConfirmBooking(ctx context.Context, actor *User, id int64, in 
 		now := s.now()
 		switch {
 		case b.Status != StatusConfirmed:
-			p.Add("status", "a cancelled booking cannot be confirmed")
+			p.Add("status", "already_cancelled", "a cancelled booking cannot be confirmed")
 		case b.End.After(now):
-			p.Add("booking", "a session can be confirmed once it has ended")
+			p.Add("booking", "not_ended", "a session can be confirmed once it has ended")
 		}
 		if start.IsZero() {
 			start = b.Start
@@ -81,7 +81,7 @@ func (s *Service) ConfirmBooking(ctx context.Context, actor *User, id int64, in 
 			end = b.End
 		}
 		if len(p) == 0 && (!end.After(start) || !s.endsSameDay(start, end)) {
-			p.Add("actual_end", "must be after actual_start, on the same day")
+			p.Add("actual_end", "same_day", "must be after actual_start, on the same day")
 		}
 		if err := p.Err(); err != nil {
 			return err

@@ -20,10 +20,13 @@ const (
 	CodeInternal     Code = "internal"
 )
 
-// FieldError names one field of the input and what is wrong with it.
+// FieldError names one field of the input and what is wrong with it. Message
+// is English for API clients and logs; Key names the problem for a page, which
+// shows its own words for it ("err."+Key in the catalog) and never reads Message.
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	Key     string `json:"-"`
 }
 
 // Error is the one error type the service returns for anything a caller can act on.
@@ -58,9 +61,10 @@ func errForbidden(msg string) error {
 // Problems collects field errors while validating input.
 type Problems []FieldError
 
-// Add records that field is wrong.
-func (p *Problems) Add(field, format string, args ...any) {
-	*p = append(*p, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+// Add records that field is wrong: key names the problem for pages (such as
+// "required" or "end_before_start"), format and args say it in English.
+func (p *Problems) Add(field, key, format string, args ...any) {
+	*p = append(*p, FieldError{Field: field, Key: key, Message: fmt.Sprintf(format, args...)})
 }
 
 // Err returns an invalid error listing every problem, or nil if there are none.

@@ -11,12 +11,14 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/emersion/go-ical"
 	"gorm.io/gorm"
 )
 
 // Calendar feeds: a supervisor's, a workplace's and the whole pool's bookings,
-// behind secret URLs that phones and Outlook poll.
+// behind secret URLs that phones and Outlook poll. booking/calendar renders
+// them; what stays here is what the core writes in its own transactions: the
+// feeds' tokens (issued with a new supervisor or workplace, renewed on request
+// and when a user loses access) and the note that a booking left a feed.
 //
 // A feed token is HMAC-SHA256(feed key, kind ":" nonce), base64url: 256 bits no
 // one can guess. The database keeps the key (feed_secrets), each feed's random
@@ -24,26 +26,12 @@ import (
 // So the token can be shown again (the API's feed_url) without being stored, a
 // lookup never compares secrets, and renewing (a new nonce) kills the old URL.
 
-// FeedWindow is how far back a feed reaches, and how long a cancelled booking
-// stays in it as CANCELLED after its cancellation.
-const FeedWindow = 60 * 24 * time.Hour
-
 // Feed kinds, as they appear in feed paths (/ical/{kind}/{token}.ics).
 const (
 	FeedSupervisor = "supervisors"
 	FeedWorkplace  = "workplaces"
 	FeedPool       = "pool"
 )
-
-// Feed is a rendered calendar feed with what HTTP caching needs.
-type Feed struct {
-	Body []byte
-	// ETag is a strong validator of Body (quoted).
-	ETag string
-	// LastModified is the latest change of anything the feed shows, including a
-	// booking leaving the window.
-	LastModified time.Time
-}
 
 var tokenShape = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
 
@@ -161,7 +149,10 @@ func (s *Service) PoolFeedToken(ctx context.Context, actor *User) (string, error
 	if !actor.IsAdmin() {
 		return "", errForbidden("only coordinators may see the pool's calendar")
 	}
-	db := s.store.Read(ctx)
+	return poolFeedToken(s.store.Read(ctx))
+}
+
+func poolFeedToken(db *gorm.DB) (string, error) {
 	key, err := feedKey(db)
 	if err != nil {
 		return "", err
@@ -188,84 +179,43 @@ func (s *Service) RenewPoolFeedToken(ctx context.Context, actor *User) (string, 
 	return s.PoolFeedToken(ctx, actor)
 }
 
-// SupervisorFeed renders the feed of the supervisor whose token this is.
-func (s *Service) SupervisorFeed(ctx context.Context, token string) (*Feed, error) {
+// FeedByToken finds the feed a token of that kind opens, for booking/calendar,
+// which renders it: the id of its supervisor or workplace, 0 for the pool's. A
+// token of another shape, kind or feed, or one renewed since, is not found. The
+// tokens of supervisors and workplaces are found by their hash; the pool's is
+// compared in constant time.
+func FeedByToken(db *gorm.DB, kind, token string) (int64, error) {
 	if !tokenShape.MatchString(token) {
-		return nil, errNotFound("calendar")
+		return 0, errNotFound("calendar")
 	}
-	db := s.store.Read(ctx)
-	var sv Supervisor
-	err := db.Where("feed_token_hash = ? AND feed_nonce <> ''", hashToken(token)).First(&sv).Error
-	if isNotFound(err) {
-		return nil, errNotFound("calendar")
+	if kind == FeedPool {
+		want, err := poolFeedToken(db)
+		if err != nil {
+			return 0, err
+		}
+		if subtle.ConstantTimeCompare([]byte(token), []byte(want)) != 1 {
+			return 0, errNotFound("calendar")
+		}
+		return 0, nil
 	}
-	if err != nil {
-		return nil, fmt.Errorf("supervisor feed: %w", err)
+	if kind != FeedSupervisor && kind != FeedWorkplace {
+		return 0, errNotFound("calendar")
 	}
-	name := "Språkpool – " + sv.Name
-	key := feedName(FeedSupervisor, sv.ID)
-	left, err := feedLeftAt(db, key)
-	if err != nil {
-		return nil, err
+	var ids []int64
+	if err := db.Table(kind).Where("feed_token_hash = ? AND feed_nonce <> ''", hashToken(token)).
+		Order("id").Limit(1).Pluck("id", &ids).Error; err != nil {
+		return 0, fmt.Errorf("%s feed: %w", kind, err)
 	}
-	return s.cachedFeed(db, key, name, latest(sv.UpdatedAt, left),
-		func(q *gorm.DB) *gorm.DB { return q.Where("supervisor_id = ?", sv.ID) })
+	if len(ids) == 0 {
+		return 0, errNotFound("calendar")
+	}
+	return ids[0], nil
 }
 
-// WorkplaceFeed renders the feed of the workplace whose token this is.
-func (s *Service) WorkplaceFeed(ctx context.Context, token string) (*Feed, error) {
-	if !tokenShape.MatchString(token) {
-		return nil, errNotFound("calendar")
-	}
-	db := s.store.Read(ctx)
-	var w Workplace
-	err := db.Where("feed_token_hash = ? AND feed_nonce <> ''", hashToken(token)).First(&w).Error
-	if isNotFound(err) {
-		return nil, errNotFound("calendar")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("workplace feed: %w", err)
-	}
-	name := "Språkpool – " + w.Name
-	key := feedName(FeedWorkplace, w.ID)
-	left, err := feedLeftAt(db, key)
-	if err != nil {
-		return nil, err
-	}
-	return s.cachedFeed(db, key, name, latest(w.UpdatedAt, left),
-		func(q *gorm.DB) *gorm.DB { return q.Where("workplace_id = ?", w.ID) })
-}
-
-// PoolFeed renders every booking, for the pool's token.
-func (s *Service) PoolFeed(ctx context.Context, token string) (*Feed, error) {
-	if !tokenShape.MatchString(token) {
-		return nil, errNotFound("calendar")
-	}
-	db := s.store.Read(ctx)
-	key, err := feedKey(db)
-	if err != nil {
-		return nil, err
-	}
-	nonce, err := feedSecretValue(db, "pool")
-	if err != nil {
-		return nil, err
-	}
-	if subtle.ConstantTimeCompare([]byte(token), []byte(deriveFeedToken(key, FeedPool, nonce))) != 1 {
-		return nil, errNotFound("calendar")
-	}
-	return s.cachedFeed(db, FeedPool, "Språkpool – alla bokningar", time.Time{}, func(q *gorm.DB) *gorm.DB { return q })
-}
-
-// feedName names a supervisor's or workplace's feed: "supervisors:17".
-func feedName(kind string, id int64) string { return fmt.Sprintf("%s:%d", kind, id) }
-
-// feedChange is the last moment a booking left a feed other than by age.
-type feedChange struct {
-	Feed      string `gorm:"primaryKey"`
-	ChangedAt time.Time
-}
-
-func (feedChange) TableName() string { return "feed_changes" }
+// FeedName names a supervisor's or workplace's feed, "supervisors:17": the key
+// by which booking/calendar keeps it, and by which the write path records that
+// a booking left it.
+func FeedName(kind string, id int64) string { return fmt.Sprintf("%s:%d", kind, id) }
 
 // noteFeedsLeft records, in the transaction that moves a booking, that it left
 // the feeds of the supervisor and the workplace it was taken from: their
@@ -273,10 +223,10 @@ func (feedChange) TableName() string { return "feed_changes" }
 func noteFeedsLeft(tx *gorm.DB, before, after *Booking, at time.Time) error {
 	var feeds []string
 	if before.SupervisorID != after.SupervisorID {
-		feeds = append(feeds, feedName(FeedSupervisor, before.SupervisorID))
+		feeds = append(feeds, FeedName(FeedSupervisor, before.SupervisorID))
 	}
 	if before.WorkplaceID != after.WorkplaceID {
-		feeds = append(feeds, feedName(FeedWorkplace, before.WorkplaceID))
+		feeds = append(feeds, FeedName(FeedWorkplace, before.WorkplaceID))
 	}
 	for _, f := range feeds {
 		if err := tx.Exec(`INSERT INTO feed_changes (feed, changed_at) VALUES (?, ?)
@@ -286,110 +236,4 @@ func noteFeedsLeft(tx *gorm.DB, before, after *Booking, at time.Time) error {
 		}
 	}
 	return nil
-}
-
-// feedLeftAt is when a booking last left the feed (zero: never).
-func feedLeftAt(db *gorm.DB, feed string) (time.Time, error) {
-	var rows []feedChange
-	if err := db.Where("feed = ?", feed).Limit(1).Find(&rows).Error; err != nil {
-		return time.Time{}, fmt.Errorf("feed %s: %w", feed, err)
-	}
-	if len(rows) == 0 {
-		return time.Time{}, nil
-	}
-	return rows[0].ChangedAt, nil
-}
-
-// feedBookings returns the bookings a feed shows: from FeedWindow back to every
-// future one, cancelled ones until FeedWindow after their cancellation.
-func (s *Service) feedBookings(db *gorm.DB, scope func(*gorm.DB) *gorm.DB) ([]Booking, time.Time, error) {
-	cutoff := s.now().Add(-FeedWindow)
-	var list []Booking
-	err := scope(db.Model(&Booking{})).
-		Where("end_at > ? AND (status = ? OR cancelled_at > ?)", cutoff, StatusConfirmed, cutoff).
-		Order("start_at, id").Find(&list).Error
-	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("feed bookings: %w", err)
-	}
-	// The feed also changed when a booking left it by age: the latest such moment.
-	var left time.Time
-	var ends []time.Time
-	if err := scope(db.Model(&Booking{})).Where("end_at <= ?", cutoff).
-		Order("end_at DESC").Limit(1).Pluck("end_at", &ends).Error; err != nil {
-		return nil, time.Time{}, fmt.Errorf("feed bookings: %w", err)
-	}
-	if len(ends) == 1 {
-		left = ends[0].Add(FeedWindow)
-	}
-	var cancels []time.Time
-	if err := scope(db.Model(&Booking{})).Where("status = ? AND cancelled_at <= ? AND end_at > ?", StatusCancelled, cutoff, cutoff).
-		Order("cancelled_at DESC").Limit(1).Pluck("cancelled_at", &cancels).Error; err != nil {
-		return nil, time.Time{}, fmt.Errorf("feed bookings: %w", err)
-	}
-	if len(cancels) == 1 && cancels[0].Add(FeedWindow).After(left) {
-		left = cancels[0].Add(FeedWindow)
-	}
-	return list, left, nil
-}
-
-// renderFeed renders a feed: no METHOD (a feed publishes, it does not invite),
-// REFRESH-INTERVAL and X-PUBLISHED-TTL of an hour, X-WR-CALNAME naming it.
-func (s *Service) renderFeed(db *gorm.DB, name string, ownerChanged time.Time, scope func(*gorm.DB) *gorm.DB) (*Feed, error) {
-	list, left, err := s.feedBookings(db, scope)
-	if err != nil {
-		return nil, err
-	}
-	entries, err := s.calendarEntries(db, list)
-	if err != nil {
-		return nil, fmt.Errorf("render feed: %w", err)
-	}
-	cal := s.feedCalendar(name)
-	last := latest(ownerChanged, left)
-	for i := range entries {
-		e := &entries[i]
-		cal.Children = append(cal.Children, s.vevent(e).Component)
-		last = latest(last, e.Booking.UpdatedAt, e.Supervisor.UpdatedAt, e.Workplace.UpdatedAt)
-		for _, m := range e.Managers {
-			last = latest(last, m.UpdatedAt)
-		}
-	}
-	body, err := encodeCalendar(cal)
-	if err != nil {
-		return nil, fmt.Errorf("render feed: %w", err)
-	}
-	sum := sha256.Sum256(body)
-	if last.IsZero() {
-		// An empty pool feed: no change yet to date it by.
-		last = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	}
-	return &Feed{Body: body, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`, LastModified: last.UTC().Truncate(time.Second)}, nil
-}
-
-// feedCalendar is the head of a feed.
-func (s *Service) feedCalendar(name string) *ical.Calendar {
-	cal := s.newCalendar()
-	for prop, v := range map[string]string{"X-WR-CALNAME": name, ical.PropName: name, "X-WR-TIMEZONE": s.cfg.Location.String()} {
-		p := ical.NewProp(prop)
-		p.SetText(icalText(v))
-		p.Params.Del(ical.ParamValue) // TEXT is what clients assume for X- properties
-		cal.Props.Set(p)
-	}
-	refresh := ical.NewProp(ical.PropRefreshInterval)
-	refresh.Params.Set(ical.ParamValue, "DURATION")
-	refresh.Value = "PT1H"
-	cal.Props.Set(refresh)
-	ttl := ical.NewProp("X-PUBLISHED-TTL")
-	ttl.Value = "PT1H"
-	cal.Props.Set(ttl)
-	return cal
-}
-
-func latest(ts ...time.Time) time.Time {
-	var out time.Time
-	for _, t := range ts {
-		if t.After(out) {
-			out = t
-		}
-	}
-	return out
 }

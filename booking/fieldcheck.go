@@ -33,10 +33,10 @@ func CheckSession(p *Problems, purpose string, participants int, notes string) {
 
 func checkSessionFields(p *Problems, b *Booking) {
 	if !oneOf(b.Purpose, Purposes) {
-		p.Add("purpose", "must be one of %s", strings.Join(Purposes, ", "))
+		p.Add("purpose", "purpose", "must be one of %s", strings.Join(Purposes, ", "))
 	}
 	if b.ParticipantsExpected < 0 || b.ParticipantsExpected > 10000 {
-		p.Add("participants_expected", "must be between 0 and 10000")
+		p.Add("participants_expected", "count", "must be between 0 and 10000")
 	}
 	checkText(p, "notes", b.Notes, 4000, false)
 }

@@ -24,10 +24,10 @@ func (s *Service) RecordFollowup(ctx context.Context, actor *User, id int64, in 
 	}
 	var p Problems
 	if in.PersonsSupervised < 0 || in.PersonsSupervised > 10000 {
-		p.Add("persons_supervised", "must be between 0 and 10000")
+		p.Add("persons_supervised", "count", "must be between 0 and 10000")
 	}
 	if in.Rating < 1 || in.Rating > 5 {
-		p.Add("rating", "must be 1 to 5")
+		p.Add("rating", "rating", "must be 1 to 5")
 	}
 	checkText(&p, "comment", in.Comment, 4000, false)
 	checkText(&p, "why_booked", in.WhyBooked, 2000, false)
@@ -42,7 +42,7 @@ func (s *Service) RecordFollowup(ctx context.Context, actor *User, id int64, in 
 		}
 		now := s.now()
 		if !b.Held(now) {
-			p.Add("booking", "a follow-up can be given once the session has been held")
+			p.Add("booking", "timing", "a follow-up can be given once the session has been held")
 		}
 		if err := p.Err(); err != nil {
 			return err

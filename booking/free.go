@@ -32,13 +32,13 @@ func (s *Service) FreeSupervisors(ctx context.Context, actor *User, q FreeQuery)
 	start := parseTime(&p, "start", q.Start)
 	end := parseTime(&p, "end", q.End)
 	if _, ok := LanguageByCode(q.Language); !ok {
-		p.Add("language", "unknown language %q; use an ISO 639 code such as ar or so", q.Language)
+		p.Add("language", "choose_language", "unknown language %q; use an ISO 639 code such as ar or so", q.Language)
 	}
 	if q.Area != "" && !oneOf(q.Area, Areas) {
-		p.Add("area", "must be one of %s", strings.Join(Areas, ", "))
+		p.Add("area", "area", "must be one of %s", strings.Join(Areas, ", "))
 	}
 	if len(p) == 0 && (!end.After(start) || !s.endsSameDay(start, end)) {
-		p.Add("end", "must be after start, on the same day")
+		p.Add("end", "end_before_start", "must be after start, on the same day")
 	}
 	db := s.store.Read(ctx)
 	if q.WorkplaceID != nil {
@@ -46,7 +46,7 @@ func (s *Service) FreeSupervisors(ctx context.Context, actor *User, q FreeQuery)
 			if ErrorCode(err) != CodeNotFound {
 				return nil, err
 			}
-			p.Add("workplace_id", "there is no workplace %d", *q.WorkplaceID)
+			p.Add("workplace_id", "no_workplace", "there is no workplace %d", *q.WorkplaceID)
 		}
 	}
 	if err := p.Err(); err != nil {

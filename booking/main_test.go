@@ -110,20 +110,6 @@ func (f *fixture) at(local string) string {
 	return t.Format(time.RFC3339)
 }
 
-// mustLocal turns a Stockholm wall time "2006-01-02 15:04" into its instant.
-func mustLocal(t testing.TB, local string) time.Time {
-	t.Helper()
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := time.ParseInLocation("2006-01-02 15:04", local, loc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
 // rules returns the names of the rules a conflict error names, in order.
 func rulesOf(err error) []string {
 	e, ok := err.(*Error)

@@ -97,8 +97,6 @@ func (s *Service) WithClock(now func() time.Time) *Service {
 	return &c
 }
 
-func (s *Service) local(t time.Time) time.Time { return t.In(s.cfg.Location) }
-
 // randomToken returns n random bytes as hex.
 func randomToken(n int) string {
 	b := make([]byte, n)

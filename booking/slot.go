@@ -88,16 +88,16 @@ func (s *Service) planSlots(ctx context.Context, db *gorm.DB, actor *User, q Slo
 	plan := &slotPlan{language: q.Language, area: q.Area, mode: q.Mode}
 	var p Problems
 	if _, ok := LanguageByCode(q.Language); !ok {
-		p.Add("language", "unknown language %q; use an ISO 639 code such as ar or so", q.Language)
+		p.Add("language", "choose_language", "unknown language %q; use an ISO 639 code such as ar or so", q.Language)
 	}
 	from := ParseDate(&p, "from", q.From, loc)
 	last := ParseDate(&p, "to", q.To, loc)
 	if !from.IsZero() && !last.IsZero() {
 		switch {
 		case last.Before(from):
-			p.Add("to", "must not be before from")
+			p.Add("to", "to_before_from", "must not be before from")
 		case !last.Before(from.AddDate(0, 0, MaxSlotDays)):
-			p.Add("to", "free times can be shown for at most %d days at once, both ends included", MaxSlotDays)
+			p.Add("to", "slot_range_too_long", "free times can be shown for at most %d days at once, both ends included", MaxSlotDays)
 		}
 	}
 	plan.from, plan.to = from, nextDay(last)
@@ -107,7 +107,7 @@ func (s *Service) planSlots(ctx context.Context, db *gorm.DB, actor *User, q Slo
 		plan.mode = "on_site"
 	}
 	if !oneOf(plan.mode, Modes) {
-		p.Add("mode", "must be one of %s", strings.Join(Modes, ", "))
+		p.Add("mode", "mode", "must be one of %s", strings.Join(Modes, ", "))
 	}
 	if q.WorkplaceID != nil {
 		plan.workplaceID = *q.WorkplaceID
@@ -116,28 +116,28 @@ func (s *Service) planSlots(ctx context.Context, db *gorm.DB, actor *User, q Slo
 		case err != nil && ErrorCode(err) != CodeNotFound:
 			return nil, err
 		case err != nil:
-			p.Add("workplace_id", "there is no workplace %d", *q.WorkplaceID)
+			p.Add("workplace_id", "no_workplace", "there is no workplace %d", *q.WorkplaceID)
 		case !w.Active:
-			p.Add("workplace_id", "the workplace %q is no longer active", w.Name)
+			p.Add("workplace_id", "workplace_inactive", "the workplace %q is no longer active", w.Name)
 		case plan.area == "":
 			plan.area = w.Kind
 		}
 	}
 	if plan.area != "" && !oneOf(plan.area, Areas) {
-		p.Add("area", "must be one of %s", strings.Join(Areas, ", "))
+		p.Add("area", "area", "must be one of %s", strings.Join(Areas, ", "))
 	}
 	if q.SupervisorID != nil {
 		switch sv, err := s.supervisorWithSkills(ctx, db, *q.SupervisorID); {
 		case err != nil && ErrorCode(err) != CodeNotFound:
 			return nil, err
 		case err != nil:
-			p.Add("supervisor_id", "there is no supervisor %d", *q.SupervisorID)
+			p.Add("supervisor_id", "no_supervisor", "there is no supervisor %d", *q.SupervisorID)
 		case !sv.Active:
-			p.Add("supervisor_id", "%s is no longer active in the pool", sv.Name)
+			p.Add("supervisor_id", "supervisor_inactive", "%s is no longer active in the pool", sv.Name)
 		case !sv.Speaks(q.Language):
-			p.Add("supervisor_id", "%s does not speak %s", sv.Name, languageName(q.Language))
+			p.Add("supervisor_id", "lacks_language", "%s does not speak %s", sv.Name, languageName(q.Language))
 		case plan.area != "" && !sv.Covers(plan.area):
-			p.Add("supervisor_id", "%s does not work in %s", sv.Name, plan.area)
+			p.Add("supervisor_id", "lacks_area", "%s does not work in %s", sv.Name, plan.area)
 		default:
 			plan.ids = []int64{sv.ID}
 		}
@@ -159,7 +159,7 @@ func (s *Service) planSlots(ctx context.Context, db *gorm.DB, actor *User, q Slo
 // pool books: 15 to 600 minutes, a multiple of 15.
 func checkSessionLength(p *Problems, field string, minutes int) {
 	if minutes < MinSessionMinutes || minutes > MaxSessionMinutes || minutes%SessionStepMinutes != 0 {
-		p.Add(field, "must be %d to %d minutes, a multiple of %d", MinSessionMinutes, MaxSessionMinutes, SessionStepMinutes)
+		p.Add(field, "duration", "must be %d to %d minutes, a multiple of %d", MinSessionMinutes, MaxSessionMinutes, SessionStepMinutes)
 	}
 }
 

@@ -14,8 +14,6 @@ import (
 // from sqldb; what is kept here is what the domain adds to them.
 type store struct {
 	*sqldb.DB
-	// feeds keeps rendered calendar feeds while their data is unchanged.
-	feeds *feedCache
 }
 
 // IsPostgres reports whether a SPRAKPOOL_DB value names a PostgreSQL database
@@ -27,9 +25,7 @@ func openStore(ctx context.Context, dsn string, now func() time.Time) (*store, e
 	if err != nil {
 		return nil, err
 	}
-	st := &store{DB: db, feeds: newFeedCache()}
-	st.feeds.watchPeople(db.Gorm())
-	return st, nil
+	return &store{DB: db}, nil
 }
 
 // write runs fn in one write transaction that holds the write lock from its

@@ -70,22 +70,22 @@ func (in *SupervisorInput) validate(creating bool) error {
 	if in.Languages != nil || creating {
 		langs := derefSlice(in.Languages)
 		if len(langs) == 0 {
-			p.Add("languages", "at least one language is required")
+			p.Add("languages", "required", "at least one language is required")
 		}
 		for _, l := range langs {
 			if _, ok := LanguageByCode(l); !ok {
-				p.Add("languages", "unknown language %q", l)
+				p.Add("languages", "choose_language", "unknown language %q", l)
 			}
 		}
 	}
 	if in.Areas != nil || creating {
 		areas := derefSlice(in.Areas)
 		if len(areas) == 0 {
-			p.Add("areas", "at least one area is required")
+			p.Add("areas", "required", "at least one area is required")
 		}
 		for _, a := range areas {
 			if !oneOf(a, Areas) {
-				p.Add("areas", "unknown area %q; use one of %s", a, strings.Join(Areas, ", "))
+				p.Add("areas", "area", "unknown area %q; use one of %s", a, strings.Join(Areas, ", "))
 			}
 		}
 	}
@@ -229,7 +229,7 @@ func (s *Service) UpdateSupervisor(ctx context.Context, actor *User, id int64, i
 		}
 		if sv.ErasedAt != nil && in.Active != nil && *in.Active {
 			// Nobody could reach them: an erased supervisor is never bookable again (booking/privacy).
-			return (&Problems{{Field: "active", Message: "an erased supervisor cannot be made active again; add a new supervisor instead"}}).Err()
+			return (&Problems{{Field: "active", Key: "erased", Message: "an erased supervisor cannot be made active again; add a new supervisor instead"}}).Err()
 		}
 		in.apply(sv)
 		sv.UpdatedAt = s.now()
@@ -343,6 +343,6 @@ func derefSlice[T any](p *[]T) []T {
 
 func checkEmail(p *Problems, field, v string) {
 	if !validEmail(v) {
-		p.Add(field, "must be an e-mail address such as name@example.se")
+		p.Add(field, "email", "must be an e-mail address such as name@example.se")
 	}
 }

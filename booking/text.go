@@ -17,13 +17,13 @@ func CheckText(p *Problems, field, v string, max int, required bool) {
 func checkText(p *Problems, field, v string, max int, required bool) {
 	switch {
 	case !utf8.ValidString(v):
-		p.Add(field, "is not valid UTF-8 text")
+		p.Add(field, "utf8", "is not valid UTF-8 text")
 	case strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f }):
-		p.Add(field, "contains control characters")
+		p.Add(field, "control_characters", "contains control characters")
 	case required && strings.TrimSpace(v) == "":
-		p.Add(field, "is required")
+		p.Add(field, "required", "is required")
 	case utf8.RuneCountInString(v) > max:
-		p.Add(field, "is longer than %d characters", max)
+		p.Add(field, "too_long", "is longer than %d characters", max)
 	}
 }
 
@@ -40,7 +40,7 @@ func checkLine(p *Problems, field, v string, max int, required bool) {
 // oneLine reports whether v holds no line break, and adds the problem if it does.
 func oneLine(p *Problems, field, v string) bool {
 	if strings.ContainsAny(v, "\r\n\u0085\u2028\u2029") {
-		p.Add(field, "must be one line, without line breaks")
+		p.Add(field, "one_line", "must be one line, without line breaks")
 		return false
 	}
 	return true

@@ -21,20 +21,20 @@ var (
 // is refused, since it would be ambiguous.
 func parseTime(p *Problems, field, v string) time.Time {
 	if v == "" {
-		p.Add(field, "is required")
+		p.Add(field, "required", "is required")
 		return time.Time{}
 	}
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
 		if len(v) >= 19 && !strings.ContainsAny(v[10:], "Zz+-") {
-			p.Add(field, "has no offset; write it as 2026-03-30T09:00:00+02:00")
+			p.Add(field, "offset", "has no offset; write it as 2026-03-30T09:00:00+02:00")
 		} else {
-			p.Add(field, "must be an RFC 3339 time such as 2026-03-30T09:00:00+02:00")
+			p.Add(field, "time", "must be an RFC 3339 time such as 2026-03-30T09:00:00+02:00")
 		}
 		return time.Time{}
 	}
 	if t.Before(minTime) || !t.Before(maxTime) {
-		p.Add(field, "must lie between the years 1900 and 9999")
+		p.Add(field, "year", "must lie between the years 1900 and 9999")
 		return time.Time{}
 	}
 	return t
@@ -45,12 +45,12 @@ func parseTime(p *Problems, field, v string) time.Time {
 // here, so the messages are the same everywhere.
 func ParseDate(p *Problems, field, v string, loc *time.Location) time.Time {
 	if v == "" {
-		p.Add(field, "is required (YYYY-MM-DD)")
+		p.Add(field, "required", "is required (YYYY-MM-DD)")
 		return time.Time{}
 	}
 	d, err := time.ParseInLocation(time.DateOnly, v, loc)
 	if err != nil {
-		p.Add(field, "must be a date such as 2026-03-30")
+		p.Add(field, "date", "must be a date such as 2026-03-30")
 		return time.Time{}
 	}
 	return d
@@ -66,11 +66,11 @@ func (s *Service) ParseRange(from, to string) (time.Time, time.Time, error) {
 	if len(p) == 0 {
 		switch {
 		case last.Before(start):
-			p.Add("to", "must not be before from")
+			p.Add("to", "to_before_from", "must not be before from")
 		case !last.Before(start.AddDate(0, 0, MaxRangeDays)):
 			// Counted in dates, both ends included: from+399 days is the last
 			// allowed to (hours would be off by one across a clock change).
-			p.Add("to", "the range may cover at most %d days, both ends included", MaxRangeDays)
+			p.Add("to", "range_too_long", "the range may cover at most %d days, both ends included", MaxRangeDays)
 		}
 	}
 	if err := p.Err(); err != nil {
@@ -120,20 +120,4 @@ func InRepeatedHour(t time.Time, loc *time.Location) bool {
 		}
 	}
 	return false
-}
-
-// firstOccurrence returns, for a time whose wall clock repeats in its zone, the
-// first instant with that wall clock, as RFC 5545 §3.3.5 reads a local time;
-// time.Date and time.ParseInLocation pick the second.
-func firstOccurrence(t time.Time) time.Time {
-	start, _ := t.ZoneBounds()
-	if start.IsZero() {
-		return t
-	}
-	_, off := t.Zone()
-	_, prev := start.Add(-time.Second).Zone()
-	if d := time.Duration(prev-off) * time.Second; d > 0 && t.Sub(start) < d {
-		return t.Add(-d)
-	}
-	return t
 }

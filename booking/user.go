@@ -105,20 +105,20 @@ func (in *UserInput) validate(p *Problems) {
 // checkRole checks that a user's workplaces and supervisor fit the role.
 func checkRole(p *Problems, role string, workplaceIDs []int64, supervisorID *int64) {
 	if !oneOf(role, []string{RoleAdmin, RoleManager, RoleSupervisor}) {
-		p.Add("role", "must be admin, manager or supervisor")
+		p.Add("role", "role", "must be admin, manager or supervisor")
 		return
 	}
 	if role == RoleManager && len(workplaceIDs) == 0 {
-		p.Add("workplace_ids", "a manager needs at least one workplace")
+		p.Add("workplace_ids", "manager_workplace", "a manager needs at least one workplace")
 	}
 	if role != RoleManager && len(workplaceIDs) > 0 {
-		p.Add("workplace_ids", "only managers have workplaces")
+		p.Add("workplace_ids", "workplace_not_manager", "only managers have workplaces")
 	}
 	if role == RoleSupervisor && supervisorID == nil {
-		p.Add("supervisor_id", "a supervisor user needs a supervisor")
+		p.Add("supervisor_id", "supervisor_account", "a supervisor user needs a supervisor")
 	}
 	if role != RoleSupervisor && supervisorID != nil {
-		p.Add("supervisor_id", "only supervisor users have a supervisor")
+		p.Add("supervisor_id", "supervisor_not_account", "only supervisor users have a supervisor")
 	}
 }
 
@@ -127,7 +127,7 @@ func (s *Service) CreateUser(ctx context.Context, in UserInput) (*User, error) {
 	var p Problems
 	in.validate(&p)
 	if len(in.Password) < MinPasswordLength {
-		p.Add("password", "must be at least %d characters", MinPasswordLength)
+		p.Add("password", "password_short", "must be at least %d characters", MinPasswordLength)
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -177,7 +177,7 @@ func checkRoleTargets(tx *gorm.DB, workplaceIDs []int64, supervisorID *int64) er
 	for _, wid := range workplaceIDs {
 		if err := tx.First(&Workplace{}, wid).Error; err != nil {
 			if isNotFound(err) {
-				return (&Problems{{Field: "workplace_ids", Message: fmt.Sprintf("no workplace %d", wid)}}).Err()
+				return (&Problems{{Field: "workplace_ids", Key: "no_workplace", Message: fmt.Sprintf("no workplace %d", wid)}}).Err()
 			}
 			return err
 		}
@@ -185,7 +185,7 @@ func checkRoleTargets(tx *gorm.DB, workplaceIDs []int64, supervisorID *int64) er
 	if supervisorID != nil {
 		if err := tx.First(&Supervisor{}, *supervisorID).Error; err != nil {
 			if isNotFound(err) {
-				return (&Problems{{Field: "supervisor_id", Message: fmt.Sprintf("no supervisor %d", *supervisorID)}}).Err()
+				return (&Problems{{Field: "supervisor_id", Key: "no_supervisor", Message: fmt.Sprintf("no supervisor %d", *supervisorID)}}).Err()
 			}
 			return err
 		}
@@ -549,7 +549,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id int64, in User
 		checkText(&p, "name", strings.TrimSpace(*in.Name), 200, true)
 	}
 	if actor.ID == id && in.Active != nil && !*in.Active {
-		p.Add("active", "you cannot deactivate yourself")
+		p.Add("active", "self", "you cannot deactivate yourself")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -602,7 +602,7 @@ func (in *UserPatch) apply(u *User, actor *User) error {
 	}
 	if in.Role != nil {
 		if actor.ID == u.ID && *in.Role != u.Role {
-			p.Add("role", "you cannot change your own role")
+			p.Add("role", "own_role", "you cannot change your own role")
 		}
 		u.Role = *in.Role
 	}

@@ -3,6 +3,7 @@ package booking
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,7 +43,7 @@ func (in *WorkplaceInput) validate(creating bool) error {
 	}
 	if in.Kind != nil || creating {
 		if !oneOf(deref(in.Kind), Areas) {
-			p.Add("kind", "must be one of %s", strings.Join(Areas, ", "))
+			p.Add("kind", "area", "must be one of %s", strings.Join(Areas, ", "))
 		}
 	}
 	if in.Address != nil {
@@ -178,4 +179,63 @@ func (s *Service) RenewWorkplaceFeedToken(ctx context.Context, actor *User, id i
 		return nil, fmt.Errorf("renew feed token of workplace %d: %w", id, err)
 	}
 	return w, nil
+}
+
+// BookingManagers returns the active managers of the booking's workplace, who
+// get its mail and its invitations.
+func (s *Service) BookingManagers(ctx context.Context, bookingID int64) ([]User, error) {
+	db := s.store.Read(ctx)
+	b, err := bookingByID(db, bookingID)
+	if err != nil {
+		return nil, fmt.Errorf("managers of booking %d: %w", bookingID, err)
+	}
+	m, err := ManagersOf(db, []int64{b.WorkplaceID})
+	if err != nil {
+		return nil, fmt.Errorf("managers of booking %d: %w", bookingID, err)
+	}
+	return m[b.WorkplaceID], nil
+}
+
+// ManagersOf returns, per workplace, its active managers ordered by name, read
+// through db (a read handle or the caller's transaction): the people a
+// booking's calendar event names as contacts and invites.
+func ManagersOf(db *gorm.DB, workplaceIDs []int64) (map[int64][]User, error) {
+	out := map[int64][]User{}
+	if len(workplaceIDs) == 0 {
+		return out, nil
+	}
+	var links []userWorkplace
+	if err := db.Where("workplace_id IN ?", workplaceIDs).Find(&links).Error; err != nil {
+		return nil, fmt.Errorf("load managers: %w", err)
+	}
+	if len(links) == 0 {
+		return out, nil
+	}
+	userIDs := make([]int64, 0, len(links))
+	for _, l := range links {
+		userIDs = append(userIDs, l.UserID)
+	}
+	var users []User
+	if err := db.Where("id IN ? AND role = ? AND active = ?", userIDs, RoleManager, true).
+		Order("name, id").Find(&users).Error; err != nil {
+		return nil, fmt.Errorf("load managers: %w", err)
+	}
+	byID := make(map[int64]User, len(users))
+	for _, u := range users {
+		byID[u.ID] = u
+	}
+	for _, l := range links {
+		if u, ok := byID[l.UserID]; ok {
+			out[l.WorkplaceID] = append(out[l.WorkplaceID], u)
+		}
+	}
+	for id := range out {
+		slices.SortFunc(out[id], func(a, b User) int {
+			if c := strings.Compare(a.Name, b.Name); c != 0 {
+				return c
+			}
+			return int(a.ID - b.ID)
+		})
+	}
+	return out, nil
 }

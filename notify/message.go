@@ -179,7 +179,7 @@ func (n *Notifier) view(d *booking.BookingDetails, lang string) bookingView {
 	start, end := b.Start.In(n.loc), b.End.In(n.loc)
 	v := bookingView{ID: b.ID, Weekday: weekday(start, lang), Date: dateText(start, lang),
 		Start: clockText(start), End: clockText(end), Workplace: oneLine(d.Workplace.Name),
-		Supervisor: oneLine(d.Supervisor.Name), ModeText: text(modes, b.Mode, lang), PurposeText: text(purposes, b.Purpose, lang),
+		Supervisor: oneLine(d.Supervisor.Name), ModeText: booking.Label(booking.VocabMode, b.Mode, lang), PurposeText: booking.Label(booking.VocabPurpose, b.Purpose, lang),
 		Notes: b.Notes, Participants: b.ParticipantsExpected, Link: fmt.Sprintf("%s/bookings/%d", n.cfg.BaseURL, b.ID), Mode: b.Mode}
 	if b.Mode == "on_site" {
 		v.Address = oneLine(d.Workplace.Address)
@@ -197,52 +197,13 @@ func (n *Notifier) view(d *booking.BookingDetails, lang string) bookingView {
 	return v
 }
 
-var (
-	weekdaysSV = []string{"söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"}
-	monthsSV   = []string{"januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-		"september", "oktober", "november", "december"}
-	modes = map[string][2]string{"on_site": {"på plats", "on site"}, "phone": {"telefon", "phone"}, "video": {"video", "video"}}
-	// purposes and reasons are the contract's vocabularies in Swedish and English.
-	purposes = map[string][2]string{
-		"workplace_support":   {"språkstöd i arbetet", "language support at work"},
-		"substitute_intro":    {"introduktion av vikarier", "introduction of substitutes"},
-		"parent_information":  {"föräldrainformation", "information for parents"},
-		"information_meeting": {"informationsträff", "information meeting"},
-		"other":               {"annat", "other"},
-	}
-	reasons = map[string][2]string{
-		"illness":                {"sjukdom", "illness"},
-		"workplace_closed":       {"verksamheten är stängd", "the workplace is closed"},
-		"no_participants":        {"inga deltagare", "no participants"},
-		"supervisor_unavailable": {"handledaren kan inte", "the supervisor is unavailable"},
-		"other":                  {"annat", "other"},
-	}
-)
-
-func text(vocab map[string][2]string, code, lang string) string {
-	t, ok := vocab[code]
-	if !ok {
-		return code
-	}
-	if lang == "en" {
-		return t[1]
-	}
-	return t[0]
-}
-
 func weekday(t time.Time, lang string) string {
-	if lang == "en" {
-		return t.Weekday().String()
-	}
-	return weekdaysSV[t.Weekday()]
+	return booking.WeekdayName(t.Weekday(), lang)
 }
 
 // dateText is "30 mars 2026" or "30 March 2026".
 func dateText(t time.Time, lang string) string {
-	if lang == "en" {
-		return t.Format("2 January 2006")
-	}
-	return fmt.Sprintf("%d %s %d", t.Day(), monthsSV[t.Month()-1], t.Year())
+	return fmt.Sprintf("%d %s %d", t.Day(), booking.MonthName(t.Month(), lang), t.Year())
 }
 
 // subjectWords writes a subject that needs encoding (any letter beyond ASCII,

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/report"
 )
 
@@ -29,6 +30,8 @@ type Config struct {
 	Mailer Mailer
 	// Reports makes the monthly report's figures and CSV; nil: report.New(svc).
 	Reports *report.Service
+	// Calendar renders the invitations mail carries; nil: calendar.New(svc).
+	Calendar *calendar.Service
 }
 
 // Notifier plans, renders and sends the pool's mail and runs its jobs.
@@ -41,6 +44,8 @@ type Notifier struct {
 	tmpl   *templates
 	// reports makes the monthly report (Config.Reports).
 	reports *report.Service
+	// cal renders invitations (Config.Calendar).
+	cal *calendar.Service
 	// batch is how many messages are claimed and sent over one connection.
 	batch int
 	// lease is how long a claimed message is ours before another process may take it.
@@ -69,7 +74,10 @@ func New(svc *booking.Service, cfg Config) (*Notifier, error) {
 	if cfg.Reports == nil {
 		cfg.Reports = report.New(svc)
 	}
-	n := &Notifier{svc: svc, reports: cfg.Reports, cfg: cfg, loc: svc.Config().Location, log: cfg.Logger, tmpl: t, batch: 50, lease: cfg.Lease}
+	if cfg.Calendar == nil {
+		cfg.Calendar = calendar.New(svc)
+	}
+	n := &Notifier{svc: svc, reports: cfg.Reports, cal: cfg.Calendar, cfg: cfg, loc: svc.Config().Location, log: cfg.Logger, tmpl: t, batch: 50, lease: cfg.Lease}
 	switch {
 	case cfg.Mailer != nil:
 		n.mailer = cfg.Mailer

@@ -152,7 +152,7 @@ func (n *Notifier) compose(ctx context.Context, m booking.Mail) (*mail.Msg, erro
 		}
 		d.Before = n.before(payload, lang)
 		if b := det.Booking; b.CancelReasonCode != nil {
-			d.Reason = text(reasons, *b.CancelReasonCode, lang)
+			d.Reason = booking.Label(booking.VocabReason, *b.CancelReasonCode, lang)
 			if b.CancelReason != nil && *b.CancelReason != "" {
 				d.Reason += ": " + *b.CancelReason
 			}
@@ -163,7 +163,7 @@ func (n *Notifier) compose(ctx context.Context, m booking.Mail) (*mail.Msg, erro
 		case booking.MailBookingRemoved:
 			// Taken off the booking: a cancellation for this person alone.
 			method = "CANCEL"
-			if ics, err = n.svc.Removal(ctx, det.Booking.ID, n.cfg.From, m.Recipient, d.Name); err != nil {
+			if ics, err = n.cal.Removal(ctx, det.Booking.ID, n.cfg.From, m.Recipient, d.Name); err != nil {
 				return nil, fmt.Errorf("removal from booking %d: %w", det.Booking.ID, err)
 			}
 		case booking.MailBookingConfirmed, booking.MailBookingChanged, booking.MailBookingCancelled:
@@ -310,10 +310,7 @@ func (n *Notifier) monthly(ctx context.Context, m booking.Mail, payload map[stri
 	if err != nil {
 		return nil, fmt.Errorf("monthly report month %q: %w", period, err)
 	}
-	d.Month = month.Format("January 2006")
-	if lang != "en" {
-		d.Month = fmt.Sprintf("%s %d", monthsSV[month.Month()-1], month.Year())
-	}
+	d.Month = fmt.Sprintf("%s %d", booking.MonthName(month.Month(), lang), month.Year())
 	if m.UserID == nil {
 		return nil, fmt.Errorf("monthly report %d has no coordinator", m.ID)
 	}
@@ -335,7 +332,7 @@ func (n *Notifier) monthly(ctx context.Context, m booking.Mail, payload map[stri
 // invitation is the booking's iTIP invitation (REQUEST, or CANCEL once
 // cancelled), with the feed's UID and SEQUENCE; the sender is its ORGANIZER.
 func (n *Notifier) invitation(ctx context.Context, bookingID int64) ([]byte, string, error) {
-	ics, method, err := n.svc.Invitation(ctx, bookingID, n.cfg.From)
+	ics, method, err := n.cal.Invitation(ctx, bookingID, n.cfg.From)
 	if err != nil {
 		return nil, "", fmt.Errorf("invitation for booking %d: %w", bookingID, err)
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/sprakpool/sprakpool/booking"
 )
 
-// parsedCalendar is what booking/testdata's parser scripts print for one file.
+// parsedCalendar is what booking/calendar/testdata's parser scripts print for one file.
 type parsedCalendar struct {
 	Method string `json:"method"`
 	Events map[string]struct {
@@ -24,11 +24,11 @@ type parsedCalendar struct {
 }
 
 // readIndependently reads the calendars with Python's icalendar and Mozilla's
-// ical.js (the scripts of booking/testdata), as the iCal tests do. Missing
+// ical.js (the scripts of booking/calendar/testdata), as the iCal tests do. Missing
 // parsers fail the test under CI=true and skip it elsewhere.
 func readIndependently(t *testing.T, cals map[string][]byte) map[string]map[string]parsedCalendar {
 	t.Helper()
-	testdata, modules := filepath.Join("..", "booking", "testdata"), filepath.Join("..", ".ci", "node_modules")
+	testdata, modules := filepath.Join("..", "booking", "calendar", "testdata"), filepath.Join("..", ".ci", "node_modules")
 	parsers := map[string][]string{}
 	var missing []string
 	if exec.Command("/usr/bin/python3", "-c", "import icalendar").Run() == nil {

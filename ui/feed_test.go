@@ -240,10 +240,10 @@ type parsedFile struct {
 }
 
 // runParsers reads the files with Python's icalendar and with ical.js (the
-// scripts live in booking/testdata). Missing parsers fail under CI=true.
+// scripts live in booking/calendar/testdata). Missing parsers fail under CI=true.
 func runParsers(t *testing.T, files []string) map[string]map[string]parsedFile {
 	t.Helper()
-	testdata := filepath.Join("..", "booking", "testdata")
+	testdata := filepath.Join("..", "booking", "calendar", "testdata")
 	modules := filepath.Join("..", ".ci", "node_modules")
 	cmds := map[string][]string{}
 	var missing []string

@@ -1,9 +1,9 @@
 package ui
 
 import (
-	"net/url"
-
 	"github.com/labstack/echo/v4"
+
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // contentSecurityPolicy allows only this site's own files: no inline script or
@@ -12,7 +12,7 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
 // securityHeaders sets the headers every answer carries; HSTS only behind HTTPS.
-func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+func (s *server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
@@ -27,15 +27,13 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-func urlQueryEscape(v string) string { return url.QueryEscape(v) }
-
 // noStoreSignedIn keeps every answer to a signed-in user out of caches (the
 // browser's back button and disk cache, shared proxies): pages show names,
 // phone numbers and bookings (finding 11 of issue 12). Content-hashed static
 // files set their own Cache-Control afterwards and stay cacheable.
-func (s *Server) noStoreSignedIn(next echo.HandlerFunc) echo.HandlerFunc {
+func noStoreSignedIn(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if signedIn, _ := c.Get(sessionUserKey).(bool); signedIn {
+		if httpx.SignedIn(c) {
 			c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 		}
 		return next(c)

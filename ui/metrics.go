@@ -66,7 +66,7 @@ func (m *metrics) observe(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // serveMetrics answers /metrics in Prometheus's text format.
-func (s *Server) serveMetrics(c echo.Context) error {
+func (s *server) serveMetrics(c echo.Context) error {
 	s.metrics.handler.ServeHTTP(c.Response(), c.Request())
 	return nil
 }

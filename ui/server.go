@@ -1,7 +1,9 @@
-// Package ui is Språkpool's web face: the echo server with the JSON API of the
-// contract and the HTML pages (server-side sessions, CSRF, Swedish and English).
-// Handlers are thin: they read input, call the booking service, and render its
-// answer or its error.
+// Package ui is Språkpool's web face: one echo server that mounts its parts,
+// each behind its own middleware (routes.go): the JSON API of the contract
+// (ui/api), the HTML pages with their sessions and CSRF tokens (ui/web) and the
+// calendar feeds (ui/feed), plus /healthz and /metrics. What the parts share,
+// the one map from errors to HTTP statuses and who the caller is, is in
+// ui/internal/httpx; every error is answered here (error.go).
 package ui
 
 import (
@@ -9,16 +11,18 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/privacy"
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/ui/api"
+	"github.com/sprakpool/sprakpool/ui/feed"
+	"github.com/sprakpool/sprakpool/ui/web"
 )
 
 // Config is what the web layer needs beyond the service.
@@ -33,27 +37,22 @@ type Config struct {
 	// TrustedProxies are the reverse proxies (SPRAKPOOL_TRUSTED_PROXIES) whose
 	// X-Forwarded-For says who the client is; from anyone else it is ignored.
 	TrustedProxies []*net.IPNet
+	// Calendar renders the feeds and imports absences; nil: calendar.New(svc).
+	Calendar *calendar.Service
 }
 
-// Server holds the handlers' dependencies.
-type Server struct {
-	svc *booking.Service
-	cfg Config
-	log *slog.Logger
-	loc *time.Location
-	// reports computes the reports and keeps the rates (Config.Reports).
-	reports *report.Service
-	// privacy exports and erases personal data (Config.Privacy).
-	privacy *privacy.Service
-	// Web pages: templates, server-side sessions, and whether cookies are Secure
-	// (when BaseURL is https).
-	pages    *pages
-	sessions *scs.SessionManager
-	secure   bool
-	metrics  *metrics // Prometheus figures of this instance (/metrics)
-	// The key of CSRF tokens, read from the database on first use.
-	csrfMu     sync.Mutex
-	csrfSecret []byte
+// server is the mount: the parts, and what every request goes through.
+type server struct {
+	svc     *booking.Service
+	log     *slog.Logger
+	loc     *time.Location
+	secure  bool        // BaseURL is https: answers carry HSTS
+	metrics *metrics    // Prometheus figures of this instance (/metrics)
+	api     *api.Server // the JSON API (/api/v1)
+	web     *web.Server // the pages, sessions and CSRF
+	feed    *feed.Server
+	// The middleware each part sits behind (routes.go).
+	pageMW, apiMW, opsMW []echo.MiddlewareFunc
 }
 
 // New builds the echo server with every route.
@@ -64,16 +63,20 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	if cfg.Reports == nil {
 		cfg.Reports = report.New(svc)
 	}
+	if cfg.Calendar == nil {
+		cfg.Calendar = calendar.New(svc)
+	}
 	if cfg.Privacy == nil {
 		cfg.Privacy = privacy.New(svc)
 	}
-	s := &Server{svc: svc, reports: cfg.Reports, privacy: cfg.Privacy, cfg: cfg, log: cfg.Logger, loc: svc.Config().Location}
-	s.secure = strings.HasPrefix(cfg.BaseURL, "https://")
-	pg, err := loadPages()
+	s := &server{svc: svc, log: cfg.Logger, loc: svc.Config().Location, secure: strings.HasPrefix(cfg.BaseURL, "https://")}
+	pages, err := web.New(svc, web.Config{BaseURL: cfg.BaseURL, Logger: cfg.Logger, Reports: cfg.Reports, Privacy: cfg.Privacy, Calendar: cfg.Calendar})
 	if err != nil {
 		panic(err) // the templates are embedded: a test parses every one of them
 	}
-	s.pages, s.sessions = pg, newSessions(svc, s.secure)
+	s.web = pages
+	s.api = api.New(svc, api.Config{BaseURL: cfg.BaseURL, Reports: cfg.Reports, Privacy: cfg.Privacy, Calendar: cfg.Calendar})
+	s.feed = feed.New(cfg.Calendar)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
@@ -87,7 +90,7 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	s.metrics = newMetrics(svc)
 	e.Use(s.metrics.observe)
 	e.Use(s.logRequests)
-	e.Use(s.securityHeaders, s.limitBody, s.sessionMiddleware(), s.noStoreSignedIn, s.csrf)
+	e.Use(s.securityHeaders, s.unrouted)
 	s.routes(e)
 	return e
 }
@@ -113,7 +116,7 @@ func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
 }
 
 // logRequests writes one log line per request.
-func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+func (s *server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
 		err := next(c)

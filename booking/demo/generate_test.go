@@ -1,9 +1,7 @@
 package demo
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -74,14 +72,4 @@ func mustLocal(t testing.TB, local string) time.Time {
 		t.Fatal(err)
 	}
 	return v
-}
-
-// same fails the test unless got and want have the same JSON.
-func same(t *testing.T, what string, got, want any) {
-	t.Helper()
-	g, _ := json.MarshalIndent(got, "", " ")
-	w, _ := json.MarshalIndent(want, "", " ")
-	if !bytes.Equal(g, w) {
-		t.Errorf("%s:\ngot  %s\nwant %s", what, g, w)
-	}
 }

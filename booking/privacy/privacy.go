@@ -760,7 +760,7 @@ func (s *Service) AuditLog(ctx context.Context, actor *booking.User, limit int) 
 		return nil, forbidden("only coordinators may read the audit log")
 	}
 	if limit < 1 || limit > MaxAuditRows {
-		return nil, (&booking.Problems{{Field: "limit", Message: fmt.Sprintf("must be 1 to %d", MaxAuditRows)}}).Err()
+		return nil, (&booking.Problems{{Field: "limit", Key: "limit", Message: fmt.Sprintf("must be 1 to %d", MaxAuditRows)}}).Err()
 	}
 	list := []AuditEntry{}
 	if err := s.db.Read(ctx).Order("id DESC").Limit(limit).Find(&list).Error; err != nil {

@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/internal/pooltest"
 	"github.com/sprakpool/sprakpool/booking/report"
 )
@@ -430,9 +431,10 @@ func TestEraseSupervisorLeavesNoTrace(t *testing.T) {
 	if _, err := p.S.AccountTokenUser(p.Ctx, booking.TokenPasswordReset, p.xResetSecret); err != nil {
 		t.Fatalf("the password link does not work before the erasure: the check below would prove nothing: %v", err)
 	}
+	cal := calendar.New(p.S)
 	feedOfA := func() string {
 		t.Helper()
-		f, err := p.S.WorkplaceFeed(p.Ctx, p.WpA.FeedToken)
+		f, err := cal.WorkplaceFeed(p.Ctx, p.WpA.FeedToken)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -483,7 +485,7 @@ func TestEraseSupervisorLeavesNoTrace(t *testing.T) {
 	if _, err := p.S.Login(p.Ctx, "amina.user@example.se", "amina-password"); booking.ErrorCode(err) != booking.CodeUnauthorized {
 		t.Errorf("login with the old address: %v", err)
 	}
-	if _, err := p.S.SupervisorFeed(p.Ctx, p.xFeedToken); booking.ErrorCode(err) != booking.CodeNotFound {
+	if _, err := cal.SupervisorFeed(p.Ctx, p.xFeedToken); booking.ErrorCode(err) != booking.CodeNotFound {
 		t.Errorf("the old feed URL still works: %v", err)
 	}
 	u, err := p.S.UserByID(p.Ctx, p.xUser.ID)

@@ -82,7 +82,7 @@ func (in *RateInput) apply(p *booking.Problems, r *Rate, loc *time.Location) {
 	if in.HourlyRate != nil {
 		v := *in.HourlyRate
 		if math.IsNaN(v) || v < 0 || v > maxHourlyRate {
-			p.Add("hourly_rate", "must be between 0 and %d kronor", maxHourlyRate)
+			p.Add("hourly_rate", "hourly_rate", "must be between 0 and %d kronor", maxHourlyRate)
 		} else {
 			r.HourlyRateOre = int64(math.Round(v * 100))
 		}
@@ -120,10 +120,10 @@ func (s *Service) CreateRate(ctx context.Context, actor *booking.User, in RateIn
 	}
 	var p booking.Problems
 	if in.From == nil {
-		p.Add("from", "is required (YYYY-MM-DD)")
+		p.Add("from", "required", "is required (YYYY-MM-DD)")
 	}
 	if in.HourlyRate == nil {
-		p.Add("hourly_rate", "is required (kronor per hour)")
+		p.Add("hourly_rate", "required", "is required (kronor per hour)")
 	}
 	r := &Rate{}
 	now := s.now()
@@ -148,7 +148,7 @@ func (s *Service) UpdateRate(ctx context.Context, actor *booking.User, id int64,
 func (s *Service) saveRate(ctx context.Context, r *Rate, in RateInput, p booking.Problems, now time.Time) error {
 	in.apply(&p, r, s.cfg.Location)
 	if len(p) == 0 && r.ValidTo != nil && *r.ValidTo < r.ValidFrom {
-		p.Add("to", "must not be before from")
+		p.Add("to", "to_before_from", "must not be before from")
 	}
 	if err := p.Err(); err != nil {
 		return err
@@ -161,7 +161,7 @@ func (s *Service) saveRate(ctx context.Context, r *Rate, in RateInput, p booking
 				return fmt.Errorf("workplace %d: %w", *r.WorkplaceID, err)
 			}
 			if n == 0 {
-				return (&booking.Problems{{Field: "workplace_id", Message: fmt.Sprintf("there is no workplace %d", *r.WorkplaceID)}}).Err()
+				return (&booking.Problems{{Field: "workplace_id", Key: "no_workplace", Message: fmt.Sprintf("there is no workplace %d", *r.WorkplaceID)}}).Err()
 			}
 		}
 		all, err := ratesOf(tx)
@@ -170,7 +170,7 @@ func (s *Service) saveRate(ctx context.Context, r *Rate, in RateInput, p booking
 		}
 		for _, o := range all {
 			if o.ID != r.ID && sameScope(o.WorkplaceID, r.WorkplaceID) && periodsOverlap(&o, r) {
-				return (&booking.Problems{{Field: "from", Message: fmt.Sprintf("the period overlaps rate %d (from %s)", o.ID, o.ValidFrom)}}).Err()
+				return (&booking.Problems{{Field: "from", Key: "rate_overlap", Message: fmt.Sprintf("the period overlaps rate %d (from %s)", o.ID, o.ValidFrom)}}).Err()
 			}
 		}
 		return tx.Save(r).Error

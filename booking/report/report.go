@@ -4,8 +4,8 @@
 // workplace should be charged, at the hourly rates the coordinator keeps here
 // too. Every report covers the local dates from..to (both included) in the
 // pool's zone; a booking counts on the local date of its start. Each report is
-// JSON (the contract's shapes, from the structs below) and a table of Swedish
-// cells, from which the CSV files and the CLI's text tables are written.
+// JSON (the contract's shapes, from the structs below) and a table, in Swedish
+// for the CSV files and the CLI's text tables, in English for English pages.
 //
 // The figures come from a few aggregate queries over bookings.start_at (indexed)
 // and from availability computed in Go, day by day, so a month's report costs the
@@ -161,7 +161,7 @@ func (s *Service) Utilization(ctx context.Context, actor *booking.User, from, to
 		by = "supervisor"
 	}
 	if !slices.Contains(UtilizationKeys, by) {
-		return nil, (&booking.Problems{{Field: "by", Message: "must be one of " + strings.Join(UtilizationKeys, ", ")}}).Err()
+		return nil, (&booking.Problems{{Field: "by", Key: "report_by", Message: "must be one of " + strings.Join(UtilizationKeys, ", ")}}).Err()
 	}
 	start, end, err := s.svc.ParseRange(from, to)
 	if err != nil {
@@ -262,9 +262,10 @@ func (s *Service) utilizationRows(db *gorm.DB, by string, aggs map[string]aggRow
 			row(key, label, 0)
 		}
 	case "area", "purpose":
+		vocab := map[string]string{"area": booking.VocabArea, "purpose": booking.VocabPurpose}[by]
 		for _, key := range map[string][]string{"area": booking.Areas, "purpose": booking.Purposes}[by] {
 			if _, ok := aggs[key]; ok {
-				row(key, labelSV[key], 0)
+				row(key, booking.Label(vocab, key, "sv"), 0)
 			}
 		}
 		return rows, nil
@@ -289,19 +290,6 @@ func workplaceNames(db *gorm.DB) (map[int64]booking.Workplace, error) {
 	}
 	return out, nil
 }
-
-// labelSV names the vocabularies' codes in Swedish, as reports show them.
-var labelSV = map[string]string{
-	"childcare": "barnomsorg", "elderly_care": "vård och omsorg", "kitchen": "kostenheten", "other": "annat",
-	"workplace_support": "språkstöd i arbetet", "substitute_intro": "introduktion av vikarier",
-	"parent_information": "föräldrainformation", "information_meeting": "informationsträff",
-	"illness": "sjukdom", "workplace_closed": "verksamheten stängd", "no_participants": "inga deltagare",
-	"supervisor_unavailable": "handledaren kunde inte", "admin": "samordnare", "manager": "chef",
-	"supervisor": "handledare",
-}
-
-var monthsSV = [...]string{"januari", "februari", "mars", "april", "maj", "juni", "juli",
-	"augusti", "september", "oktober", "november", "december"}
 
 // ratio is a/b rounded to the given decimals, nil when b is 0.
 func ratio(a, b, decimals int) *float64 {
@@ -333,7 +321,7 @@ func periods(by string, start, end time.Time) []period {
 			key, label = fmt.Sprintf("%04d-W%02d", wy, wn), fmt.Sprintf("vecka %d, %d", wn, wy)
 		} else {
 			next = time.Date(y, m+1, 1, 0, 0, 0, 0, loc)
-			key, label = fmt.Sprintf("%04d-%02d", y, int(m)), fmt.Sprintf("%s %d", monthsSV[m-1], y)
+			key, label = fmt.Sprintf("%04d-%02d", y, int(m)), fmt.Sprintf("%s %d", booking.MonthName(m, "sv"), y)
 		}
 		if next.After(end) {
 			next = end
@@ -623,7 +611,7 @@ func (s *Service) Cancellations(ctx context.Context, actor *booking.User, from, 
 	}
 	rep := &Cancellations{From: from, To: to, ByReason: []CancellationRow{}, ByCanceller: []CancellationRow{}}
 	for _, code := range booking.CancelReasons {
-		r := CancellationRow{Key: code, Label: labelSV[code]}
+		r := CancellationRow{Key: code, Label: booking.Label(booking.VocabReason, code, "sv")}
 		r.add(byReason[code])
 		rep.ByReason = append(rep.ByReason, r)
 		rep.Total.add(byReason[code])
@@ -747,7 +735,7 @@ func (s *Service) Followups(ctx context.Context, actor *booking.User, from, to s
 	rep.Total.finish()
 	slices.SortFunc(rep.Rows, func(a, b FollowupRow) int { return booking.CompareSwedish(a.Label, b.Label) })
 	for _, p := range booking.Purposes {
-		rep.Reasons = append(rep.Reasons, ReasonCount{Key: p, Label: labelSV[p], Count: byPurpose[p].followups})
+		rep.Reasons = append(rep.Reasons, ReasonCount{Key: p, Label: booking.Label(booking.VocabPurpose, p, "sv"), Count: byPurpose[p].followups})
 	}
 	if rep.Comments, err = s.followupComments(db, start, end, names); err != nil {
 		return nil, fmt.Errorf("follow-up report: %w", err)

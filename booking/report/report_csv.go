@@ -12,12 +12,50 @@ import (
 	"github.com/sprakpool/sprakpool/booking"
 )
 
-// Tabular is a report as a table: a header of Swedish column names, then rows
-// of cells, the last one the total. CSV files (API, CLI and web page alike) and
-// the CLI's text tables are written from it, so they cannot disagree.
+// Tabular is a report as a table: a header of column names, then rows of
+// cells, the last one the total, in "sv" or "en". CSV files (API, CLI and web
+// page alike) and the CLI's text tables are written from the Swedish table, so
+// they cannot disagree; English pages show the English one.
 type Tabular interface {
-	Table() [][]string
+	Table(lang string) [][]string
 }
+
+// word is a column's header or a fixed cell of a table, in Swedish and English:
+// each is written once, here, beside the table that uses it.
+type word [2]string
+
+func (w word) in(lang string) string {
+	if lang == "en" {
+		return w[1]
+	}
+	return w[0]
+}
+
+// header is the names of cols in lang.
+func header(lang string, cols ...word) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.in(lang)
+	}
+	return out
+}
+
+var (
+	wordTotal        = word{"Totalt", "Total"}
+	wordLabel        = word{"Benämning", "Name"}
+	wordWorkplaceID  = word{"Verksamhets-id", "Workplace id"}
+	wordWorkplace    = word{"Verksamhet", "Workplace"}
+	wordCancelled    = word{"Avbokningar", "Cancellations"}
+	wordLate         = word{"Sena avbokningar", "Late cancellations"}
+	wordLateMinutes  = word{"Sent avbokade minuter", "Late cancelled minutes"}
+	wordHeld         = word{"Hållna pass", "Held sessions"}
+	wordPersons      = word{"Handledda personer", "Persons supervised"}
+	wordReason       = word{"Orsak", "Reason"}
+	wordCancelledBy  = word{"Avbokad av", "Cancelled by"}
+	wordFollowups    = word{"Uppföljningar", "Follow-ups"}
+	utilizationWords = []word{{"Tillgängliga minuter", "Available minutes"}, {"Bokade minuter", "Booked minutes"},
+		{"Beläggningsgrad", "Utilization"}, {"Bokningar", "Bookings"}, wordCancelled, wordLate, wordPersons, wordFollowups}
+)
 
 // utf8BOM makes Excel read the file as UTF-8, so å, ä and ö survive.
 const utf8BOM = "\ufeff"
@@ -31,7 +69,7 @@ func WriteCSV(w io.Writer, t Tabular) error {
 	}
 	cw := csv.NewWriter(w)
 	cw.Comma, cw.UseCRLF = ';', true
-	rows := t.Table()
+	rows := t.Table("sv")
 	for _, row := range rows {
 		for i, cell := range row {
 			row[i] = inertCell(cell)
@@ -81,21 +119,22 @@ func decimal(v *float64, places int) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-var utilizationKeyHeaders = map[string][2]string{
-	"supervisor": {"Handledar-id", "Handledare"},
-	"workplace":  {"Verksamhets-id", "Verksamhet"},
-	"language":   {"Språkkod", "Språk"},
-	"area":       {"Områdeskod", "Område"},
-	"purpose":    {"Syfteskod", "Syfte"},
-	"week":       {"Vecka", "Benämning"},
-	"month":      {"Månad", "Benämning"},
+// utilizationKeyHeaders are the first two columns of the utilization
+// report by each of its keys: the key and what it names.
+var utilizationKeyHeaders = map[string][2]word{
+	"supervisor": {{"Handledar-id", "Supervisor id"}, {"Handledare", "Supervisor"}},
+	"workplace":  {wordWorkplaceID, wordWorkplace},
+	"language":   {{"Språkkod", "Language code"}, {"Språk", "Language"}},
+	"area":       {{"Områdeskod", "Area code"}, {"Område", "Area"}},
+	"purpose":    {{"Syfteskod", "Purpose code"}, {"Syfte", "Purpose"}},
+	"week":       {{"Vecka", "Week"}, wordLabel},
+	"month":      {{"Månad", "Month"}, wordLabel},
 }
 
-// Table implements Tabular.
-func (r *Utilization) Table() [][]string {
+// Table implements Tabular. The labels of the rows are the JSON's.
+func (r *Utilization) Table(lang string) [][]string {
 	h := utilizationKeyHeaders[r.By]
-	out := [][]string{{h[0], h[1], "Tillgängliga minuter", "Bokade minuter", "Beläggningsgrad", "Bokningar",
-		"Avbokningar", "Sena avbokningar", "Handledda personer", "Uppföljningar"}}
+	out := [][]string{header(lang, append([]word{h[0], h[1]}, utilizationWords...)...)}
 	cells := func(key, label string, f UtilizationFigures) []string {
 		return []string{key, label, itoa(f.AvailableMinutes), itoa(f.BookedMinutes), decimal(f.Utilization, -1),
 			itoa(f.Bookings), itoa(f.Cancelled), itoa(f.LateCancelled), itoa(f.PersonsSupervised), itoa(f.Followups)}
@@ -103,30 +142,31 @@ func (r *Utilization) Table() [][]string {
 	for _, row := range r.Rows {
 		out = append(out, cells(row.Key, row.Label, row.UtilizationFigures))
 	}
-	return append(out, cells("Totalt", "", r.Total))
+	return append(out, cells(wordTotal.in(lang), "", r.Total))
 }
 
 // Table implements Tabular: the reasons, then who cancelled, then the total.
-func (r *Cancellations) Table() [][]string {
-	out := [][]string{{"Grupp", "Nyckel", "Benämning", "Roll", "Avbokningar", "Avbokade minuter",
-		"Sena avbokningar", "Sent avbokade minuter"}}
+func (r *Cancellations) Table(lang string) [][]string {
+	out := [][]string{header(lang, word{"Grupp", "Group"}, word{"Nyckel", "Key"}, wordLabel, word{"Roll", "Role"},
+		wordCancelled, word{"Avbokade minuter", "Cancelled minutes"}, wordLate, wordLateMinutes)}
 	cells := func(group, key, label, role string, f CancellationFigures) []string {
-		return []string{group, key, label, labelSV[role], itoa(f.Cancelled), itoa(f.Minutes), itoa(f.LateCancelled), itoa(f.LateMinutes)}
+		return []string{group, key, label, role, itoa(f.Cancelled), itoa(f.Minutes), itoa(f.LateCancelled), itoa(f.LateMinutes)}
 	}
 	for _, row := range r.ByReason {
-		out = append(out, cells("Orsak", row.Key, row.Label, "", row.CancellationFigures))
+		out = append(out, cells(wordReason.in(lang), row.Key, booking.Label(booking.VocabReason, row.Key, lang), "", row.CancellationFigures))
 	}
 	for _, row := range r.ByCanceller {
-		out = append(out, cells("Avbokad av", row.Key, row.Label, row.Role, row.CancellationFigures))
+		out = append(out, cells(wordCancelledBy.in(lang), row.Key, row.Label, booking.Label(booking.VocabRole, row.Role, lang), row.CancellationFigures))
 	}
-	return append(out, cells("Totalt", "", "", "", r.Total))
+	return append(out, cells(wordTotal.in(lang), "", "", "", r.Total))
 }
 
 // Table implements Tabular: one row per workplace, then the total. Reasons and
 // comments are in the JSON form.
-func (r *Followups) Table() [][]string {
-	out := [][]string{{"Verksamhets-id", "Verksamhet", "Hållna pass", "Besvarade uppföljningar", "Svarsfrekvens",
-		"Handledda personer", "Personer per pass", "Medelbetyg"}}
+func (r *Followups) Table(lang string) [][]string {
+	out := [][]string{header(lang, wordWorkplaceID, wordWorkplace, wordHeld, word{"Besvarade uppföljningar", "Follow-ups answered"},
+		word{"Svarsfrekvens", "Response rate"}, wordPersons, word{"Personer per pass", "Persons per session"},
+		word{"Medelbetyg", "Average rating"})}
 	cells := func(key, label string, f FollowupFigures) []string {
 		return []string{key, label, itoa(f.Held), itoa(f.Answered), decimal(f.ResponseRate, -1),
 			itoa(f.PersonsSupervised), decimal(f.PersonsPerSession, -1), decimal(f.AverageRating, -1)}
@@ -134,14 +174,16 @@ func (r *Followups) Table() [][]string {
 	for _, row := range r.Rows {
 		out = append(out, cells(row.Key, row.Label, row.FollowupFigures))
 	}
-	return append(out, cells("Totalt", "", r.Total))
+	return append(out, cells(wordTotal.in(lang), "", r.Total))
 }
 
 // Table implements Tabular: one row per workplace and rate, then the total.
-func (r *Billing) Table() [][]string {
-	out := [][]string{{"Verksamhets-id", "Verksamhet", "Kostnadsställe", "Från", "Till", "Finansiär", "Timpris (kr)",
-		"Hållna pass", "Hållna minuter", "Sena avbokningar", "Sent avbokade minuter", "Debiterbara minuter",
-		"Debiterbara timmar", "Belopp (kr)", "Bekräftade pass", "Bekräftelsegrad"}}
+func (r *Billing) Table(lang string) [][]string {
+	out := [][]string{header(lang, wordWorkplaceID, wordWorkplace, word{"Kostnadsställe", "Cost centre"}, word{"Från", "From"},
+		word{"Till", "To"}, word{"Finansiär", "Funder"}, word{"Timpris (kr)", "Hourly rate (SEK)"}, wordHeld,
+		word{"Hållna minuter", "Held minutes"}, wordLate, wordLateMinutes, word{"Debiterbara minuter", "Billable minutes"},
+		word{"Debiterbara timmar", "Billable hours"}, word{"Belopp (kr)", "Amount (SEK)"}, word{"Bekräftade pass", "Confirmed sessions"},
+		word{"Bekräftelsegrad", "Confirmation rate"})}
 	cells := func(lead []string, rate *float64, f BillingFigures) []string {
 		return append(lead, decimal(rate, 2), itoa(f.HeldSessions), itoa(f.HeldMinutes), itoa(f.LateCancelled),
 			itoa(f.LateMinutes), itoa(f.BillableMinutes), decimal(&f.BillableHours, -1), decimal(&f.Amount, 2),
@@ -151,5 +193,5 @@ func (r *Billing) Table() [][]string {
 		out = append(out, cells([]string{strconv.FormatInt(row.WorkplaceID, 10), row.Workplace, row.CostCenter,
 			row.From, row.To, row.Funder}, row.HourlyRate, row.BillingFigures))
 	}
-	return append(out, cells([]string{"Totalt", "", "", r.From, r.To, ""}, nil, r.Total))
+	return append(out, cells([]string{wordTotal.in(lang), "", "", r.From, r.To, ""}, nil, r.Total))
 }

@@ -8,7 +8,7 @@ import (
 
 type table [][]string
 
-func (t table) Table() [][]string { return t }
+func (t table) Table(string) [][]string { return t }
 
 // TestCSVCellsAreNotFormulas: a name or reason that a spreadsheet would run as
 // a formula is written as text; numbers, negative ones too, stay numbers.

@@ -155,9 +155,9 @@ func TestCancellationReportHandComputed(t *testing.T) {
 	same(t, "cancellations", got, &Cancellations{From: reportFrom, To: reportTo,
 		ByReason: []CancellationRow{
 			crow("illness", "sjukdom", "", 2, 180, 0, 0),
-			crow("workplace_closed", "verksamheten stängd", "", 1, 60, 1, 60),
+			crow("workplace_closed", "verksamheten är stängd", "", 1, 60, 1, 60),
 			crow("no_participants", "inga deltagare", "", 1, 60, 1, 60),
-			crow("supervisor_unavailable", "handledaren kunde inte", "", 0, 0, 0, 0),
+			crow("supervisor_unavailable", "handledaren kan inte", "", 0, 0, 0, 0),
 			crow("other", "annat", "", 1, 60, 0, 0),
 		},
 		ByCanceller: []CancellationRow{
@@ -166,6 +166,28 @@ func TestCancellationReportHandComputed(t *testing.T) {
 			crow(fmt.Sprint(p.ManagerB.ID), "chef.b@example.se", booking.RoleManager, 2, 120, 1, 60),
 		},
 		Total: CancellationFigures{5, 360, 2, 120}})
+}
+
+// TestReportTableInEnglish: the table an English page shows has English
+// headers, groups and words for codes; names and figures are the same as in
+// the Swedish table of the CSV files.
+func TestReportTableInEnglish(t *testing.T) {
+	p := newReportPool(t)
+	got, err := p.r.Cancellations(p.Ctx, p.Admin, reportFrom, reportTo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, en := got.Table("sv"), got.Table("en")
+	same(t, "Swedish rows", [][]string{sv[0], sv[2], sv[6], sv[9]}, [][]string{
+		{"Grupp", "Nyckel", "Benämning", "Roll", "Avbokningar", "Avbokade minuter", "Sena avbokningar", "Sent avbokade minuter"},
+		{"Orsak", "workplace_closed", "verksamheten är stängd", "", "1", "60", "1", "60"},
+		{"Avbokad av", fmt.Sprint(p.Admin.ID), "Admin", "samordnare", "2", "180", "1", "60"},
+		{"Totalt", "", "", "", "5", "360", "2", "120"}})
+	same(t, "English rows", [][]string{en[0], en[2], en[6], en[9]}, [][]string{
+		{"Group", "Key", "Name", "Role", "Cancellations", "Cancelled minutes", "Late cancellations", "Late cancelled minutes"},
+		{"Reason", "workplace_closed", "the workplace is closed", "", "1", "60", "1", "60"},
+		{"Cancelled by", fmt.Sprint(p.Admin.ID), "Admin", "coordinator", "2", "180", "1", "60"},
+		{"Total", "", "", "", "5", "360", "2", "120"}})
 }
 
 // TestLateCancelThresholdIsConfigured: with a 48-hour on-site notice the

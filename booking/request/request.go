@@ -178,22 +178,22 @@ func (s *Service) Create(ctx context.Context, actor *booking.User, in Input) (*R
 func (s *Service) validate(ctx context.Context, actor *booking.User, r *Request, in Input, now time.Time) error {
 	var p booking.Problems
 	if r.WorkplaceID == 0 {
-		p.Add("workplace_id", "is required")
+		p.Add("workplace_id", "required", "is required")
 	} else if w, err := s.svc.Workplace(ctx, actor, r.WorkplaceID); err != nil {
 		if booking.ErrorCode(err) != booking.CodeNotFound {
 			return err
 		}
-		p.Add("workplace_id", "there is no workplace %d", r.WorkplaceID)
+		p.Add("workplace_id", "no_workplace", "there is no workplace %d", r.WorkplaceID)
 	} else if !w.Active {
-		p.Add("workplace_id", "the workplace %q is no longer active", w.Name)
+		p.Add("workplace_id", "workplace_inactive", "the workplace %q is no longer active", w.Name)
 	} else if r.Area == "" {
 		r.Area = w.Kind
 	}
 	if _, ok := booking.LanguageByCode(r.Language); !ok {
-		p.Add("language", "unknown language %q; use an ISO 639 code such as ar or so", r.Language)
+		p.Add("language", "choose_language", "unknown language %q; use an ISO 639 code such as ar or so", r.Language)
 	}
 	if r.Area != "" && !slices.Contains(booking.Areas, r.Area) {
-		p.Add("area", "must be one of %s", strings.Join(booking.Areas, ", "))
+		p.Add("area", "area", "must be one of %s", strings.Join(booking.Areas, ", "))
 	}
 	booking.CheckMode(&p, &r.Mode, &r.MeetingURL)
 	booking.CheckSession(&p, r.Purpose, r.ParticipantsExpected, r.Notes)
@@ -206,11 +206,11 @@ func (s *Service) validate(ctx context.Context, actor *booking.User, r *Request,
 		length := time.Duration(r.DurationMinutes) * time.Minute
 		switch {
 		case !r.Latest.After(now):
-			p.Add("latest", "has passed; the window must end in the future")
+			p.Add("latest", "window_past", "has passed; the window must end in the future")
 		case r.Latest.Sub(r.Earliest) < length && r.DurationMinutes > 0:
-			p.Add("latest", "the window from earliest to latest must hold the session's %d minutes", r.DurationMinutes)
+			p.Add("latest", "window_short", "the window from earliest to latest must hold the session's %d minutes", r.DurationMinutes)
 		case r.Latest.After(r.Earliest.In(loc).AddDate(0, 0, MaxWindowDays)):
-			p.Add("latest", "must be at most %d days after earliest", MaxWindowDays)
+			p.Add("latest", "window_long", "must be at most %d days after earliest", MaxWindowDays)
 		}
 	}
 	return p.Err()
@@ -235,7 +235,7 @@ func (s *Service) List(ctx context.Context, actor *booking.User, status string) 
 		q = q.Where("status = ?", status)
 	default:
 		p := booking.Problems{}
-		p.Add("status", "must be one of %s", strings.Join(Statuses, ", "))
+		p.Add("status", "request_status", "must be one of %s", strings.Join(Statuses, ", "))
 		return nil, p.Err()
 	}
 	if !actor.IsAdmin() {
@@ -377,13 +377,13 @@ func (s *Service) Fill(ctx context.Context, actor *booking.User, id int64, in Fi
 	start := booking.ParseTime(&p, "start", in.Start)
 	end := booking.ParseTime(&p, "end", in.End)
 	if in.SupervisorID == 0 {
-		p.Add("supervisor_id", "is required: choose who takes the request")
+		p.Add("supervisor_id", "required", "is required: choose who takes the request")
 	}
 	if !start.IsZero() && start.Before(r.Earliest) {
-		p.Add("start", "must lie inside the request's window, not before %s", r.Earliest.In(s.svc.Config().Location).Format(time.RFC3339))
+		p.Add("start", "outside_window", "must lie inside the request's window, not before %s", r.Earliest.In(s.svc.Config().Location).Format(time.RFC3339))
 	}
 	if !end.IsZero() && end.After(r.Latest) {
-		p.Add("end", "must lie inside the request's window, not after %s", r.Latest.In(s.svc.Config().Location).Format(time.RFC3339))
+		p.Add("end", "outside_window", "must lie inside the request's window, not after %s", r.Latest.In(s.svc.Config().Location).Format(time.RFC3339))
 	}
 	if err := p.Err(); err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/report"
 	"github.com/sprakpool/sprakpool/notify"
 )
@@ -69,7 +70,7 @@ func cmdJobsRun(ctx context.Context, name string, args []string, stdout, stderr 
 	}
 	defer svc.Close()
 	cfg := c.cfg.notifyConfig()
-	cfg.Logger, cfg.Reports = c.log, report.New(svc)
+	cfg.Logger, cfg.Reports, cfg.Calendar = c.log, report.New(svc), calendar.New(svc)
 	n, err := notify.New(svc, cfg)
 	if err != nil {
 		return usageError{err.Error()}

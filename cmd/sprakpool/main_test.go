@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/calendar"
 )
 
 // binary is the sprakpool command built once for the tests that run it as a process.
@@ -221,7 +222,7 @@ func TestUserDeactivate(t *testing.T) {
 	if _, err := svc.Authenticate(ctx, token, "127.0.0.1"); booking.ErrorCode(err) != booking.CodeUnauthorized {
 		t.Errorf("the API token after deactivate: %v, want unauthenticated", err)
 	}
-	if _, err := svc.WorkplaceFeed(ctx, wp.FeedToken); booking.ErrorCode(err) != booking.CodeNotFound {
+	if _, err := calendar.New(svc).WorkplaceFeed(ctx, wp.FeedToken); booking.ErrorCode(err) != booking.CodeNotFound {
 		t.Errorf("the workplace feed at its old URL: %v, want not found", err)
 	}
 	if code := run(ctx, []string{"user", "deactivate", "--db", db}, nil, &out, &errb); code != 2 {

@@ -62,7 +62,7 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	case "csv":
 		return report.WriteCSV(stdout, rep)
 	}
-	return writeTextTable(stdout, rep.Table())
+	return writeTextTable(stdout, rep.Table("sv"))
 }
 
 // writeTextTable aligns the cells of a report in columns, two spaces apart; an

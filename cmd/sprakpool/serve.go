@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/demo"
 	"github.com/sprakpool/sprakpool/booking/privacy"
 	"github.com/sprakpool/sprakpool/booking/report"
@@ -40,9 +41,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		printDemoLogins(stdout)
 	}
-	reports := report.New(svc)
+	reports, cal := report.New(svc), calendar.New(svc)
 	handler := ui.New(svc, ui.Config{BaseURL: c.cfg.BaseURL, Logger: c.log, Reports: reports,
-		Privacy: privacy.New(svc), TrustedProxies: c.cfg.trustedProxies})
+		Privacy: privacy.New(svc), Calendar: cal, TrustedProxies: c.cfg.trustedProxies})
 	srv := newHTTPServer(handler, defaultTimeouts)
 	ln, err := net.Listen("tcp", c.cfg.Addr)
 	if err != nil {
@@ -52,7 +53,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer stop()
 	if c.cfg.Scheduler != "off" {
 		ncfg := c.cfg.notifyConfig()
-		ncfg.Logger, ncfg.Reports = c.log, reports
+		ncfg.Logger, ncfg.Reports, ncfg.Calendar = c.log, reports, cal
 		n, err := notify.New(svc, ncfg)
 		if err != nil {
 			return usageError{err.Error()}

@@ -1,0 +1,82 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
+)
+
+// overdueAfter is how long after a held session its follow-up counts as overdue.
+const overdueAfter = 3 * 24 * time.Hour
+
+// dashboardPage is the coordinator's overview.
+type dashboardPage struct {
+	Today       []bookingView
+	WeekCount   int
+	Utilization *float64
+	Overdue     []bookingView // the oldest few
+	OverdueN    int
+	FailedMail  []booking.Mail
+	// Unconfirmed are held sessions their supervisor has not confirmed:
+	// billing still rests on booked time for them.
+	Unconfirmed  []bookingView
+	UnconfirmedN int
+}
+
+// overdueShown is how many overdue follow-ups the overview lists.
+const overdueShown = 10
+
+func (s *Server) dashboard(c echo.Context) error {
+	ctx := c.Request().Context()
+	u := httpx.Actor(c)
+	now := s.svc.Now().In(s.loc)
+	monday := now.AddDate(0, 0, -(isoWeekday(now) - 1))
+	list, err := s.svc.ListBookings(ctx, u, booking.BookingFilter{From: now.AddDate(0, 0, -homeDays).Format(time.DateOnly),
+		To: monday.AddDate(0, 0, 6).Format(time.DateOnly), Status: booking.StatusConfirmed})
+	if err != nil {
+		return err
+	}
+	n, err := s.names(ctx, u)
+	if err != nil {
+		return err
+	}
+	p := &dashboardPage{}
+	today, week0 := now.Format(time.DateOnly), monday.Format(time.DateOnly)
+	for _, b := range list {
+		day := b.Start.In(s.loc).Format(time.DateOnly)
+		if day == today {
+			p.Today = append(p.Today, n.view(b))
+		}
+		if day >= week0 {
+			p.WeekCount++
+		}
+		if b.Held(now) && b.Followup == nil && now.Sub(b.End) > overdueAfter {
+			if p.OverdueN++; p.OverdueN <= overdueShown {
+				p.Overdue = append(p.Overdue, n.view(b))
+			}
+		}
+	}
+	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, s.loc)
+	rep, err := s.reports.Utilization(ctx, u, first.Format(time.DateOnly), first.AddDate(0, 1, -1).Format(time.DateOnly), "month")
+	if err != nil {
+		return err
+	}
+	p.Utilization = rep.Total.Utilization
+	open, err := s.svc.ListBookings(ctx, u, booking.BookingFilter{From: now.AddDate(0, 0, -unconfirmedDays).Format(time.DateOnly),
+		To: today, Unconfirmed: true})
+	if err != nil {
+		return err
+	}
+	p.UnconfirmedN = len(open)
+	for i := len(open) - 1; i >= 0 && len(p.Unconfirmed) < overdueShown; i-- {
+		p.Unconfirmed = append(p.Unconfirmed, n.view(open[i]))
+	}
+	if p.FailedMail, err = s.svc.FailedMail(ctx); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "dashboard", s.lang(c).T("dashboard.title"), p)
+}

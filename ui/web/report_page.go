@@ -1,0 +1,115 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
+)
+
+// reportPage is the utilization report as a table, with the CSV of the API,
+// and links to the pages of the other reports (Tables).
+type reportPage struct {
+	Form   *form
+	Report *report.Utilization
+	Keys   []string
+	Tables []string
+	CSV    string
+}
+
+// utilizationKind is the report with the page of its own, /reports, where its
+// keys are chosen; every other report is a table at /reports/NAME.
+const utilizationKind = "utilization"
+
+// tableReports are the names of the reports shown as tables.
+func tableReports() []string {
+	var out []string
+	for _, name := range report.Names() {
+		if name != utilizationKind {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// reportsPage shows the utilization report for the chosen dates (this month by default).
+func (s *Server) reportsPage(c echo.Context) error {
+	l := s.lang(c)
+	now := s.svc.Now().In(s.loc)
+	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, s.loc)
+	f := newForm()
+	f.Values["from"], f.Values["to"], f.Values["by"] = first.Format(time.DateOnly), first.AddDate(0, 1, -1).Format(time.DateOnly), "supervisor"
+	for _, n := range []string{"from", "to", "by"} {
+		if v := c.QueryParam(n); v != "" {
+			f.Values[n] = v
+		}
+	}
+	p := &reportPage{Form: f, Keys: report.UtilizationKeys, Tables: tableReports()}
+	rep, err := s.reports.Utilization(c.Request().Context(), httpx.Actor(c), f.V("from"), f.V("to"), f.V("by"))
+	if failFrom(f, l, err, nil) {
+		return s.render(c, http.StatusUnprocessableEntity, "reports", l.T("reports.title"), p)
+	}
+	if err != nil {
+		return err
+	}
+	p.Report = rep
+	p.CSV = "/api/v1/reports/utilization?" + url.Values{"from": {f.V("from")}, "to": {f.V("to")}, "by": {f.V("by")}, "format": {"csv"}}.Encode()
+	return s.render(c, http.StatusOK, "reports", l.T("reports.title"), p)
+}
+
+// tablePage is a report as a table: the header, the rows and the total row,
+// the same cells as its CSV file.
+type tablePage struct {
+	Kind  string
+	Form  *form
+	Head  []string
+	Rows  [][]string
+	Total []string
+	CSV   string
+	Empty bool
+}
+
+// tableReportPage shows the cancellation, follow-up or billing report for the
+// chosen dates (this month by default), with a link to its CSV file.
+func (s *Server) tableReportPage(c echo.Context) error {
+	kind := c.Param("kind")
+	if _, ok := report.Find(kind); !ok || kind == utilizationKind {
+		return httpx.NotFound()
+	}
+	l := s.lang(c)
+	now := s.svc.Now().In(s.loc)
+	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, s.loc)
+	f := newForm()
+	f.Values["from"], f.Values["to"] = first.Format(time.DateOnly), first.AddDate(0, 1, -1).Format(time.DateOnly)
+	for _, n := range []string{"from", "to"} {
+		if v := c.QueryParam(n); v != "" {
+			f.Values[n] = v
+		}
+	}
+	p := &tablePage{Kind: kind, Form: f}
+	title := l.T("reports." + kind)
+	rep, err := s.reports.Report(c.Request().Context(), httpx.Actor(c), kind, f.V("from"), f.V("to"), "")
+	if failFrom(f, l, err, nil) {
+		return s.render(c, http.StatusUnprocessableEntity, "report_table", title, p)
+	}
+	if err != nil {
+		return err
+	}
+	t := rep.Table(l.Code)
+	for i, row := range t {
+		switch {
+		case i == 0:
+			p.Head = row
+		case i == len(t)-1:
+			p.Total = row
+		default:
+			p.Rows = append(p.Rows, row)
+		}
+	}
+	p.CSV = "/api/v1/reports/" + kind + "?" + url.Values{"from": {f.V("from")}, "to": {f.V("to")}, "format": {"csv"}}.Encode()
+	return s.render(c, http.StatusOK, "report_table", title, p)
+}

@@ -1,0 +1,81 @@
+package web
+
+import (
+	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
+)
+
+const (
+	admin      = booking.RoleAdmin
+	manager    = booking.RoleManager
+	supervisor = booking.RoleSupervisor
+)
+
+// Routes is the one list of the pages' routes, registered behind the pages'
+// middleware (ui/routes.go): sessions, CSRF on every form, Swedish unless the
+// user chose English. requirePage lets a role in, and sends a visitor to the
+// login form.
+func (s *Server) Routes(r httpx.Routes) {
+	r.GET("/static/*", s.serveStatic)
+	r.GET("/", s.home)
+	r.POST("/login", s.login)
+	r.POST("/logout", s.logout)
+	r.GET("/forgot", s.forgotPage)
+	r.POST("/forgot", s.forgot)
+	r.GET("/reset/:token", s.linkPage(booking.TokenPasswordReset))
+	r.POST("/reset/:token", s.usePasswordLink(booking.TokenPasswordReset))
+	r.GET("/invite/:token", s.linkPage(booking.TokenInvite))
+	r.POST("/invite/:token", s.usePasswordLink(booking.TokenInvite))
+	everyone := requirePage(admin, manager, supervisor)
+	r.GET("/account", s.accountPage, everyone)
+	r.POST("/account/password", s.changePassword, everyone)
+	r.POST("/account/locale", s.setLocale, everyone)
+	r.POST("/account/tokens/:id/end", s.endToken, everyone)
+	// A supervisor downloads their own personal data; the coordinator anyone's.
+	r.GET("/supervisors/:id/export", s.exportSupervisorPage, requirePage(admin, supervisor))
+	booker := requirePage(admin, manager)
+	r.GET("/book", s.bookForm, booker)
+	r.GET("/book/free", s.bookFree, booker)
+	r.POST("/book", s.book, booker)
+	r.GET("/bookings/:id", s.bookingPage, everyone)
+	r.POST("/bookings/:id/cancel", s.cancelBookingPage, booker)
+	r.POST("/workplaces/:id/feed/renew", s.renewWorkplaceFeedPage, booker)
+	r.POST("/bookings/:id/followup", s.followupPage, booker)
+	r.GET("/bookings/:id/confirm", s.confirmationPage, requirePage(admin, supervisor))
+	r.POST("/bookings/:id/confirmation", s.confirmPage, requirePage(admin, supervisor))
+	own := requirePage(supervisor)
+	r.GET("/week", s.supervisorWeek, own)
+	r.POST("/feed/renew", s.renewFeed, own)
+	r.GET("/availability", s.availabilityPage, own)
+	r.POST("/availability", s.saveAvailability, own)
+	r.GET("/absences", s.absencesPage, own)
+	r.POST("/absences", s.addAbsence, own)
+	r.POST("/absences/:aid/delete", s.deleteAbsencePage, own)
+	r.POST("/absences/import", s.importAbsencesPage, own)
+	coord := requirePage(admin)
+	r.GET("/timeline", s.timeline, coord)
+	r.GET("/reports", s.reportsPage, coord)
+	r.GET("/reports/:kind", s.tableReportPage, coord)
+	r.GET("/supervisors", s.supervisorsPage, coord)
+	r.GET("/supervisors/new", s.supervisorForm, coord)
+	r.POST("/supervisors/new", s.saveSupervisor, coord)
+	r.GET("/supervisors/:id", s.supervisorForm, coord)
+	r.POST("/supervisors/:id", s.saveSupervisor, coord)
+	r.POST("/supervisors/:id/erase", s.eraseSupervisorPage, coord)
+	// The coordinator keeps a supervisor's availability and absences too (one
+	// without a login, or while they are away), on the supervisor's own pages.
+	r.GET("/supervisors/:id/availability", s.availabilityPage, coord)
+	r.POST("/supervisors/:id/availability", s.saveAvailability, coord)
+	r.GET("/supervisors/:id/absences", s.absencesPage, coord)
+	r.POST("/supervisors/:id/absences", s.addAbsence, coord)
+	r.POST("/supervisors/:id/absences/:aid/delete", s.deleteAbsencePage, coord)
+	r.POST("/supervisors/:id/absences/import", s.importAbsencesPage, coord)
+	r.GET("/workplaces", s.workplacesPage, coord)
+	r.GET("/workplaces/new", s.workplaceForm, coord)
+	r.POST("/workplaces/new", s.saveWorkplace, coord)
+	r.GET("/workplaces/:id", s.workplaceForm, coord)
+	r.POST("/workplaces/:id", s.saveWorkplace, coord)
+	r.GET("/users", s.usersPage, coord)
+	r.POST("/users", s.inviteUser, coord)
+	r.POST("/users/:id/deactivate", s.deactivateUser, coord)
+}

@@ -1,0 +1,98 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/ui/internal/httpx"
+)
+
+// supervisorsPage lists the pool's supervisors for the coordinator.
+func (s *Server) supervisorsPage(c echo.Context) error {
+	list, err := s.svc.ListSupervisors(c.Request().Context(), httpx.Actor(c))
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "supervisors", s.lang(c).T("supervisors.title"), list)
+}
+
+// supervisorFormPage is the add and edit form; ID 0 adds. Erased, Erase and
+// Notice belong to the personal data section (privacy.go).
+type supervisorFormPage struct {
+	ID        int64
+	Form      *form
+	Languages []string
+	Areas     []string
+	Erased    time.Time  // when the personal data was erased; zero if not
+	Erase     *eraseStep // the erasure's confirmation step, when asked for
+	Notice    string
+}
+
+func (s *Server) supervisorForm(c echo.Context) error {
+	p := &supervisorFormPage{Form: newForm()}
+	if c.Param("id") != "" {
+		id, err := httpx.PathID(c, "id")
+		if err != nil {
+			return err
+		}
+		if p, err = s.supervisorFormFor(c, id); err != nil {
+			return err
+		}
+		if c.QueryParam("erased") != "" {
+			p.Notice = "erased"
+		}
+	} else {
+		p.Form.Values["active"] = "true"
+	}
+	return s.render(c, http.StatusOK, "supervisor_form", s.lang(c).T("supervisor.title"), p)
+}
+
+// supervisorFormFor is the edit form filled in with the supervisor's data.
+func (s *Server) supervisorFormFor(c echo.Context, id int64) (*supervisorFormPage, error) {
+	sv, err := s.svc.Supervisor(c.Request().Context(), httpx.Actor(c), id)
+	if err != nil {
+		return nil, err
+	}
+	p := &supervisorFormPage{Form: newForm(), ID: sv.ID, Languages: sv.Languages, Areas: sv.Areas}
+	p.Form.Values = map[string]string{"name": sv.Name, "email": sv.Email, "phone": sv.Phone, "active": strconv.FormatBool(sv.Active)}
+	if sv.ErasedAt != nil {
+		p.Erased = sv.ErasedAt.In(s.loc)
+	}
+	return p, nil
+}
+
+// saveSupervisor adds or changes a supervisor.
+func (s *Server) saveSupervisor(c echo.Context) error {
+	ctx := c.Request().Context()
+	l := s.lang(c)
+	f := formFrom(c, "name", "email", "phone", "active")
+	p := &supervisorFormPage{Form: f}
+	form, _ := c.FormParams()
+	p.Languages, p.Areas = form["languages"], form["areas"]
+	active := f.V("active") == "true"
+	in := booking.SupervisorInput{Name: ptr(f.V("name")), Email: ptr(f.V("email")), Phone: ptr(f.V("phone")),
+		Languages: &p.Languages, Areas: &p.Areas, Active: &active}
+	var err error
+	var sv *booking.Supervisor
+	if c.Param("id") != "" {
+		if p.ID, err = httpx.PathID(c, "id"); err != nil {
+			return err
+		}
+		sv, err = s.svc.UpdateSupervisor(ctx, httpx.Actor(c), p.ID, in)
+	} else {
+		sv, err = s.svc.CreateSupervisor(ctx, httpx.Actor(c), in)
+	}
+	if failFrom(f, l, err, nil) {
+		return s.render(c, http.StatusUnprocessableEntity, "supervisor_form", l.T("supervisor.title"), p)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/supervisors?saved="+strconv.FormatInt(sv.ID, 10))
+}
+
+func ptr[T any](v T) *T { return &v }
