@@ -120,6 +120,16 @@ func New(svc *booking.Service) *Service { return &Service{svc: svc, db: svc.DB()
 
 func (s *Service) now() time.Time { return s.svc.Clock() }
 
+// userID is the actor as a reference to users, nil for one that is no stored
+// user (a tool's or a test's stand-in).
+func userID(actor *booking.User) *int64 {
+	if actor == nil || actor.ID == 0 {
+		return nil
+	}
+	id := actor.ID
+	return &id
+}
+
 func forbidden(msg string) error { return &booking.Error{Code: booking.CodeForbidden, Message: msg} }
 
 func notFound() error {
@@ -165,7 +175,7 @@ func (s *Service) Create(ctx context.Context, actor *booking.User, in Input) (*R
 	r := &Request{WorkplaceID: in.WorkplaceID, Language: in.Language, Area: in.Area, Mode: in.Mode,
 		MeetingURL: in.MeetingURL, Purpose: in.Purpose, ParticipantsExpected: in.ParticipantsExpected,
 		Notes: in.Notes, DurationMinutes: in.DurationMinutes, Status: StatusOpen,
-		CreatedBy: &actor.ID, CreatedAt: now, UpdatedAt: now}
+		CreatedBy: userID(actor), CreatedAt: now, UpdatedAt: now}
 	if err := s.validate(ctx, actor, r, in, now); err != nil {
 		return nil, err
 	}
@@ -393,7 +403,7 @@ func (s *Service) Fill(ctx context.Context, actor *booking.User, id int64, in Fi
 		Mode: r.Mode, MeetingURL: r.MeetingURL, Start: in.Start, End: in.End, Purpose: r.Purpose,
 		ParticipantsExpected: r.ParticipantsExpected, Notes: r.Notes, Override: in.Override, Overriding: in.Overriding}
 	b, err := s.svc.CreateBookingWith(ctx, actor, bin, func(tx *gorm.DB, b *booking.Booking) error {
-		return s.close(tx, r.ID, StatusFilled, now, map[string]any{"booking_id": b.ID, "closed_by": actor.ID})
+		return s.close(tx, r.ID, StatusFilled, now, map[string]any{"booking_id": b.ID, "closed_by": userID(actor)})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("fill request %d: %w", id, err)
@@ -433,7 +443,7 @@ func (s *Service) Decline(ctx context.Context, actor *booking.User, id int64, re
 	}
 	return s.change(ctx, actor, id, StatusDeclined, func(p *booking.Problems) map[string]any {
 		booking.CheckText(p, "reason", reason, 2000, true)
-		return map[string]any{"decline_reason": strings.TrimSpace(reason), "closed_by": actor.ID}
+		return map[string]any{"decline_reason": strings.TrimSpace(reason), "closed_by": userID(actor)}
 	})
 }
 
@@ -444,7 +454,7 @@ func (s *Service) Withdraw(ctx context.Context, actor *booking.User, id int64) (
 		return nil, err
 	}
 	return s.change(ctx, actor, id, StatusWithdrawn, func(*booking.Problems) map[string]any {
-		return map[string]any{"closed_by": actor.ID}
+		return map[string]any{"closed_by": userID(actor)}
 	})
 }
 
