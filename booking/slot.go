@@ -172,8 +172,9 @@ func CheckSessionLength(p *Problems, field string, minutes int) {
 // freeSlots evaluates the plan's candidates over the local days from..to (to not
 // included). It reads their schedules once, for whole ISO weeks (the weeks'
 // booked minutes order the supervisors), and checks every quarter-hour start
-// inside a window with ruleSet.check. keep, when set, is asked after each day
-// whether to go on (it gets the slots so far).
+// inside a window with ruleSet.fits: check's rules, stopping at the first one
+// broken. keep, when set, is asked after each day whether to go on (it gets
+// the slots so far).
 func (s *Service) freeSlots(db *gorm.DB, plan *slotPlan, from, to time.Time, keep func([]Slot) bool) ([]Slot, error) {
 	out := []Slot{}
 	now := s.now()
