@@ -14,7 +14,8 @@ import (
 	"gorm.io/gorm"
 )
 
-// Account token kinds and how long their links work.
+// Account token kinds, which are also the kinds of the mail that carries each
+// link, and how long their links work.
 const (
 	TokenInvite        = "invite"
 	TokenPasswordReset = "password_reset"
@@ -137,9 +138,8 @@ func (s *Service) mailAccountLink(tx *gorm.DB, u *User, kind string, life time.D
 		return "", err
 	}
 	path := "/reset/"
-	mailKind := MailPasswordReset
 	if kind == TokenInvite {
-		path, mailKind = "/invite/", MailInvite
+		path = "/invite/"
 	}
 	link := strings.TrimRight(s.cfg.BaseURL, "/") + path + secret
 	payload, err := json.Marshal(map[string]any{"link": link, "name": u.Name})
@@ -149,7 +149,8 @@ func (s *Service) mailAccountLink(tx *gorm.DB, u *User, kind string, life time.D
 	sum := sha256.Sum256([]byte(link))
 	key := kind + ":user:" + strconv.FormatInt(u.ID, 10) + ":" + hex.EncodeToString(sum[:8])
 	id := u.ID
-	if _, err := insertMail(tx, s.newMail(key, mailKind, u.Email, &id, nil, nil, string(payload), now, now, now)); err != nil {
+	// The mail's kind is the link's: invite or password_reset.
+	if _, err := s.InsertMessage(tx, &Message{Key: key, Kind: kind, Recipient: u.Email, UserID: &id, Payload: string(payload)}); err != nil {
 		return "", err
 	}
 	return link, nil

@@ -502,6 +502,11 @@ func (s *Service) Booking(ctx context.Context, actor *User, id int64) (*Booking,
 	return b, nil
 }
 
+// BookingTx reads a booking, with its confirmation and follow-up, inside tx
+// and without an actor: for the packages under booking/ that act for the pool
+// itself (the outbox, whose mail goes only to a booking's own people).
+func (s *Service) BookingTx(tx *gorm.DB, id int64) (*Booking, error) { return bookingByID(tx, id) }
+
 func bookingByID(db *gorm.DB, id int64) (*Booking, error) {
 	var b Booking
 	err := db.First(&b, id).Error

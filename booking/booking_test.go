@@ -962,3 +962,111 @@ func TestConcurrentRandomBookings(t *testing.T) {
 		}
 	}
 }
+
+// openProcesses opens n services on one new database, as n processes of a
+// cluster would, with their clocks at now.
+func openProcesses(t *testing.T, n int, now time.Time) []*Service {
+	t.Helper()
+	ctx := context.Background()
+	dsn := testdb.DSN(t, "cluster.db")
+	var out []*Service
+	for i := range n {
+		s, err := Open(ctx, dsn, DefaultConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if i == 0 {
+			if err := s.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s.Now = func() time.Time { return now }
+		out = append(out, s)
+	}
+	return out
+}
+
+// Bookings of different supervisors are written in parallel on PostgreSQL (each
+// takes its supervisor's lock), so the rules must still hold where two writes
+// meet: many processes moving one booking to different supervisors at once
+// lose no update (each move that succeeded raised the sequence once; the others
+// heard that it changed meanwhile), and many
+// booking the same supervisor's overlapping slots leave exactly one booking.
+func TestConcurrentWritesOfOneSupervisor(t *testing.T) {
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	procs := openProcesses(t, 2, now)
+	f := &fixture{t: t, s: procs[0], ctx: context.Background(), admin: &User{Role: RoleAdmin}}
+	f.wpA = f.workplace("Förskolan Solrosen", "childcare")
+	u, err := f.s.CreateUser(f.ctx, UserInput{Email: "admin@example.se", Name: "Admin", Role: RoleAdmin, Password: "secret-password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.admin = u
+	var svs []*Supervisor
+	for i := range 6 {
+		svs = append(svs, f.supervisor(fmt.Sprintf("Handledare %d", i), []string{"ar"}))
+	}
+	b, err := f.book(svs[0], f.wpA, "2026-03-10 09:00", "2026-03-10 10:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	moved := 0
+	for i := 1; i < len(svs); i++ {
+		wg.Go(func() {
+			id := svs[i].ID
+			_, err := procs[i%2].UpdateBooking(f.ctx, f.admin, b.ID, BookingPatch{SupervisorID: &id})
+			switch {
+			case err == nil:
+				mu.Lock()
+				moved++
+				mu.Unlock()
+			case ErrorCode(err) != CodeConflict:
+				t.Errorf("move to supervisor %d: %v", id, err)
+			}
+		})
+	}
+	wg.Wait()
+	events, err := f.s.Events(f.ctx, f.admin, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes := 0
+	for _, e := range events {
+		if e.Kind == EventChanged {
+			changes++
+		}
+	}
+	// A move that read the booking after another committed is a move of its own;
+	// a lost update would be a success that raised no sequence.
+	got, err := f.s.Booking(f.ctx, f.admin, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if moved == 0 || changes != moved || got.Sequence != moved {
+		t.Errorf("%d moves succeeded, %d were logged, the sequence is %d: want them equal", moved, changes, got.Sequence)
+	}
+
+	created := 0
+	for i := range 12 {
+		wg.Go(func() {
+			start := time.Date(2026, 3, 11, 8, 0, 0, 0, f.s.cfg.Location).Add(time.Duration(i%4) * 15 * time.Minute)
+			_, err := procs[i%2].CreateBooking(f.ctx, f.admin, BookingInput{SupervisorID: &svs[5].ID, WorkplaceID: f.wpA.ID,
+				Language: "ar", Purpose: "workplace_support", Start: start.Format(time.RFC3339), End: start.Add(time.Hour).Format(time.RFC3339)})
+			switch {
+			case err == nil:
+				mu.Lock()
+				created++
+				mu.Unlock()
+			case ErrorCode(err) != CodeConflict:
+				t.Errorf("booking %d: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	if created != 1 {
+		t.Errorf("%d overlapping bookings of one supervisor were created, want 1", created)
+	}
+}

@@ -12,6 +12,10 @@ func CheckText(p *Problems, field, v string, max int, required bool) {
 	checkText(p, field, v, max, required)
 }
 
+// CheckEmail validates an e-mail address the way the pool does everywhere, for
+// the packages under booking/ that take one (the outbox's recipients).
+func CheckEmail(p *Problems, field, v string) { checkEmail(p, field, v) }
+
 // checkText validates free text: valid UTF-8, no control characters but line
 // breaks and tabs, at most max characters, and present when required.
 func checkText(p *Problems, field, v string, max int, required bool) {

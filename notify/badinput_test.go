@@ -9,6 +9,7 @@ import (
 	"github.com/emersion/go-ical"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 )
 
 // hostile is HTML and script as a careless or malicious user might type it.
@@ -117,14 +118,14 @@ func TestHostileTextInMail(t *testing.T) {
 				if !strings.Contains(desc, "\nAnteckningar: "+notes+"\n") {
 					t.Errorf("%s: DESCRIPTION does not hold the notes as given:\n%s", m.Kind, desc)
 				}
-				if m.Kind == booking.MailBookingCancelled && !strings.Contains(desc, text["reason"]) {
+				if m.Kind == outbox.KindBookingCancelled && !strings.Contains(desc, text["reason"]) {
 					t.Errorf("cancellation: DESCRIPTION lacks the reason:\n%s", desc)
 				}
 			}
 		}
 	}
-	for _, k := range []string{booking.MailBookingConfirmed, booking.MailBookingCancelled, booking.MailReminder, booking.MailDayplan,
-		booking.MailFollowupRequest, booking.MailConfirmationReminder} {
+	for _, k := range []string{outbox.KindBookingConfirmed, outbox.KindBookingCancelled, outbox.KindReminder, outbox.KindDayplan,
+		outbox.KindFollowupRequest, outbox.KindConfirmationReminder} {
 		if kinds[k] == 0 {
 			t.Errorf("no %s mail was sent, so it was not checked (sent: %v)", k, kinds)
 		}

@@ -5,14 +5,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 )
 
 // BenchmarkOutboxToSMTP measures messages per second from the outbox to a real
 // SMTP server on loopback: claim, render (text, HTML and for booking mail the
 // invitation), send over one connection per batch of 50, record.
 func BenchmarkOutboxToSMTP(b *testing.B) {
-	for _, kind := range []string{booking.MailBookingConfirmed, booking.MailInvite} {
+	for _, kind := range []string{outbox.KindBookingConfirmed, outbox.KindInvite} {
 		b.Run(kind, func(b *testing.B) {
 			p := newPool(b, time.Date(2026, 9, 1, 6, 0, 0, 0, time.UTC))
 			srv := newMailServer(b)
@@ -23,12 +23,12 @@ func BenchmarkOutboxToSMTP(b *testing.B) {
 			}
 			srv.reset()
 			for i := range b.N {
-				in := booking.MailInput{Key: fmt.Sprintf("bench:%d", i), Kind: kind, Recipient: fmt.Sprintf("r%d@kommun.example", i),
+				in := outbox.Input{Key: fmt.Sprintf("bench:%d", i), Kind: kind, Recipient: fmt.Sprintf("r%d@kommun.example", i),
 					Payload: map[string]any{"link": "https://sprakpool.example.se/invite/abc", "name": "Ny"}}
-				if kind == booking.MailBookingConfirmed {
+				if kind == outbox.KindBookingConfirmed {
 					in.BookingID = &bk.ID
 				}
-				if err := p.svc.QueueMail(p.ctx, in); err != nil {
+				if err := outbox.New(p.svc).Queue(p.ctx, in); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 )
 
 // TestConfirmationReminderOverDST: the morning after, at 07:30 local, each
@@ -73,7 +74,7 @@ func TestConfirmationReminderOverDST(t *testing.T) {
 			}
 			msgs := srv.messages()
 			noDuplicates(t, msgs)
-			got := byKind(msgs, booking.MailConfirmationReminder)
+			got := byKind(msgs, outbox.KindConfirmationReminder)
 			if len(got) != 2 || len(msgs) != 2 {
 				t.Fatalf("%d confirmation reminders of %d messages, want 2 and 2: %v", len(got), len(msgs), recipients(msgs))
 			}
@@ -140,8 +141,8 @@ func TestConfirmationReminderSkippedWhenConfirmedMeanwhile(t *testing.T) {
 	if msgs := srv.messages(); len(msgs) != 0 {
 		t.Fatalf("sent %v, want nothing", recipients(msgs))
 	}
-	rows, err := p.svc.Outbox(p.ctx, booking.MailConfirmationReminder)
-	if err != nil || len(rows) != 1 || rows[0].Status != booking.MailSkipped {
+	rows, err := outbox.New(p.svc).List(p.ctx, outbox.KindConfirmationReminder)
+	if err != nil || len(rows) != 1 || rows[0].Status != booking.MessageSkipped {
 		t.Fatalf("outbox: %+v %v, want one skipped", rows, err)
 	}
 }

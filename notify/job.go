@@ -32,27 +32,27 @@ func (n *Notifier) Jobs() []Job {
 			}},
 		{Name: "reminders", Schedule: fmt.Sprintf("every minute: reminders %s before each booking", n.cfg.ReminderLead), Spec: "* * * * *",
 			Run: func(ctx context.Context, at time.Time) (string, error) {
-				k, err := n.svc.PlanReminders(ctx, at, n.cfg.ReminderLead, ReminderPlanAhead)
+				k, err := n.outbox.PlanReminders(ctx, at, n.cfg.ReminderLead, ReminderPlanAhead)
 				return fmt.Sprintf("planned %d reminders", k), err
 			}},
 		{Name: "dayplan", Schedule: "every minute: each supervisor's day plan at 07:00 local on days with bookings", Spec: "* * * * *",
 			Run: func(ctx context.Context, at time.Time) (string, error) {
-				k, err := n.svc.PlanDayplans(ctx, at)
+				k, err := n.outbox.PlanDayplans(ctx, at)
 				return fmt.Sprintf("planned %d day plans", k), err
 			}},
 		{Name: "followups", Schedule: "every minute: a follow-up request to the managers when a session has ended", Spec: "* * * * *",
 			Run: func(ctx context.Context, at time.Time) (string, error) {
-				k, err := n.svc.PlanFollowups(ctx, at)
+				k, err := n.outbox.PlanFollowups(ctx, at)
 				return fmt.Sprintf("planned %d follow-up requests", k), err
 			}},
 		{Name: "confirmations", Schedule: "every minute: each supervisor's unconfirmed sessions of yesterday at 07:30 local", Spec: "* * * * *",
 			Run: func(ctx context.Context, at time.Time) (string, error) {
-				k, err := n.svc.PlanConfirmationReminders(ctx, at)
+				k, err := n.outbox.PlanConfirmationReminders(ctx, at)
 				return fmt.Sprintf("planned %d confirmation reminders", k), err
 			}},
 		{Name: "monthly-report", Schedule: "every minute: last month's report to every coordinator on the 1st at 06:00 local", Spec: "* * * * *",
 			Run: func(ctx context.Context, at time.Time) (string, error) {
-				k, err := n.svc.PlanMonthlyReports(ctx, at)
+				k, err := n.outbox.PlanMonthlyReports(ctx, at)
 				return fmt.Sprintf("planned %d monthly reports", k), err
 			}},
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 	"github.com/sprakpool/sprakpool/booking/report"
 )
 
@@ -35,7 +36,7 @@ func TestRemindersOnceAcrossRunsAndProcesses(t *testing.T) {
 	}
 	run(t, n, "outbox", at)
 	run(t, n, "outbox", at)
-	if r := byKind(srv.messages(), booking.MailReminder); len(r) != 6 {
+	if r := byKind(srv.messages(), outbox.KindReminder); len(r) != 6 {
 		t.Fatalf("%d reminders for 3 bookings × 2 recipients, want 6", len(r))
 	}
 
@@ -61,7 +62,7 @@ func TestRemindersOnceAcrossRunsAndProcesses(t *testing.T) {
 	wg.Wait()
 	msgs := srv.messages()
 	noDuplicates(t, msgs)
-	if r := byKind(msgs, booking.MailReminder); len(r) != 6 {
+	if r := byKind(msgs, outbox.KindReminder); len(r) != 6 {
 		t.Errorf("%d reminders from two processes, want 6", len(r))
 	}
 }
@@ -100,7 +101,7 @@ func TestReminderLeadAndDayplanOverDST(t *testing.T) {
 			}
 			msgs := srv.messages()
 			noDuplicates(t, msgs)
-			reminders := byKind(msgs, booking.MailReminder)
+			reminders := byKind(msgs, outbox.KindReminder)
 			if len(reminders) != 2 {
 				t.Fatalf("%d reminders, want 2 (supervisor and manager)", len(reminders))
 			}
@@ -109,7 +110,7 @@ func TestReminderLeadAndDayplanOverDST(t *testing.T) {
 					t.Errorf("reminder to %v sent at %s, want %s", m.To, got.In(p.loc).Format(time.RFC3339), c.remindedAt)
 				}
 			}
-			rows, err := p.svc.Outbox(p.ctx, booking.MailReminder)
+			rows, err := outbox.New(p.svc).List(p.ctx, outbox.KindReminder)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -118,7 +119,7 @@ func TestReminderLeadAndDayplanOverDST(t *testing.T) {
 					t.Errorf("reminder due %s, want %s", r.DueAt, c.remindedAt)
 				}
 			}
-			plans := byKind(msgs, booking.MailDayplan)
+			plans := byKind(msgs, outbox.KindDayplan)
 			if len(plans) != 1 || plans[0].To[0] != p.svUser.Email {
 				t.Fatalf("day plans %v, want one to the supervisor", recipients(plans))
 			}
@@ -135,7 +136,7 @@ func TestReminderLeadAndDayplanOverDST(t *testing.T) {
 			if c.name == "autumn" {
 				monthly = 1
 			}
-			if len(msgs) != 3+monthly || len(byKind(msgs, booking.MailMonthlyReport)) != monthly {
+			if len(msgs) != 3+monthly || len(byKind(msgs, outbox.KindMonthlyReport)) != monthly {
 				t.Errorf("%d messages over the weekend, want 2 reminders, a day plan and %d monthly reports: %v", len(msgs), monthly, recipients(msgs))
 			}
 		})
@@ -246,7 +247,7 @@ func TestFollowupRequest(t *testing.T) {
 	}
 	run(t, n, "outbox", p.clock.Now())
 	msgs := srv.messages()
-	if len(msgs) != 1 || msgs[0].To[0] != p.manager.Email || msgs[0].Kind != booking.MailFollowupRequest {
+	if len(msgs) != 1 || msgs[0].To[0] != p.manager.Email || msgs[0].Kind != outbox.KindFollowupRequest {
 		t.Fatalf("follow-up requests %v, want one to the manager", recipients(msgs))
 	}
 	link := "https://sprakpool.example.se/bookings/" + strconv.FormatInt(b.ID, 10) + "#followup"

@@ -19,7 +19,10 @@ import (
 	"github.com/wneessen/go-mail"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/notify/channel"
+	"github.com/sprakpool/sprakpool/notify/email"
 )
 
 // selfSigned makes a certificate for 127.0.0.1 and a client config that trusts it.
@@ -70,22 +73,13 @@ func TestSMTPModes(t *testing.T) {
 			}
 			srv.start()
 			t.Cleanup(srv.stop)
-			m, err := NewSMTP("smtp://pool:" + c.pass + "@" + srv.addr + c.query)
+			m, err := email.NewSMTP("smtp://pool:"+c.pass+"@"+srv.addr+c.query, "sprakpool@kommun.example", mail.WithTLSConfig(clientTLS))
 			if err != nil {
 				t.Fatal(err)
 			}
-			m.opts = append(m.opts, mail.WithTLSConfig(clientTLS))
-			msg := mail.NewMsg()
-			if err := msg.From("sprakpool@kommun.example"); err != nil {
-				t.Fatal(err)
-			}
-			if err := msg.To("chef@kommun.example"); err != nil {
-				t.Fatal(err)
-			}
-			msg.Subject("Hej")
-			msg.SetBodyString(mail.TypeTextPlain, "Hej då")
+			msg := channel.Message{To: "chef@kommun.example", Subject: "Hej", Text: "Hej då"}
 			errs := make([]error, 1)
-			m.Send(t.Context(), []*mail.Msg{msg}, func(i int, err error) error { errs[i] = err; return nil })
+			m.Send(t.Context(), []channel.Message{msg}, func(i int, err error) error { errs[i] = err; return nil })
 			got := srv.messages()
 			if c.wantAuth == "" {
 				if errs[0] == nil || len(got) != 0 {
@@ -102,7 +96,7 @@ func TestSMTPModes(t *testing.T) {
 		})
 	}
 	for _, bad := range []string{"http://x", "smtp://h?tls=maybe", "smtp://u:p@h?auth=cram"} {
-		if _, err := NewSMTP(bad); err == nil {
+		if _, err := email.NewSMTP(bad, ""); err == nil {
 			t.Errorf("NewSMTP(%q) accepted", bad)
 		}
 	}
@@ -118,7 +112,7 @@ func TestRetryScheduleThenFailed(t *testing.T) {
 	srv.rcptErr = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
 	n := p.notifier(p.svc, srv, 24*time.Hour)
 	due := p.clock.Now()
-	if err := p.svc.QueueMail(p.ctx, booking.MailInput{Key: "invite:42", Kind: booking.MailInvite, Recipient: "ny@kommun.example",
+	if err := outbox.New(p.svc).Queue(p.ctx, outbox.Input{Key: "invite:42", Kind: outbox.KindInvite, Recipient: "ny@kommun.example",
 		Payload: map[string]any{"link": "https://sprakpool.example.se/invite/abc", "name": "Ny Användare"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -128,11 +122,11 @@ func TestRetryScheduleThenFailed(t *testing.T) {
 		if _, err := n.SendDue(p.ctx, at); err != nil {
 			t.Fatal(err)
 		}
-		rows, err := p.svc.Outbox(p.ctx, booking.MailInvite)
+		rows, err := outbox.New(p.svc).List(p.ctx, outbox.KindInvite)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rows[0].Status == booking.MailFailed {
+		if rows[0].Status == booking.MessageFailed {
 			break
 		}
 		delays = append(delays, rows[0].NextAttemptAt.Sub(at))
@@ -142,7 +136,7 @@ func TestRetryScheduleThenFailed(t *testing.T) {
 	want := []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 16 * time.Minute,
 		32 * time.Minute, 64 * time.Minute}
 	total := 127 * time.Minute
-	for total+2*time.Hour <= booking.RetryWindow {
+	for total+2*time.Hour <= outbox.RetryWindow {
 		want = append(want, 2*time.Hour)
 		total += 2 * time.Hour
 	}
@@ -155,7 +149,7 @@ func TestRetryScheduleThenFailed(t *testing.T) {
 		}
 	}
 	t.Logf("retry schedule: %d attempts over %s: %v", len(delays)+1, total, delays)
-	failed, err := p.svc.FailedMail(p.ctx)
+	failed, err := outbox.New(p.svc).Failed(p.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +158,7 @@ func TestRetryScheduleThenFailed(t *testing.T) {
 	}
 
 	srv.rcptErr = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
-	if err := p.svc.QueueMail(p.ctx, booking.MailInput{Key: "reset:7", Kind: booking.MailPasswordReset, Recipient: "borta@kommun.example",
+	if err := outbox.New(p.svc).Queue(p.ctx, outbox.Input{Key: "reset:7", Kind: outbox.KindPasswordReset, Recipient: "borta@kommun.example",
 		Payload: map[string]any{"link": "https://sprakpool.example.se/reset/xyz"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -187,20 +181,20 @@ func TestAccountMail(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 2 {
-		if err := p.svc.QueueMail(p.ctx, booking.MailInput{Key: "invite:1", Kind: booking.MailInvite, Recipient: "ny@kommun.example",
+		if err := outbox.New(p.svc).Queue(p.ctx, outbox.Input{Key: "invite:1", Kind: outbox.KindInvite, Recipient: "ny@kommun.example",
 			Payload: map[string]any{"link": "https://sprakpool.example.se/invite/abc", "name": "Ny Användare"}}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := p.svc.QueueMail(p.ctx, booking.MailInput{Key: "reset:1", Kind: booking.MailPasswordReset, Recipient: p.manager.Email,
+	if err := outbox.New(p.svc).Queue(p.ctx, outbox.Input{Key: "reset:1", Kind: outbox.KindPasswordReset, Recipient: p.manager.Email,
 		UserID: &p.manager.ID, Payload: map[string]any{"link": "https://sprakpool.example.se/reset/xyz"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.svc.QueueMail(p.ctx, booking.MailInput{Key: "later", Kind: booking.MailInvite, Recipient: "sen@kommun.example",
+	if err := outbox.New(p.svc).Queue(p.ctx, outbox.Input{Key: "later", Kind: outbox.KindInvite, Recipient: "sen@kommun.example",
 		Payload: map[string]any{"link": "https://x.example/y"}, Due: p.clock.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.svc.QueueMail(p.ctx, booking.MailInput{Key: "bad", Kind: booking.MailInvite, Recipient: "not an address"}); booking.ErrorCode(err) != booking.CodeInvalid {
+	if err := outbox.New(p.svc).Queue(p.ctx, outbox.Input{Key: "bad", Kind: outbox.KindInvite, Recipient: "not an address"}); booking.ErrorCode(err) != booking.CodeInvalid {
 		t.Errorf("a bad recipient gave %v, want invalid", err)
 	}
 	run(t, n, "outbox", p.clock.Now())

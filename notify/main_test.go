@@ -25,6 +25,8 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/migrations/testdb"
+	"github.com/sprakpool/sprakpool/notify/channel"
+	"github.com/sprakpool/sprakpool/notify/email"
 )
 
 // received is one message as the SMTP server got it, parsed back with the
@@ -403,7 +405,12 @@ func (p *pool) book(start, end string) *booking.Booking {
 // notifier makes a Notifier of svc that sends to the server.
 func (p *pool) notifier(svc *booking.Service, srv *mailServer, lead time.Duration) *Notifier {
 	p.t.Helper()
-	n, err := New(svc, Config{SMTPURL: srv.url(), From: "sprakpool@kommun.example", BaseURL: "https://sprakpool.example.se", ReminderLead: lead})
+	smtp, err := email.NewSMTP(srv.url(), "sprakpool@kommun.example")
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	n, err := New(svc, Config{Senders: map[string]channel.Sender{booking.ChannelEmail: smtp}, From: "sprakpool@kommun.example",
+		BaseURL: "https://sprakpool.example.se", ReminderLead: lead})
 	if err != nil {
 		p.t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 )
 
 //go:embed templates/*.txt templates/layout.html
@@ -20,9 +21,9 @@ var templateFiles embed.FS
 var Languages = []string{"sv", "en"}
 
 // Kinds are the kinds of mail notify can render.
-var Kinds = []string{booking.MailBookingConfirmed, booking.MailBookingChanged, booking.MailBookingCancelled,
-	booking.MailBookingRemoved, booking.MailReminder, booking.MailDayplan, booking.MailFollowupRequest, booking.MailMonthlyReport,
-	booking.MailInvite, booking.MailPasswordReset, booking.MailConfirmationReminder}
+var Kinds = []string{outbox.KindBookingConfirmed, outbox.KindBookingChanged, outbox.KindBookingCancelled,
+	outbox.KindBookingRemoved, outbox.KindReminder, outbox.KindDayplan, outbox.KindFollowupRequest, outbox.KindMonthlyReport,
+	outbox.KindInvite, outbox.KindPasswordReset, outbox.KindConfirmationReminder}
 
 // templates holds every message template, parsed once at start.
 type templates struct {
@@ -174,7 +175,7 @@ type bookingView struct {
 	Participants int
 }
 
-func (n *Notifier) view(d *booking.BookingDetails, lang string) bookingView {
+func (n *Notifier) view(d *outbox.BookingDetails, lang string) bookingView {
 	b := d.Booking
 	start, end := b.Start.In(n.loc), b.End.In(n.loc)
 	v := bookingView{ID: b.ID, Weekday: weekday(start, lang), Date: dateText(start, lang),
@@ -204,48 +205,4 @@ func weekday(t time.Time, lang string) string {
 // dateText is "30 mars 2026" or "30 March 2026".
 func dateText(t time.Time, lang string) string {
 	return fmt.Sprintf("%d %s %d", t.Day(), booking.MonthName(t.Month(), lang), t.Year())
-}
-
-// subjectWords writes a subject that needs encoding (any letter beyond ASCII,
-// such as å, ä, ö) as RFC 2047 encoded words of at most 60 characters, with a
-// space between them. go-mail folds the Subject header at spaces; Go's own
-// encoder makes words of 75 characters, which go-mail folds before the first
-// one, right after "Subject:", and some readers then see the subject with a
-// leading space. A subject in plain ASCII is returned as it is.
-func subjectWords(s string) string {
-	plain := true
-	for _, r := range s {
-		if r < ' ' || r > '~' {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		return s
-	}
-	const open, close, most = "=?UTF-8?q?", "?=", 60
-	var words []string
-	var w strings.Builder
-	for _, r := range s {
-		var enc strings.Builder
-		for _, b := range []byte(string(r)) {
-			switch {
-			case b == ' ':
-				enc.WriteByte('_')
-			case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9', strings.IndexByte("!*+-/.,:", b) >= 0:
-				enc.WriteByte(b)
-			default:
-				fmt.Fprintf(&enc, "=%02X", b)
-			}
-		}
-		if w.Len() > 0 && len(open)+w.Len()+enc.Len()+len(close) > most {
-			words = append(words, open+w.String()+close)
-			w.Reset()
-		}
-		w.WriteString(enc.String())
-	}
-	if w.Len() > 0 {
-		words = append(words, open+w.String()+close)
-	}
-	return strings.Join(words, " ")
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/outbox"
+	"github.com/sprakpool/sprakpool/notify/channel"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -27,7 +29,7 @@ func TestMailGolden(t *testing.T) {
 	n := p.notifier(p.svc, srv, 24*time.Hour)
 	p.book("2026-03-30 09:00", "2026-03-30 11:00")
 	run(t, n, "outbox", p.clock.Now())
-	msgs := byKind(srv.messages(), booking.MailBookingConfirmed)
+	msgs := byKind(srv.messages(), outbox.KindBookingConfirmed)
 	if len(msgs) != 2 {
 		t.Fatalf("%d confirmations, want 2", len(msgs))
 	}
@@ -177,30 +179,31 @@ func TestMailLinksOnlyThePoolsOwn(t *testing.T) {
 		if !strings.Contains(html, "https://evil.example/login") {
 			t.Errorf("%s: the notes are missing from the HTML part", m.Kind)
 		}
-		if m.Kind == booking.MailBookingConfirmed && !strings.Contains(html, own) {
+		if m.Kind == outbox.KindBookingConfirmed && !strings.Contains(html, own) {
 			t.Errorf("%s: the booking's own link is not a link:\n%s", m.Kind, html)
 		}
 	}
 
 	// A name with a line break, as data from before names were checked could
 	// hold, renders on one line: in the subject, the headers, the text.
-	det := &booking.BookingDetails{Booking: *b, Supervisor: *p.sv, Workplace: *p.wp}
+	det := &outbox.BookingDetails{Booking: *b, Supervisor: *p.sv, Workplace: *p.wp}
 	det.Booking.Status = booking.StatusConfirmed
 	det.Workplace.Name = "Solrosen\r\nBcc: evil@example.org\r\n\r\nFalsk text"
 	det.Supervisor.Name = "Amina\nX-Evil: 1"
-	r, err := n.tmpl.render(booking.MailBookingConfirmed, "sv", mailData{Name: "Maria\r\nCc: evil@example.org", B: n.view(det, "sv")})
+	r, err := n.tmpl.render(outbox.KindBookingConfirmed, "sv", mailData{Name: "Maria\r\nCc: evil@example.org", B: n.view(det, "sv")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	msg, err := n.message(booking.Mail{Kind: booking.MailBookingConfirmed, Recipient: "chef@kommun.example", MessageID: "x@kommun.example"}, "sv", r, nil, "", nil)
-	if err != nil {
+	srv.reset()
+	msg := n.message(booking.Message{Kind: outbox.KindBookingConfirmed, Recipient: "chef@kommun.example", MessageID: "x@kommun.example"}, "sv", r, nil, nil)
+	if err := n.sender(booking.ChannelEmail).Send(p.ctx, []channel.Message{msg}, func(_ int, err error) error { return err }); err != nil {
 		t.Fatal(err)
 	}
-	var raw bytes.Buffer
-	if _, err := msg.WriteTo(&raw); err != nil {
-		t.Fatal(err)
+	sent := srv.messages()
+	if len(sent) != 1 {
+		t.Fatalf("%d messages arrived, want 1", len(sent))
 	}
-	got := parseMessage(t, raw.Bytes())
+	got := sent[0]
 	if want := "Bokning bekräftad: arabiska 30 mars 2026 09:00–10:00, Solrosen Bcc: evil@example.org Falsk text"; got.Subject != want {
 		t.Errorf("subject %q, want %q", got.Subject, want)
 	}

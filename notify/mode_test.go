@@ -9,6 +9,7 @@ import (
 	"github.com/emersion/go-ical"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 )
 
 // TestBookingMailSaysWherePerMode: the booking mail and its invitation say the
@@ -44,7 +45,7 @@ func TestBookingMailSaysWherePerMode(t *testing.T) {
 			}
 			srv.reset()
 			run(t, n, "outbox", p.clock.Now())
-			msgs := byKind(srv.messages(), booking.MailBookingConfirmed)
+			msgs := byKind(srv.messages(), outbox.KindBookingConfirmed)
 			if len(msgs) != 2 {
 				t.Fatalf("%d mails, want 2", len(msgs))
 			}

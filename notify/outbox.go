@@ -1,7 +1,6 @@
 package notify
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,10 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wneessen/go-mail"
-
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/notify/channel"
 )
 
 // errSkip: the message has nothing left to say (a day plan whose bookings were
@@ -24,19 +23,19 @@ type Outcome struct {
 	Planned, Sent, Retrying, Failed, Skipped int
 }
 
-// SendDue plans the mail of new booking events, then claims every message due
-// at at and sends it: claim (with a lease) → send → record, one batch per SMTP
-// connection, until nothing due is left. A failure waits booking.RetryDelay and
-// is given up after booking.RetryWindow.
+// SendDue plans the messages of new booking events, then claims every message
+// due at at and sends it: claim (with a lease) → render → send → record, one
+// batch per connection of each channel's sender, until nothing due is left. A
+// failure waits outbox.RetryDelay and is given up after outbox.RetryWindow.
 func (n *Notifier) SendDue(ctx context.Context, at time.Time) (Outcome, error) {
 	var out Outcome
-	planned, err := n.svc.PlanEventMails(ctx)
+	planned, err := n.outbox.PlanEvents(ctx)
 	out.Planned = planned
 	if err != nil {
 		return out, err
 	}
 	for {
-		claimed, err := n.svc.ClaimMail(ctx, at, n.lease, n.batch)
+		claimed, err := n.outbox.Claim(ctx, at, n.lease, n.batch)
 		if err != nil || len(claimed) == 0 {
 			return out, err
 		}
@@ -49,61 +48,75 @@ func (n *Notifier) SendDue(ctx context.Context, at time.Time) (Outcome, error) {
 	}
 }
 
-func (n *Notifier) sendBatch(ctx context.Context, at time.Time, claimed []booking.Mail, out *Outcome) error {
-	var msgs []*mail.Msg
-	var rows []booking.Mail
+// batch is the rendered messages of one channel and their outbox rows.
+type batch struct {
+	msgs []channel.Message
+	rows []booking.Message
+}
+
+func (n *Notifier) sendBatch(ctx context.Context, at time.Time, claimed []booking.Message, out *Outcome) error {
+	batches := map[string]*batch{}
+	var channels []string
 	for _, m := range claimed {
 		msg, err := n.compose(ctx, m)
 		switch {
 		case errors.Is(err, errSkip):
 			out.Skipped++
-			if err := n.svc.RecordMailSkipped(ctx, m.ID, err.Error()); err != nil {
+			if err := n.outbox.RecordSkipped(ctx, m.ID, err.Error()); err != nil {
 				return err
 			}
 		case err != nil:
 			// A message that cannot be rendered will not render on a retry either.
 			n.log.Error("mail cannot be composed", "id", m.ID, "kind", m.Kind, "err", err)
 			out.Failed++
-			if _, err := n.svc.RecordMailFailure(ctx, m.ID, at, err.Error(), true); err != nil {
+			if _, err := n.outbox.RecordFailure(ctx, m.ID, at, err.Error(), true); err != nil {
 				return err
 			}
 		default:
-			msgs, rows = append(msgs, msg), append(rows, m)
+			b := batches[m.Channel]
+			if b == nil {
+				b = &batch{}
+				batches[m.Channel], channels = b, append(channels, m.Channel)
+			}
+			b.msgs, b.rows = append(b.msgs, msg), append(b.rows, m)
 		}
-	}
-	if len(msgs) == 0 {
-		return nil
 	}
 	// Stop sending well before the lease runs out, so no other process takes a
 	// message over while this one may still be sending it; what is left is retried.
 	sendCtx, cancel := context.WithTimeout(ctx, n.lease/2)
 	defer cancel()
-	return n.mailer.Send(sendCtx, msgs, func(i int, err error) error {
-		return n.record(ctx, at, rows[i], err, out)
-	})
+	for _, ch := range channels {
+		b := batches[ch]
+		if err := n.sender(ch).Send(sendCtx, b.msgs, func(i int, err error) error {
+			return n.record(ctx, at, b.rows[i], err, out)
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // record writes the result of one send attempt, before the next is tried.
-func (n *Notifier) record(ctx context.Context, at time.Time, m booking.Mail, sendErr error, out *Outcome) error {
+func (n *Notifier) record(ctx context.Context, at time.Time, m booking.Message, sendErr error, out *Outcome) error {
 	switch {
 	case sendErr == nil:
 		out.Sent++
-		return n.svc.RecordMailSent(ctx, m.ID, at)
-	case errors.Is(sendErr, errNotTried):
+		return n.outbox.RecordSent(ctx, m.ID, at)
+	case errors.Is(sendErr, channel.ErrNotTried):
 		out.Retrying++
-		return n.svc.ReleaseMail(ctx, m.ID)
+		return n.outbox.Release(ctx, m.ID)
 	}
-	status, err := n.svc.RecordMailFailure(ctx, m.ID, at, sendErr.Error(), isPermanent(sendErr))
+	status, err := n.outbox.RecordFailure(ctx, m.ID, at, sendErr.Error(), channel.IsPermanent(sendErr))
 	if err != nil {
 		return err
 	}
-	if status == booking.MailFailed {
+	if status == booking.MessageFailed {
 		out.Failed++
 		n.log.Error("mail given up", "id", m.ID, "kind", m.Kind, "to", m.Recipient, "attempts", m.Attempts, "err", sendErr)
 	} else {
 		out.Retrying++
 		n.log.Warn("mail not sent; will retry", "id", m.ID, "kind", m.Kind, "to", m.Recipient,
-			"attempt", m.Attempts, "retry_in", booking.RetryDelay(m.Attempts), "err", sendErr)
+			"attempt", m.Attempts, "retry_in", outbox.RetryDelay(m.Attempts), "err", sendErr)
 	}
 	return nil
 }
@@ -121,12 +134,13 @@ type mailData struct {
 	Report *report.Utilization
 }
 
-// compose renders one outbox row into a message in its recipient's language.
-func (n *Notifier) compose(ctx context.Context, m booking.Mail) (*mail.Msg, error) {
+// compose renders one outbox row into a message in its recipient's language,
+// for its channel.
+func (n *Notifier) compose(ctx context.Context, m booking.Message) (channel.Message, error) {
 	lang := m.Locale
 	var payload map[string]any
 	if err := json.Unmarshal([]byte(m.Payload), &payload); err != nil {
-		return nil, fmt.Errorf("payload of mail %d: %w", m.ID, err)
+		return channel.Message{}, fmt.Errorf("payload of mail %d: %w", m.ID, err)
 	}
 	d := mailData{Name: m.RecipientName}
 	if d.Name == "" {
@@ -134,17 +148,17 @@ func (n *Notifier) compose(ctx context.Context, m booking.Mail) (*mail.Msg, erro
 	}
 	var ics []byte
 	var method string
-	var attachment *attachment
+	var attachment *channel.Attachment
 	var err error
 	switch m.Kind {
-	case booking.MailBookingConfirmed, booking.MailBookingChanged, booking.MailBookingCancelled, booking.MailBookingRemoved,
-		booking.MailReminder, booking.MailFollowupRequest:
+	case outbox.KindBookingConfirmed, outbox.KindBookingChanged, outbox.KindBookingCancelled, outbox.KindBookingRemoved,
+		outbox.KindReminder, outbox.KindFollowupRequest:
 		if m.BookingID == nil {
-			return nil, fmt.Errorf("mail %d of kind %s has no booking", m.ID, m.Kind)
+			return channel.Message{}, fmt.Errorf("mail %d of kind %s has no booking", m.ID, m.Kind)
 		}
-		det, err := n.svc.MailBooking(ctx, *m.BookingID)
+		det, err := n.outbox.Booking(ctx, *m.BookingID)
 		if err != nil {
-			return nil, err
+			return channel.Message{}, err
 		}
 		d.B = n.view(det, lang)
 		if d.Name == "" && strings.EqualFold(m.Recipient, det.Supervisor.Email) {
@@ -160,87 +174,56 @@ func (n *Notifier) compose(ctx context.Context, m booking.Mail) (*mail.Msg, erro
 		// The booking page holds the follow-up form; #followup is its anchor.
 		d.Link = fmt.Sprintf("%s/bookings/%d#followup", n.cfg.BaseURL, det.Booking.ID)
 		switch m.Kind {
-		case booking.MailBookingRemoved:
+		case outbox.KindBookingRemoved:
 			// Taken off the booking: a cancellation for this person alone.
 			method = "CANCEL"
 			if ics, err = n.cal.Removal(ctx, det.Booking.ID, n.cfg.From, m.Recipient, d.Name); err != nil {
-				return nil, fmt.Errorf("removal from booking %d: %w", det.Booking.ID, err)
+				return channel.Message{}, fmt.Errorf("removal from booking %d: %w", det.Booking.ID, err)
 			}
-		case booking.MailBookingConfirmed, booking.MailBookingChanged, booking.MailBookingCancelled:
+		case outbox.KindBookingConfirmed, outbox.KindBookingChanged, outbox.KindBookingCancelled:
 			if ics, method, err = n.invitation(ctx, det.Booking.ID); err != nil {
-				return nil, err
+				return channel.Message{}, err
 			}
 		}
-	case booking.MailDayplan:
+	case outbox.KindDayplan:
 		if err := n.dayplan(ctx, payload, lang, &d); err != nil {
-			return nil, err
+			return channel.Message{}, err
 		}
-	case booking.MailConfirmationReminder:
+	case outbox.KindConfirmationReminder:
 		if err := n.confirmations(ctx, payload, lang, &d); err != nil {
-			return nil, err
+			return channel.Message{}, err
 		}
-	case booking.MailMonthlyReport:
+	case outbox.KindMonthlyReport:
 		if attachment, err = n.monthly(ctx, m, payload, lang, &d); err != nil {
-			return nil, err
+			return channel.Message{}, err
 		}
-	case booking.MailInvite, booking.MailPasswordReset:
+	case outbox.KindInvite, outbox.KindPasswordReset:
 		d.Link, _ = payload["link"].(string)
 		if d.Link == "" {
-			return nil, fmt.Errorf("mail %d of kind %s has no link", m.ID, m.Kind)
+			return channel.Message{}, fmt.Errorf("mail %d of kind %s has no link", m.ID, m.Kind)
 		}
 	default:
-		return nil, fmt.Errorf("mail %d: unknown kind %q", m.ID, m.Kind)
+		return channel.Message{}, fmt.Errorf("mail %d: unknown kind %q", m.ID, m.Kind)
 	}
 	r, err := n.tmpl.render(m.Kind, lang, d)
 	if err != nil {
-		return nil, err
+		return channel.Message{}, err
 	}
-	return n.message(m, lang, r, ics, method, attachment)
-}
-
-// attachment is a file sent with a message.
-type attachment struct {
-	name, contentType string
-	data              []byte
-}
-
-func (n *Notifier) message(m booking.Mail, lang string, r *rendered, ics []byte, method string, att *attachment) (*mail.Msg, error) {
-	msg := mail.NewMsg()
-	// The same name as the invitations' ORGANIZER, so a client shows one sender.
-	if err := msg.FromFormat("Språkpool", n.cfg.From); err != nil {
-		return nil, fmt.Errorf("sender %q: %w", n.cfg.From, err)
-	}
-	if err := msg.To(m.Recipient); err != nil {
-		return nil, fmt.Errorf("recipient %q: %w", m.Recipient, err)
-	}
-	msg.Subject(subjectWords(oneLine(r.Subject)))
-	msg.SetMessageIDWithValue(m.MessageID)
-	msg.SetDate()
-	if lang != "en" {
-		lang = "sv"
-	}
-	msg.SetGenHeader(mail.HeaderContentLang, lang)
-	msg.SetGenHeader("Auto-Submitted", "auto-generated")
-	msg.SetGenHeader("X-Sprakpool-Kind", m.Kind)
-	msg.SetBodyString(mail.TypeTextPlain, r.Text)
-	msg.AddAlternativeString(mail.TypeTextHTML, r.HTML)
+	var cal *channel.Calendar
 	if ics != nil {
-		// Base64, as Outlook reads it (it stopped reading quoted-printable
-		// invitations for others); and the same calendar as an attachment, for
-		// the clients that read only attachments. application/ics, as Google
-		// sends it, so no client takes the attachment for a second invitation.
-		msg.AddAlternativeString(mail.ContentType("text/calendar; method="+method), string(ics), mail.WithPartEncoding(mail.EncodingB64))
-		if err := msg.AttachReader("invite.ics", bytes.NewReader(ics), mail.WithFileContentType("application/ics"),
-			mail.WithFileEncoding(mail.EncodingB64)); err != nil {
-			return nil, fmt.Errorf("attach invite.ics: %w", err)
-		}
+		cal = &channel.Calendar{Method: method, Body: ics}
 	}
+	return n.message(m, lang, r, cal, attachment), nil
+}
+
+// message is the rendered r of the outbox row m, as its channel's sender gets it.
+func (n *Notifier) message(m booking.Message, lang string, r *rendered, cal *channel.Calendar, att *channel.Attachment) channel.Message {
+	msg := channel.Message{To: m.Recipient, Kind: m.Kind, MessageID: m.MessageID, Lang: lang,
+		Subject: oneLine(r.Subject), Text: r.Text, HTML: r.HTML, Calendar: cal}
 	if att != nil {
-		if err := msg.AttachReader(att.name, bytes.NewReader(att.data), mail.WithFileContentType(mail.ContentType(att.contentType))); err != nil {
-			return nil, fmt.Errorf("attach %s: %w", att.name, err)
-		}
+		msg.Attachments = []channel.Attachment{*att}
 	}
-	return msg, nil
+	return msg
 }
 
 // before describes where a changed booking was: "måndag 30 mars 2026 09:00–11:00".
@@ -260,7 +243,7 @@ func (n *Notifier) before(payload map[string]any, lang string) string {
 func (n *Notifier) dayplan(ctx context.Context, payload map[string]any, lang string, d *mailData) error {
 	date, _ := payload["date"].(string)
 	id, _ := payload["supervisor_id"].(float64)
-	day, err := n.svc.SupervisorDay(ctx, int64(id), date)
+	day, err := n.outbox.SupervisorDay(ctx, int64(id), date)
 	if err != nil {
 		return err
 	}
@@ -283,7 +266,7 @@ func (n *Notifier) dayplan(ctx context.Context, payload map[string]any, lang str
 func (n *Notifier) confirmations(ctx context.Context, payload map[string]any, lang string, d *mailData) error {
 	date, _ := payload["date"].(string)
 	id, _ := payload["supervisor_id"].(float64)
-	day, err := n.svc.SupervisorUnconfirmed(ctx, int64(id), date)
+	day, err := n.outbox.SupervisorUnconfirmed(ctx, int64(id), date)
 	if err != nil {
 		return err
 	}
@@ -304,7 +287,7 @@ func (n *Notifier) confirmations(ctx context.Context, payload map[string]any, la
 
 // monthly fills in the utilization report of the month, by supervisor, as the
 // coordinator sees it, and attaches the same report as CSV.
-func (n *Notifier) monthly(ctx context.Context, m booking.Mail, payload map[string]any, lang string, d *mailData) (*attachment, error) {
+func (n *Notifier) monthly(ctx context.Context, m booking.Message, payload map[string]any, lang string, d *mailData) (*channel.Attachment, error) {
 	period, _ := payload["month"].(string)
 	month, err := time.Parse("2006-01", period)
 	if err != nil {
@@ -326,7 +309,7 @@ func (n *Notifier) monthly(ctx context.Context, m booking.Mail, payload map[stri
 	if err != nil {
 		return nil, err
 	}
-	return &attachment{name: "nyttjande-" + period + ".csv", contentType: "text/csv", data: csv}, nil
+	return &channel.Attachment{Name: "nyttjande-" + period + ".csv", ContentType: "text/csv", Data: csv}, nil
 }
 
 // invitation is the booking's iTIP invitation (REQUEST, or CANCEL once

@@ -10,6 +10,7 @@ import (
 	"github.com/emersion/go-ical"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 )
 
 // Acceptance 1: a booking's confirmation and cancellation reach a real SMTP
@@ -26,7 +27,7 @@ func TestBookingMailReachesSMTP(t *testing.T) {
 	if got, want := recipients(msgs), []string{p.svUser.Email, p.manager.Email}; !slices.Equal(got, want) {
 		t.Fatalf("confirmation went to %v, want %v", got, want)
 	}
-	outbox, err := p.svc.Outbox(p.ctx, booking.MailBookingConfirmed)
+	rows, err := outbox.New(p.svc).List(p.ctx, outbox.KindBookingConfirmed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +38,7 @@ func TestBookingMailReachesSMTP(t *testing.T) {
 		if m.From != "sprakpool@kommun.example" || m.Header.Get("Content-Language") != "sv" {
 			t.Errorf("envelope from %q, Content-Language %q", m.From, m.Header.Get("Content-Language"))
 		}
-		if want := "<" + outbox[i].MessageID + ">"; m.MessageID != want {
+		if want := "<" + rows[i].MessageID + ">"; m.MessageID != want {
 			t.Errorf("Message-ID %q, want the outbox row's %q", m.MessageID, want)
 		}
 		text := m.text("text/plain")
@@ -148,7 +149,7 @@ func TestOutageThenEveryMessageOnce(t *testing.T) {
 		if o.Sent != 0 || o.Retrying != 100 {
 			t.Fatalf("run %d while down: %+v, want 100 retrying", i, o)
 		}
-		p.clock.set(p.clock.Now().Add(booking.RetryDelay(i + 1)))
+		p.clock.set(p.clock.Now().Add(outbox.RetryDelay(i + 1)))
 	}
 	srv.start()
 	for step := 0; step < 30; step++ {
@@ -175,11 +176,11 @@ func TestOutageThenEveryMessageOnce(t *testing.T) {
 	if len(msgs) != len(want) {
 		t.Errorf("%d messages arrived, want %d", len(msgs), len(want))
 	}
-	counts, err := p.svc.MailsByStatus(p.ctx)
+	counts, err := outbox.New(p.svc).CountByStatus(p.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts[booking.MailSent] != 100 || len(counts) != 1 {
+	if counts[booking.MessageSent] != 100 || len(counts) != 1 {
 		t.Errorf("outbox by status %v, want 100 sent", counts)
 	}
 }
@@ -200,11 +201,11 @@ func TestCancelledOrMovedBookingGetsNoStaleReminder(t *testing.T) {
 	p.clock.set(p.at("2026-05-11 09:30"))
 	run(t, n, "reminders", p.clock.Now())
 	run(t, n, "outbox", p.clock.Now())
-	planned, err := p.svc.Outbox(p.ctx, booking.MailReminder)
+	planned, err := outbox.New(p.svc).List(p.ctx, outbox.KindReminder)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(planned) != 2 || planned[0].Status != booking.MailPending || !planned[0].DueAt.Equal(p.at("2026-05-11 10:00")) {
+	if len(planned) != 2 || planned[0].Status != booking.MessagePending || !planned[0].DueAt.Equal(p.at("2026-05-11 10:00")) {
 		t.Fatalf("planned reminders %+v, want 2 pending due at 10:00", planned)
 	}
 	if len(srv.messages()) != 0 {
@@ -220,10 +221,10 @@ func TestCancelledOrMovedBookingGetsNoStaleReminder(t *testing.T) {
 		run(t, n, "outbox", p.clock.Now())
 	}
 	msgs := srv.messages()
-	if r := byKind(msgs, booking.MailReminder); len(r) != 0 {
+	if r := byKind(msgs, outbox.KindReminder); len(r) != 0 {
 		t.Errorf("reminders of a cancelled booking were sent: %v", recipients(r))
 	}
-	c := byKind(msgs, booking.MailBookingCancelled)
+	c := byKind(msgs, outbox.KindBookingCancelled)
 	if len(c) != 2 {
 		t.Fatalf("%d cancellations, want 2", len(c))
 	}
@@ -247,7 +248,7 @@ func TestCancelledOrMovedBookingGetsNoStaleReminder(t *testing.T) {
 		run(t, n, "outbox", at)
 	}
 	msgs = srv.messages()
-	r := byKind(msgs, booking.MailReminder)
+	r := byKind(msgs, outbox.KindReminder)
 	if len(r) != 2 {
 		t.Fatalf("%d reminders for the moved booking, want 2 (for the new time): %v", len(r), recipients(r))
 	}
@@ -256,7 +257,7 @@ func TestCancelledOrMovedBookingGetsNoStaleReminder(t *testing.T) {
 			t.Errorf("reminder %q arrived at minute %d, want 13:00 for the new time", m.Subject, m.At)
 		}
 	}
-	if ch := byKind(msgs, booking.MailBookingChanged); len(ch) != 2 {
+	if ch := byKind(msgs, outbox.KindBookingChanged); len(ch) != 2 {
 		t.Errorf("%d change messages, want 2", len(ch))
 	} else {
 		checkInvitation(t, ch[0], moved, "REQUEST", 1)

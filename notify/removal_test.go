@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 )
 
 // parsedCalendar is what booking/calendar/testdata's parser scripts print for one file.
@@ -109,7 +110,7 @@ func TestLeaversGetCancelJoinersRequest(t *testing.T) {
 	b := p.book("2026-03-30 09:00", "2026-03-30 11:00")
 	run(t, n, "outbox", p.clock.Now())
 	// A reminder planned for Amina before the booking is given away.
-	if _, err := p.svc.PlanReminders(ctx, p.clock.Now(), 24*time.Hour, 14*24*time.Hour); err != nil {
+	if _, err := outbox.New(p.svc).PlanReminders(ctx, p.clock.Now(), 24*time.Hour, 14*24*time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	srv.reset()
@@ -166,9 +167,9 @@ func TestLeaversGetCancelJoinersRequest(t *testing.T) {
 	}
 	run(t, n, "outbox", p.clock.Now())
 	expect("supervisor replaced", map[string][2]string{
-		p.svUser.Email:  {booking.MailBookingRemoved, "CANCEL"},
-		fUser.Email:     {booking.MailBookingChanged, "REQUEST"},
-		p.manager.Email: {booking.MailBookingChanged, "REQUEST"},
+		p.svUser.Email:  {outbox.KindBookingRemoved, "CANCEL"},
+		fUser.Email:     {outbox.KindBookingChanged, "REQUEST"},
+		p.manager.Email: {outbox.KindBookingChanged, "REQUEST"},
 	}, 1)
 
 	// The booking moves to another workplace: its managers go, Linden's come.
@@ -179,9 +180,9 @@ func TestLeaversGetCancelJoinersRequest(t *testing.T) {
 	}
 	run(t, n, "outbox", p.clock.Now())
 	expect("workplace changed", map[string][2]string{
-		p.manager.Email: {booking.MailBookingRemoved, "CANCEL"},
-		fUser.Email:     {booking.MailBookingChanged, "REQUEST"},
-		lindenMgr.Email: {booking.MailBookingChanged, "REQUEST"},
+		p.manager.Email: {outbox.KindBookingRemoved, "CANCEL"},
+		fUser.Email:     {outbox.KindBookingChanged, "REQUEST"},
+		lindenMgr.Email: {outbox.KindBookingChanged, "REQUEST"},
 	}, 2)
 
 	// The reminder planned for Amina is not sent: the booking is not hers.
@@ -191,12 +192,12 @@ func TestLeaversGetCancelJoinersRequest(t *testing.T) {
 			t.Errorf("Amina got %s after she was taken off the booking", m.Kind)
 		}
 	}
-	reminders, err := p.svc.Outbox(ctx, booking.MailReminder)
+	reminders, err := outbox.New(p.svc).List(ctx, outbox.KindReminder)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range reminders {
-		if r.Recipient == p.svUser.Email && (r.Status != booking.MailSkipped || r.LastError != "the booking was given to someone else") {
+		if r.Recipient == p.svUser.Email && (r.Status != booking.MessageSkipped || r.LastError != "the booking was given to someone else") {
 			t.Errorf("Amina's reminder: %s %q", r.Status, r.LastError)
 		}
 	}

@@ -30,7 +30,7 @@ func (n *Notifier) Start(ctx context.Context) (stop func()) {
 			// Each minute's run of a planning job happens in one process of the
 			// cluster; the outbox runs in all of them (its claims keep them apart).
 			if j.Name != "outbox" {
-				won, err := n.svc.ClaimJobTick(ctx, j.Name, at)
+				won, err := n.outbox.ClaimJobTick(ctx, j.Name, at)
 				if err != nil {
 					n.log.Error("scheduled job not claimed", "job", j.Name, "err", err)
 					return

@@ -9,13 +9,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wneessen/go-mail"
+	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/notify/channel"
 )
 
 // panickyMailer stands in for a mailer that panics, which no real server can make it do.
 type panickyMailer struct{ calls chan struct{} }
 
-func (p panickyMailer) Send(context.Context, []*mail.Msg, func(int, error) error) error {
+func (p panickyMailer) Send(context.Context, []channel.Message, func(int, error) error) error {
 	p.calls <- struct{}{}
 	panic("mailer exploded")
 }
@@ -45,7 +46,7 @@ func TestSchedulerRecoversPanics(t *testing.T) {
 	p.svc.Now = time.Now
 	var logs syncBuffer
 	calls := make(chan struct{}, 10)
-	n, err := New(p.svc, Config{From: "sprakpool@kommun.example", Mailer: panickyMailer{calls},
+	n, err := New(p.svc, Config{From: "sprakpool@kommun.example", Senders: map[string]channel.Sender{booking.ChannelEmail: panickyMailer{calls}},
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 )
 
 // Finding 5 of issue 12: changing the password ends every API token and every
@@ -48,7 +49,7 @@ func TestPasswordChangeAndResetEndTokensAndSessions(t *testing.T) {
 	if status, _, _ := visitor.post("/forgot", url.Values{"email": {p.mgrA}}); status != 200 {
 		t.Fatalf("forgot: %d", status)
 	}
-	path := mailedLink(t, p.svc, booking.MailPasswordReset, p.mgrA)
+	path := mailedLink(t, p.svc, outbox.KindPasswordReset, p.mgrA)
 	visitor.get(path)
 	if status, _, _ := visitor.post(path, url.Values{"password": {"third-secret"}, "password_again": {"third-secret"}}); status != http.StatusSeeOther {
 		t.Fatalf("reset: %d", status)
@@ -156,13 +157,13 @@ func TestForgotSendsAtMostThreeMailsAnHour(t *testing.T) {
 			t.Errorf("request %d is answered differently from the first", i+1)
 		}
 	}
-	mails, err := e.svc.Outbox(context.Background(), booking.MailPasswordReset)
+	mails, err := outbox.New(e.svc).List(context.Background(), outbox.KindPasswordReset)
 	if err != nil || len(mails) != 3 {
 		t.Fatalf("%d reset mails after 6 requests (%v), want 3", len(mails), err)
 	}
 	e.svc.Now = func() time.Time { return now.Add(61 * time.Minute) }
 	v.post("/forgot", url.Values{"email": {"admin@example.se"}})
-	if mails, _ := e.svc.Outbox(context.Background(), booking.MailPasswordReset); len(mails) != 4 {
+	if mails, _ := outbox.New(e.svc).List(context.Background(), outbox.KindPasswordReset); len(mails) != 4 {
 		t.Errorf("an hour later: %d mails, want a 4th", len(mails))
 	}
 }
@@ -251,7 +252,7 @@ func TestForgotTakesTheSameTimeForEveryAddress(t *testing.T) {
 			t.Errorf("%s: answered after %v, want at least 50 ms", email, took)
 		}
 	}
-	if mails, _ := e.svc.Outbox(context.Background(), booking.MailPasswordReset); len(mails) != 1 {
+	if mails, _ := outbox.New(e.svc).List(context.Background(), outbox.KindPasswordReset); len(mails) != 1 {
 		t.Errorf("%d reset mails, want 1 (to the address with an account)", len(mails))
 	}
 }

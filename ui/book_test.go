@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 )
 
 // bookValues is the booking form filled in for Monday 2 March 2026.
@@ -198,7 +199,7 @@ func TestInviteSetsPasswordThroughTheLink(t *testing.T) {
 	if status != http.StatusSeeOther {
 		t.Fatalf("invite: %d", status)
 	}
-	mails, err := p.svc.Outbox(ctx, booking.TokenInvite)
+	mails, err := outbox.New(p.svc).List(ctx, booking.TokenInvite)
 	if err != nil || len(mails) != 1 || mails[0].Recipient != "ny.chef@example.se" {
 		t.Fatalf("invitation mail: %+v %v", mails, err)
 	}
@@ -349,7 +350,7 @@ func TestForgotPasswordMailsALink(t *testing.T) {
 			t.Fatalf("%s: %d", email, status)
 		}
 	}
-	mails, err := p.svc.Outbox(context.Background(), booking.TokenPasswordReset)
+	mails, err := outbox.New(p.svc).List(context.Background(), booking.TokenPasswordReset)
 	if err != nil || len(mails) != 1 || mails[0].Recipient != p.mgrA {
 		t.Fatalf("reset mails: %+v %v", mails, err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/demo"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 )
 
 // -screenshots writes the browser tests' pictures of the three roles' main
@@ -282,7 +283,7 @@ func TestBrowser(t *testing.T) {
 	tb.set("#f-role", "manager")
 	tb.set("#f-workplace_id", itoa(p.wpA))
 	tb.click(`form[action="/users"] button[type=submit]`, "Inbjudan är skickad")
-	mails, err := p.svc.Outbox(ctx, booking.TokenInvite)
+	mails, err := outbox.New(p.svc).List(ctx, booking.TokenInvite)
 	if err != nil || len(mails) != 1 {
 		t.Fatalf("invitation mail: %v %v", mails, err)
 	}

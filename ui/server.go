@@ -18,6 +18,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/calendar"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 	"github.com/sprakpool/sprakpool/booking/privacy"
 	"github.com/sprakpool/sprakpool/booking/report"
 	"github.com/sprakpool/sprakpool/ui/api"
@@ -34,6 +35,8 @@ type Config struct {
 	// Privacy exports and erases personal data and keeps the audit log; nil:
 	// privacy.New(svc).
 	Privacy *privacy.Service
+	// Outbox lists the mail that failed, for the dashboard; nil: outbox.New(svc).
+	Outbox *outbox.Service
 	// TrustedProxies are the reverse proxies (SPRAKPOOL_TRUSTED_PROXIES) whose
 	// X-Forwarded-For says who the client is; from anyone else it is ignored.
 	TrustedProxies []*net.IPNet
@@ -69,8 +72,11 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	if cfg.Privacy == nil {
 		cfg.Privacy = privacy.New(svc)
 	}
+	if cfg.Outbox == nil {
+		cfg.Outbox = outbox.New(svc)
+	}
 	s := &server{svc: svc, log: cfg.Logger, loc: svc.Config().Location, secure: strings.HasPrefix(cfg.BaseURL, "https://")}
-	pages, err := web.New(svc, web.Config{BaseURL: cfg.BaseURL, Logger: cfg.Logger, Reports: cfg.Reports, Privacy: cfg.Privacy, Calendar: cfg.Calendar})
+	pages, err := web.New(svc, web.Config{BaseURL: cfg.BaseURL, Logger: cfg.Logger, Reports: cfg.Reports, Privacy: cfg.Privacy, Calendar: cfg.Calendar, Outbox: cfg.Outbox})
 	if err != nil {
 		panic(err) // the templates are embedded: a test parses every one of them
 	}

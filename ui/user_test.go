@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 )
 
 // userOut is a user as the users API answers it.
@@ -29,7 +30,7 @@ type userOut struct {
 // mailedLink is the link of the newest mail of that kind to the address.
 func mailedLink(t *testing.T, svc *booking.Service, kind, to string) string {
 	t.Helper()
-	mails, err := svc.Outbox(context.Background(), kind)
+	mails, err := outbox.New(svc).List(context.Background(), kind)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func TestUsersAPI(t *testing.T) {
 		!u.Active || u.SupervisorID != nil || u.Phone != "" || u.SMSReminders {
 		t.Fatalf("created user %+v", u)
 	}
-	path := mailedLink(t, e.svc, booking.MailInvite, "ny.chef@example.se")
+	path := mailedLink(t, e.svc, outbox.KindInvite, "ny.chef@example.se")
 	b := e.browser()
 	b.get(path)
 	if status, _, _ := b.post(path, url.Values{"password": {"ett-bra-losen"}, "password_again": {"ett-bra-losen"}}); status != http.StatusSeeOther {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 	"github.com/sprakpool/sprakpool/booking/report"
 )
 
@@ -188,7 +189,7 @@ func Load(ctx context.Context, svc *booking.Service) error {
 		return fmt.Errorf("load demo: %w", err)
 	}
 	// The demo's bookings are history, not news: no mail is planned for them.
-	return svc.MarkEventsPlanned(ctx)
+	return outbox.New(svc).MarkEventsPlanned(ctx)
 }
 
 // rates sets the pool's funding: free to the workplaces while a coordination

@@ -450,7 +450,7 @@ func addressesOf(users []booking.User, sv *booking.Supervisor) map[string]string
 }
 
 // mailTo lists the outbox rows addressed to the supervisor or their users.
-func mailTo(tx *gorm.DB, users []booking.User, sv *booking.Supervisor) ([]booking.Mail, error) {
+func mailTo(tx *gorm.DB, users []booking.User, sv *booking.Supervisor) ([]booking.Message, error) {
 	ids := []int64{0}
 	for _, u := range users {
 		ids = append(ids, u.ID)
@@ -459,7 +459,7 @@ func mailTo(tx *gorm.DB, users []booking.User, sv *booking.Supervisor) ([]bookin
 	for a := range addressesOf(users, sv) {
 		addrs = append(addrs, a)
 	}
-	var list []booking.Mail
+	var list []booking.Message
 	if err := tx.Where("user_id IN ? OR lower(recipient) IN ?", ids, addrs).Order("id").Find(&list).Error; err != nil {
 		return nil, fmt.Errorf("mail to supervisor %d: %w", sv.ID, err)
 	}
@@ -618,7 +618,7 @@ func eraseUser(tx *gorm.DB, u booking.User, supervisorID int64, now time.Time) e
 // eraseMail readdresses the outbox rows to the supervisor: the address leaves
 // the recipient and the unique key (which may hold it), the payload (which may
 // hold a name or a link) is emptied, and what was not sent yet is skipped.
-func (s *Service) eraseMail(tx *gorm.DB, mails []booking.Mail, users []booking.User, sv *booking.Supervisor) error {
+func (s *Service) eraseMail(tx *gorm.DB, mails []booking.Message, users []booking.User, sv *booking.Supervisor) error {
 	if len(mails) == 0 {
 		return nil
 	}
@@ -641,8 +641,8 @@ func (s *Service) eraseMail(tx *gorm.DB, mails []booking.Mail, users []booking.U
 		}
 		// The Message-ID is a hash of the key, so it follows the key.
 		change := map[string]any{"recipient": to, "key": key, "message_id": s.svc.MessageID(key), "payload": "{}"}
-		if m.Status == booking.MailPending || m.Status == booking.MailFailed {
-			change["status"], change["last_error"] = booking.MailSkipped, "recipient's personal data erased"
+		if m.Status == booking.MessagePending || m.Status == booking.MessageFailed {
+			change["status"], change["last_error"] = booking.MessageSkipped, "recipient's personal data erased"
 		}
 		if err := tx.Table("outbox").Where("id = ?", m.ID).Updates(change).Error; err != nil {
 			return fmt.Errorf("readdress mail %d: %w", m.ID, err)

@@ -17,6 +17,7 @@ import (
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/internal/pooltest"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 	"github.com/sprakpool/sprakpool/booking/report"
 )
 
@@ -112,7 +113,7 @@ func newPrivacyPool(t *testing.T) *privacyPool {
 	must(err)
 	_, err = s.CancelBooking(ctx, p.Admin, y2.ID, "other", "CANCEL-Y2")
 	must(err)
-	_, err = s.PlanEventMails(ctx) // mail to X's user and Y's user about every booking
+	_, err = outbox.New(s).PlanEvents(ctx) // mail to X's user and Y's user about every booking
 	must(err)
 
 	*p.now = time.Date(2026, 12, 10, 12, 0, 0, 0, loc) // the December sessions are over
@@ -120,9 +121,9 @@ func newPrivacyPool(t *testing.T) *privacyPool {
 	_, link, err := s.RequestPasswordReset(ctx, p.xUser.Email)
 	must(err)
 	p.xResetSecret = link[strings.LastIndex(link, "/")+1:]
-	must(s.QueueMail(ctx, booking.MailInput{Key: "invite:amina.user@example.se", Kind: booking.MailInvite, Recipient: "amina.user@example.se",
+	must(outbox.New(s).Queue(ctx, outbox.Input{Key: "invite:amina.user@example.se", Kind: outbox.KindInvite, Recipient: "amina.user@example.se",
 		UserID: &p.xUser.ID, Payload: map[string]any{"name": "Amina Yusuf", "link": link}, Due: now.Add(90 * 24 * time.Hour)}))
-	must(s.DB().Read(ctx).Model(&booking.Mail{}).Where("key = ?", "invite:amina.user@example.se").Pluck("id", &p.xPendingMailID).Error)
+	must(s.DB().Read(ctx).Model(&booking.Message{}).Where("key = ?", "invite:amina.user@example.se").Pluck("id", &p.xPendingMailID).Error)
 	for _, c := range []struct {
 		b    *booking.Booking
 		u    *booking.User
@@ -271,7 +272,7 @@ func TestExportSupervisorHoldsEverythingPersonal(t *testing.T) {
 	}
 	var invite bool
 	for _, m := range exp.Mail {
-		invite = invite || (m.Kind == booking.MailInvite && m.Recipient == "amina.user@example.se")
+		invite = invite || (m.Kind == outbox.KindInvite && m.Recipient == "amina.user@example.se")
 	}
 	if !invite || len(exp.Mail) < 2 {
 		t.Errorf("mail: %+v", exp.Mail)
@@ -424,8 +425,8 @@ func TestEraseSupervisorLeavesNoTrace(t *testing.T) {
 	if len(tracesBefore) < 20 {
 		t.Fatalf("the pool holds too few traces of X to prove anything: %d", len(tracesBefore))
 	}
-	var mailBefore booking.Mail
-	if err := p.S.DB().Read(p.Ctx).First(&mailBefore, p.xPendingMailID).Error; err != nil || mailBefore.Status != booking.MailPending {
+	var mailBefore booking.Message
+	if err := p.S.DB().Read(p.Ctx).First(&mailBefore, p.xPendingMailID).Error; err != nil || mailBefore.Status != booking.MessagePending {
 		t.Fatalf("pending mail to X: %+v %v", mailBefore, err)
 	}
 	if _, err := p.S.AccountTokenUser(p.Ctx, booking.TokenPasswordReset, p.xResetSecret); err != nil {
@@ -498,11 +499,11 @@ func TestEraseSupervisorLeavesNoTrace(t *testing.T) {
 	if _, err := p.S.Login(p.Ctx, u.Email, "amina-password"); booking.ErrorCode(err) != booking.CodeUnauthorized {
 		t.Errorf("login with the placeholder address: %v", err)
 	}
-	var mail booking.Mail
+	var mail booking.Message
 	if err := p.S.DB().Read(p.Ctx).First(&mail, p.xPendingMailID).Error; err != nil {
 		t.Fatal(err)
 	}
-	if mail.Status != booking.MailSkipped || mail.Payload != "{}" || !strings.HasSuffix(mail.Recipient, ".invalid") {
+	if mail.Status != booking.MessageSkipped || mail.Payload != "{}" || !strings.HasSuffix(mail.Recipient, ".invalid") {
 		t.Errorf("pending mail to X after the erasure: %+v", mail)
 	}
 	if _, err := p.S.Authenticate(p.Ctx, mustToken(t, p.S, p.yUser.Email), "127.0.0.1"); err != nil {

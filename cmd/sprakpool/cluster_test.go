@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 	"github.com/sprakpool/sprakpool/migrations/testdb"
 )
 
@@ -148,7 +149,7 @@ func TestTwoServersOnePostgres(t *testing.T) {
 // reminders of the n bookings (the reminders job runs on the minute), then a few
 // outbox rounds more, and checks that each message reached the SMTP server once.
 func eachMailOnce(t *testing.T, db *sql.DB, sink *mailSink, n int, logs []*bytes.Buffer) {
-	kinds := []string{booking.MailBookingConfirmed, booking.MailReminder}
+	kinds := []string{outbox.KindBookingConfirmed, outbox.KindReminder}
 	deadline := time.Now().Add(100 * time.Second)
 	for time.Now().Before(deadline) && len(sink.received()) < n*len(kinds) {
 		time.Sleep(200 * time.Millisecond)

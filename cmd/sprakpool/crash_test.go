@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 	"github.com/sprakpool/sprakpool/migrations/testdb"
 )
 
@@ -191,7 +192,7 @@ func crashTest(t *testing.T, dsn string) {
 	atKill := outboxState(t, db)
 	t.Logf("at the kill: %d requests in flight, %d bookings answered 201, outbox %v, %d booking events not yet planned into mail, %d mails received",
 		flying, answered201.Load(), atKill.byStatus, atKill.unplanned, mailsBefore)
-	if atKill.byStatus[booking.MailSending] == 0 || atKill.byStatus[booking.MailPending]+atKill.unplanned == 0 {
+	if atKill.byStatus[booking.MessageSending] == 0 || atKill.byStatus[booking.MessagePending]+atKill.unplanned == 0 {
 		t.Errorf("at the kill no message was both being sent and waiting: the test did not test what it names")
 	}
 
@@ -199,7 +200,7 @@ func crashTest(t *testing.T, dsn string) {
 	second := startServe(t, env())
 	waitFor(t, 60*time.Second, "the outbox to send everything after the restart", func() bool {
 		s := outboxState(t, db)
-		return s.unplanned == 0 && s.byStatus[booking.MailPending] == 0 && s.byStatus[booking.MailSending] == 0
+		return s.unplanned == 0 && s.byStatus[booking.MessagePending] == 0 && s.byStatus[booking.MessageSending] == 0
 	})
 	if err := second.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -300,7 +301,7 @@ func crashTest(t *testing.T, dsn string) {
 		if err := rows.Scan(&k.booking, &k.recipient, &id, &status); err != nil {
 			t.Fatal(err)
 		}
-		if status != booking.MailSent {
+		if status != booking.MessageSent {
 			t.Errorf("confirmation of booking %d to %s is %s", k.booking, k.recipient, status)
 		}
 		byMessageID[id] = k
@@ -326,7 +327,7 @@ func crashTest(t *testing.T, dsn string) {
 			t.Errorf("message %s (%s to %s) arrived %d times", m.messageID, m.kind, m.to, seenID[m.messageID])
 		}
 		k, known := byMessageID[m.messageID]
-		if _, wanted := want[k]; !known || !wanted || m.kind != booking.MailBookingConfirmed || !strings.EqualFold(m.to, k.recipient) {
+		if _, wanted := want[k]; !known || !wanted || m.kind != outbox.KindBookingConfirmed || !strings.EqualFold(m.to, k.recipient) {
 			stray++
 			t.Errorf("unexpected message %s: %s to %s (outbox: %+v)", m.messageID, m.kind, m.to, k)
 			continue

@@ -8,14 +8,31 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/report"
 	"github.com/sprakpool/sprakpool/notify"
+	"github.com/sprakpool/sprakpool/notify/channel"
+	"github.com/sprakpool/sprakpool/notify/email"
 )
 
 // notifyConfig is notify's part of the configuration.
 func (c *Config) notifyConfig() notify.Config {
-	return notify.Config{SMTPURL: c.SMTPURL, From: c.MailFrom, BaseURL: c.BaseURL, ReminderLead: c.ReminderLead, Lease: c.MailLease}
+	return notify.Config{From: c.MailFrom, BaseURL: c.BaseURL, ReminderLead: c.ReminderLead, Lease: c.MailLease}
+}
+
+// senders are notify's senders, one per channel: e-mail over SMTP when an
+// SMTP URL is set (without one, notify logs the mail instead).
+func (c *Config) senders() (map[string]channel.Sender, error) {
+	out := map[string]channel.Sender{}
+	if c.SMTPURL != "" {
+		smtp, err := email.NewSMTP(c.SMTPURL, c.MailFrom)
+		if err != nil {
+			return nil, fmt.Errorf("notify: %w", err)
+		}
+		out[booking.ChannelEmail] = smtp
+	}
+	return out, nil
 }
 
 // cmdJobs is `jobs list` and `jobs run NAME [--at RFC3339]`.
@@ -71,6 +88,9 @@ func cmdJobsRun(ctx context.Context, name string, args []string, stdout, stderr 
 	defer svc.Close()
 	cfg := c.cfg.notifyConfig()
 	cfg.Logger, cfg.Reports, cfg.Calendar = c.log, report.New(svc), calendar.New(svc)
+	if cfg.Senders, err = c.cfg.senders(); err != nil {
+		return usageError{err.Error()}
+	}
 	n, err := notify.New(svc, cfg)
 	if err != nil {
 		return usageError{err.Error()}

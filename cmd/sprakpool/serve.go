@@ -13,6 +13,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/demo"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 	"github.com/sprakpool/sprakpool/booking/privacy"
 	"github.com/sprakpool/sprakpool/booking/report"
 	"github.com/sprakpool/sprakpool/notify"
@@ -41,9 +42,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		printDemoLogins(stdout)
 	}
-	reports, cal := report.New(svc), calendar.New(svc)
+	reports, cal, messages := report.New(svc), calendar.New(svc), outbox.New(svc)
 	handler := ui.New(svc, ui.Config{BaseURL: c.cfg.BaseURL, Logger: c.log, Reports: reports,
-		Privacy: privacy.New(svc), Calendar: cal, TrustedProxies: c.cfg.trustedProxies})
+		Privacy: privacy.New(svc), Calendar: cal, Outbox: messages, TrustedProxies: c.cfg.trustedProxies})
 	srv := newHTTPServer(handler, defaultTimeouts)
 	ln, err := net.Listen("tcp", c.cfg.Addr)
 	if err != nil {
@@ -53,7 +54,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer stop()
 	if c.cfg.Scheduler != "off" {
 		ncfg := c.cfg.notifyConfig()
-		ncfg.Logger, ncfg.Reports, ncfg.Calendar = c.log, reports, cal
+		ncfg.Logger, ncfg.Reports, ncfg.Calendar, ncfg.Outbox = c.log, reports, cal, messages
+		if ncfg.Senders, err = c.cfg.senders(); err != nil {
+			return usageError{err.Error()}
+		}
 		n, err := notify.New(svc, ncfg)
 		if err != nil {
 			return usageError{err.Error()}

@@ -20,7 +20,7 @@ type dashboardPage struct {
 	Utilization *float64
 	Overdue     []bookingView // the oldest few
 	OverdueN    int
-	FailedMail  []booking.Mail
+	FailedMail  []booking.Message
 	// Unconfirmed are held sessions their supervisor has not confirmed:
 	// billing still rests on booked time for them.
 	Unconfirmed  []bookingView
@@ -75,7 +75,7 @@ func (s *Server) dashboard(c echo.Context) error {
 	for i := len(open) - 1; i >= 0 && len(p.Unconfirmed) < overdueShown; i-- {
 		p.Unconfirmed = append(p.Unconfirmed, n.view(open[i]))
 	}
-	if p.FailedMail, err = s.svc.FailedMail(ctx); err != nil {
+	if p.FailedMail, err = s.outbox.Failed(ctx); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "dashboard", s.lang(c).T("dashboard.title"), p)

@@ -94,7 +94,7 @@ func samplePages(loc *time.Location) map[string]any {
 			return p
 		}(),
 		"absences":        &absencePage{Form: failed("start_date", "start_time", "end_date", "end_time", "reason"), Absences: []absenceView{{ID: 1, Start: start, End: end, Reason: "kurs"}}, Imported: "3", Skipped: "1"},
-		"dashboard":       &dashboardPage{Unconfirmed: []bookingView{heldV}, UnconfirmedN: 11, Today: []bookingView{bv}, WeekCount: 3, Utilization: &util, Overdue: []bookingView{bv}, OverdueN: 12, FailedMail: []booking.Mail{{Recipient: "a@example.se", Kind: "reminder", LastError: "550"}}},
+		"dashboard":       &dashboardPage{Unconfirmed: []bookingView{heldV}, UnconfirmedN: 11, Today: []bookingView{bv}, WeekCount: 3, Utilization: &util, Overdue: []bookingView{bv}, OverdueN: 12, FailedMail: []booking.Message{{Recipient: "a@example.se", Kind: "reminder", LastError: "550"}}},
 		"timeline":        &timelinePage{Monday: start, Days: []time.Time{start}, Today: 0, Rows: []timelineRow{{Supervisor: sv, Cells: cells}}, Language: "ar", Workplace: 5, Workplaces: []booking.Workplace{wp}, Languages: []string{"ar"}},
 		"supervisors":     []booking.Supervisor{sv, {ID: 4, Name: "Inaktiv"}},
 		"supervisor_form": &supervisorFormPage{ID: 3, Form: failed("name", "email", "phone", "languages", "areas"), Languages: sv.Languages, Areas: sv.Areas},

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/calendar"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 	"github.com/sprakpool/sprakpool/booking/privacy"
 	"github.com/sprakpool/sprakpool/booking/report"
 )
@@ -25,6 +26,7 @@ type Config struct {
 	Reports  *report.Service   // the reports' pages and the overview's utilization
 	Privacy  *privacy.Service  // the export download and the erasure
 	Calendar *calendar.Service // the .ics import of absences
+	Outbox   *outbox.Service   // the overview's mail that failed
 }
 
 // Server holds the pages' dependencies.
@@ -35,6 +37,7 @@ type Server struct {
 	loc      *time.Location
 	reports  *report.Service
 	privacy  *privacy.Service
+	outbox   *outbox.Service
 	pages    *pages    // the templates and the content-hashed static files
 	sessions *sessions // the browsers' sign-ins and their CSRF tokens
 }
@@ -46,7 +49,7 @@ func New(svc *booking.Service, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return &Server{svc: svc, cfg: cfg, log: cfg.Logger, loc: svc.Config().Location, reports: cfg.Reports,
-		privacy: cfg.Privacy, pages: pg,
+		privacy: cfg.Privacy, outbox: cfg.Outbox, pages: pg,
 		sessions: newSessions(svc, strings.HasPrefix(cfg.BaseURL, "https://"), cfg.Logger)}, nil
 }
 

@@ -1,72 +1,61 @@
-package booking
+// Package outbox is what Språkpool sends, whatever the channel (e-mail now):
+// one message (booking.Message) per address, kind and key, written in the same
+// transaction as what it tells of. It plans the messages of booking changes
+// and of the clock (reminders, day plans, follow-up requests, confirmation
+// reminders, monthly reports), each once, however often and in however many
+// processes the jobs run; and it hands due messages to the senders in notify
+// with a lease, records each result and retries with a backoff, so that every
+// message goes out once even when a server is down for a while. Wall-clock
+// times (07:00 day plans, 06:00 on the 1st) are computed in the pool's zone,
+// so DST days neither skip nor repeat them.
+package outbox
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
+
+	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/internal/sqldb"
 )
 
-// Mail is one message to one recipient in the outbox. The key says what makes it
-// unique (a second plan of the same message is a no-op), the Message-ID is
-// derived from the key so a retry is recognisably the same message, and the
-// status moves pending → sending (claimed with a lease) → sent, failed or skipped.
-type Mail struct {
-	ID            int64
-	Key           string
-	Kind          string
-	BookingID     *int64
-	Sequence      *int
-	UserID        *int64
-	Recipient     string
-	Payload       string
-	DueAt         time.Time
-	Status        string
-	Attempts      int
-	NextAttemptAt time.Time
-	ClaimedUntil  *time.Time
-	MessageID     string
-	SentAt        *time.Time
-	LastError     string
-	CreatedAt     time.Time
-	// RecipientName and Locale come from the recipient's user, when there is one.
-	RecipientName string `gorm:"-"`
-	Locale        string `gorm:"-"`
+// Service plans, claims and records the outbox's messages, on the booking
+// service's database and clock.
+type Service struct {
+	svc   *booking.Service
+	store *sqldb.DB
+	// cfg is the pool's configuration: its zone.
+	cfg booking.Config
 }
 
-// TableName keeps gorm on the schema's name.
-func (Mail) TableName() string { return "outbox" }
+// New is the outbox of the pool svc.
+func New(svc *booking.Service) *Service {
+	return &Service{svc: svc, store: svc.DB(), cfg: svc.Config()}
+}
 
-// Kinds of mail. A booking_removed mail goes to whoever a change took off a
-// booking: the supervisor replaced by another, the managers of the workplace it left.
-const (
-	MailBookingConfirmed = "booking_confirmed"
-	MailBookingChanged   = "booking_changed"
-	MailBookingCancelled = "booking_cancelled"
-	MailBookingRemoved   = "booking_removed"
-	MailReminder         = "reminder"
-	MailDayplan          = "dayplan"
-	MailFollowupRequest  = "followup_request"
-	MailMonthlyReport    = "monthly_report"
-	MailInvite           = "invite"
-	MailPasswordReset    = "password_reset"
-)
+// now is the service's clock, in UTC.
+func (s *Service) now() time.Time { return s.svc.Clock() }
 
-// Statuses of a mail.
+// Kinds of message. A booking_removed message goes to whoever a change took off
+// a booking: the supervisor replaced by another, the managers of the workplace
+// it left. Invitations and password resets are written by the core, in the
+// transaction that makes their link; their kinds are the links' kinds.
 const (
-	MailPending = "pending"
-	MailSending = "sending"
-	MailSent    = "sent"
-	MailFailed  = "failed"
-	MailSkipped = "skipped"
+	KindBookingConfirmed = "booking_confirmed"
+	KindBookingChanged   = "booking_changed"
+	KindBookingCancelled = "booking_cancelled"
+	KindBookingRemoved   = "booking_removed"
+	KindReminder         = "reminder"
+	KindDayplan          = "dayplan"
+	KindFollowupRequest  = "followup_request"
+	KindMonthlyReport    = "monthly_report"
+	KindInvite           = booking.TokenInvite
+	KindPasswordReset    = booking.TokenPasswordReset
 )
 
 // RetryWindow is how long a message is retried after it was due before it is
@@ -83,8 +72,8 @@ func RetryDelay(attempt int) time.Duration {
 	return min(d, 2*time.Hour)
 }
 
-// MailInput queues one message; Key makes it idempotent.
-type MailInput struct {
+// Input queues one e-mail message; Key makes it idempotent.
+type Input struct {
 	Key, Kind, Recipient string
 	UserID               *int64
 	BookingID            *int64
@@ -93,13 +82,13 @@ type MailInput struct {
 	Due time.Time
 }
 
-// QueueMail puts one message into the outbox unless one with the same key is
-// there already; account flows (invitations, password resets) use it.
-func (s *Service) QueueMail(ctx context.Context, m MailInput) error {
-	var p Problems
-	checkText(&p, "key", m.Key, 500, true)
-	checkText(&p, "kind", m.Kind, 100, true)
-	checkEmail(&p, "recipient", strings.TrimSpace(m.Recipient))
+// Queue puts one e-mail message into the outbox unless one with the same key
+// is there already.
+func (s *Service) Queue(ctx context.Context, m Input) error {
+	var p booking.Problems
+	booking.CheckText(&p, "key", m.Key, 500, true)
+	booking.CheckText(&p, "kind", m.Kind, 100, true)
+	booking.CheckEmail(&p, "recipient", strings.TrimSpace(m.Recipient))
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -107,50 +96,16 @@ func (s *Service) QueueMail(ctx context.Context, m MailInput) error {
 	if err != nil {
 		return fmt.Errorf("queue mail %s: %w", m.Key, err)
 	}
-	now := s.now()
-	due := m.Due.UTC()
-	if m.Due.IsZero() {
-		due = now
-	}
-	row := s.newMail(m.Key, m.Kind, strings.TrimSpace(m.Recipient), m.UserID, m.BookingID, nil, string(payload), due, due, now)
+	row := &booking.Message{Key: m.Key, Kind: m.Kind, Recipient: strings.TrimSpace(m.Recipient), UserID: m.UserID,
+		BookingID: m.BookingID, Payload: string(payload), DueAt: m.Due}
 	err = s.store.WriteRows(ctx, func(tx *gorm.DB) error {
-		_, err := insertMail(tx, row)
+		_, err := s.svc.InsertMessage(tx, row)
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("queue mail %s: %w", m.Key, err)
 	}
 	return nil
-}
-
-func (s *Service) newMail(key, kind, to string, userID, bookingID *int64, seq *int, payload string, due, next, now time.Time) *Mail {
-	return &Mail{Key: key, Kind: kind, Recipient: to, UserID: userID, BookingID: bookingID, Sequence: seq,
-		Payload: payload, DueAt: due.UTC(), Status: MailPending, NextAttemptAt: next.UTC(),
-		MessageID: s.messageID(key), CreatedAt: now}
-}
-
-// messageID is stable for a key: a retried or re-planned message keeps it, so a
-// receiver can drop a duplicate if a send is ever repeated after a crash. It
-// ends in the sender's domain, which the sender vouches for (RFC 5322 §3.6.4).
-func (s *Service) messageID(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	host := "sprakpool.localhost"
-	if i := strings.LastIndex(s.cfg.MailFrom, "@"); i >= 0 && i < len(s.cfg.MailFrom)-1 {
-		host = strings.Trim(s.cfg.MailFrom[i+1:], "<> ")
-	} else if u, err := url.Parse(s.cfg.BaseURL); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
-	}
-	return hex.EncodeToString(sum[:16]) + "@" + host
-}
-
-// MessageID is the Message-ID of the outbox's message with that key, for the
-// privacy erasure, which rewrites keys that hold an address.
-func (s *Service) MessageID(key string) string { return s.messageID(key) }
-
-// insertMail adds the row unless its key exists; it reports whether it added it.
-func insertMail(tx *gorm.DB, m *Mail) (bool, error) {
-	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(m)
-	return res.RowsAffected > 0, res.Error
 }
 
 // recipient is someone a booking's mail goes to; left marks someone a change
@@ -163,17 +118,18 @@ type recipient struct {
 
 // bookingRecipients are the supervisor (their users, else the supervisor's own
 // address) and the managers of the booking's workplace, each address once.
-func bookingRecipients(tx *gorm.DB, b *Booking, managers, supervisor bool) ([]recipient, error) {
-	var users []User
+func bookingRecipients(tx *gorm.DB, b *booking.Booking, managers, supervisor bool) ([]recipient, error) {
+	var users []booking.User
 	q := tx.Where("active = ?", true)
+	managersOf := tx.Table("user_workplaces").Select("user_id").Where("workplace_id = ?", b.WorkplaceID)
 	switch {
 	case managers && supervisor:
-		q = q.Where("(role = ? AND supervisor_id = ?) OR (role = ? AND id IN (?))", RoleSupervisor, b.SupervisorID,
-			RoleManager, tx.Model(&userWorkplace{}).Select("user_id").Where("workplace_id = ?", b.WorkplaceID))
+		q = q.Where("(role = ? AND supervisor_id = ?) OR (role = ? AND id IN (?))", booking.RoleSupervisor, b.SupervisorID,
+			booking.RoleManager, managersOf)
 	case supervisor:
-		q = q.Where("role = ? AND supervisor_id = ?", RoleSupervisor, b.SupervisorID)
+		q = q.Where("role = ? AND supervisor_id = ?", booking.RoleSupervisor, b.SupervisorID)
 	default:
-		q = q.Where("role = ? AND id IN (?)", RoleManager, tx.Model(&userWorkplace{}).Select("user_id").Where("workplace_id = ?", b.WorkplaceID))
+		q = q.Where("role = ? AND id IN (?)", booking.RoleManager, managersOf)
 	}
 	if err := q.Order("id").Find(&users).Error; err != nil {
 		return nil, fmt.Errorf("recipients of booking %d: %w", b.ID, err)
@@ -182,7 +138,7 @@ func bookingRecipients(tx *gorm.DB, b *Booking, managers, supervisor bool) ([]re
 	var out []recipient
 	hasSupervisorUser := false
 	for _, u := range users {
-		if u.Role == RoleSupervisor {
+		if u.Role == booking.RoleSupervisor {
 			hasSupervisorUser = true
 		}
 		if e := strings.ToLower(u.Email); !seen[e] {
@@ -191,7 +147,7 @@ func bookingRecipients(tx *gorm.DB, b *Booking, managers, supervisor bool) ([]re
 		}
 	}
 	if supervisor && !hasSupervisorUser {
-		var sv Supervisor
+		var sv booking.Supervisor
 		if err := tx.First(&sv, b.SupervisorID).Error; err != nil {
 			return nil, fmt.Errorf("supervisor of booking %d: %w", b.ID, err)
 		}
@@ -202,15 +158,15 @@ func bookingRecipients(tx *gorm.DB, b *Booking, managers, supervisor bool) ([]re
 	return out, nil
 }
 
-// eventMailKinds maps a booking event to the mail it causes.
-var eventMailKinds = map[string]string{
-	EventCreated: MailBookingConfirmed, EventChanged: MailBookingChanged, EventCancelled: MailBookingCancelled,
+// eventKinds maps a booking event to the message it causes.
+var eventKinds = map[string]string{
+	booking.EventCreated: KindBookingConfirmed, booking.EventChanged: KindBookingChanged, booking.EventCancelled: KindBookingCancelled,
 }
 
-// PlanEventMails turns booking events not yet planned into outbox rows for the
+// PlanEvents turns booking events not yet planned into outbox rows for the
 // supervisor and the booking's managers, and marks the events planned, in one
 // transaction: a crash leaves either both or neither. It returns how many rows it added.
-func (s *Service) PlanEventMails(ctx context.Context) (int, error) {
+func (s *Service) PlanEvents(ctx context.Context) (int, error) {
 	added := 0
 	for {
 		n, more, err := s.planEventBatch(ctx, 200)
@@ -223,7 +179,7 @@ func (s *Service) PlanEventMails(ctx context.Context) (int, error) {
 
 func (s *Service) planEventBatch(ctx context.Context, limit int) (added int, more bool, err error) {
 	var pending int64
-	if err := s.store.Read(ctx).Model(&Event{}).Where("planned_at IS NULL").Limit(1).Count(&pending).Error; err != nil {
+	if err := s.store.Read(ctx).Model(&booking.Event{}).Where("planned_at IS NULL").Limit(1).Count(&pending).Error; err != nil {
 		return 0, false, fmt.Errorf("plan event mail: %w", err)
 	}
 	if pending == 0 {
@@ -232,20 +188,20 @@ func (s *Service) planEventBatch(ctx context.Context, limit int) (added int, mor
 	now := s.now()
 	err = s.store.WriteRows(ctx, func(tx *gorm.DB) error {
 		// Another process planning at once skips these events and takes the next.
-		var events []Event
+		var events []booking.Event
 		if err := s.store.SkipLocked(tx.Where("planned_at IS NULL").Order("id").Limit(limit)).Find(&events).Error; err != nil {
 			return err
 		}
 		more = len(events) == limit
-		bookings := map[int64]*Booking{}
+		bookings := map[int64]*booking.Booking{}
 		for _, e := range events {
-			kind, ok := eventMailKinds[e.Kind]
+			kind, ok := eventKinds[e.Kind]
 			if !ok {
 				continue
 			}
 			b := bookings[e.BookingID]
 			if b == nil {
-				b = &Booking{}
+				b = &booking.Booking{}
 				if err := tx.First(b, e.BookingID).Error; err != nil {
 					return fmt.Errorf("booking %d of event %d: %w", e.BookingID, e.ID, err)
 				}
@@ -260,10 +216,10 @@ func (s *Service) planEventBatch(ctx context.Context, limit int) (added int, mor
 				seq := e.Sequence
 				kind := kind
 				if r.left {
-					kind = MailBookingRemoved
+					kind = KindBookingRemoved
 				}
-				m := s.newMail(key, kind, r.email, r.userID, &b.ID, &seq, e.Data, e.At, e.At, now)
-				ok, err := insertMail(tx, m)
+				ok, err := s.svc.InsertMessage(tx, &booking.Message{Key: key, Kind: kind, Recipient: r.email, UserID: r.userID,
+					BookingID: &b.ID, Sequence: &seq, Payload: e.Data, DueAt: e.At})
 				if err != nil {
 					return err
 				}
@@ -279,7 +235,7 @@ func (s *Service) planEventBatch(ctx context.Context, limit int) (added int, mor
 		if len(ids) == 0 {
 			return nil
 		}
-		return tx.Model(&Event{}).Where("id IN ?", ids).Update("planned_at", now).Error
+		return tx.Model(&booking.Event{}).Where("id IN ?", ids).Update("planned_at", now).Error
 	})
 	if err != nil {
 		return 0, false, fmt.Errorf("plan event mail: %w", err)
@@ -290,9 +246,9 @@ func (s *Service) planEventBatch(ctx context.Context, limit int) (added int, mor
 // eventRecipients are the booking's people, and for a change that moved it to
 // another supervisor or workplace, also the people it was moved away from,
 // marked left: they get a cancellation, not an update.
-func eventRecipients(tx *gorm.DB, b *Booking, e Event) ([]recipient, error) {
+func eventRecipients(tx *gorm.DB, b *booking.Booking, e booking.Event) ([]recipient, error) {
 	rs, err := bookingRecipients(tx, b, true, true)
-	if err != nil || e.Kind != EventChanged {
+	if err != nil || e.Kind != booking.EventChanged {
 		return rs, err
 	}
 	var data struct {
@@ -341,12 +297,12 @@ func (s *Service) nextAttempt(due, at time.Time) time.Time {
 // the booking is cancelled or moved before it is sent.
 func (s *Service) PlanReminders(ctx context.Context, at time.Time, lead, ahead time.Duration) (int, error) {
 	at = at.UTC()
-	var list []Booking
-	if err := s.store.Read(ctx).Where("status = ? AND start_at > ? AND start_at <= ?", StatusConfirmed, at, at.Add(lead+ahead)).
+	var list []booking.Booking
+	if err := s.store.Read(ctx).Where("status = ? AND start_at > ? AND start_at <= ?", booking.StatusConfirmed, at, at.Add(lead+ahead)).
 		Order("start_at, id").Find(&list).Error; err != nil {
 		return 0, fmt.Errorf("plan reminders at %s: %w", at, err)
 	}
-	done, err := s.plannedKeys(ctx, MailReminder, list)
+	done, err := s.plannedKeys(ctx, KindReminder, list)
 	if err != nil {
 		return 0, fmt.Errorf("plan reminders at %s: %w", at, err)
 	}
@@ -358,9 +314,10 @@ func (s *Service) PlanReminders(ctx context.Context, at time.Time, lead, ahead t
 		}
 		due := b.Start.Add(-lead)
 		payload := fmt.Sprintf(`{"start":%q}`, b.Start.UTC().Format(time.RFC3339))
-		n, err := s.planForBooking(ctx, b, true, true, func(r recipient) *Mail {
+		n, err := s.planForBooking(ctx, b, true, true, func(r recipient) *booking.Message {
 			key := fmt.Sprintf("reminder:%d:%d:%s", b.ID, b.Start.Unix(), strings.ToLower(r.email))
-			return s.newMail(key, MailReminder, r.email, r.userID, &b.ID, &b.Sequence, payload, due, s.nextAttempt(due, at), s.now())
+			return &booking.Message{Key: key, Kind: KindReminder, Recipient: r.email, UserID: r.userID, BookingID: &b.ID,
+				Sequence: &b.Sequence, Payload: payload, DueAt: due, NextAttemptAt: s.nextAttempt(due, at)}
 		})
 		if err != nil {
 			return added, fmt.Errorf("plan reminders at %s: %w", at, err)
@@ -373,7 +330,7 @@ func (s *Service) PlanReminders(ctx context.Context, at time.Time, lead, ahead t
 // plannedKeys returns the keys of the mail of a kind already planned for the
 // bookings, without their recipient part ("reminder:17:1774854000:"), so a job
 // that runs every minute skips what it planned before without taking the write lock.
-func (s *Service) plannedKeys(ctx context.Context, kind string, list []Booking) (map[string]bool, error) {
+func (s *Service) plannedKeys(ctx context.Context, kind string, list []booking.Booking) (map[string]bool, error) {
 	done := map[string]bool{}
 	if len(list) == 0 {
 		return done, nil
@@ -383,7 +340,7 @@ func (s *Service) plannedKeys(ctx context.Context, kind string, list []Booking) 
 		ids[i] = b.ID
 	}
 	var keys []string
-	if err := s.store.Read(ctx).Model(&Mail{}).Where("kind = ? AND booking_id IN ?", kind, ids).Pluck("key", &keys).Error; err != nil {
+	if err := s.store.Read(ctx).Model(&booking.Message{}).Where("kind = ? AND booking_id IN ?", kind, ids).Pluck("key", &keys).Error; err != nil {
 		return nil, err
 	}
 	for _, k := range keys {
@@ -395,7 +352,7 @@ func (s *Service) plannedKeys(ctx context.Context, kind string, list []Booking) 
 }
 
 // planForBooking inserts one row per recipient of b in one transaction.
-func (s *Service) planForBooking(ctx context.Context, b *Booking, managers, supervisor bool, row func(recipient) *Mail) (int, error) {
+func (s *Service) planForBooking(ctx context.Context, b *booking.Booking, managers, supervisor bool, row func(recipient) *booking.Message) (int, error) {
 	added := 0
 	err := s.store.WriteRows(ctx, func(tx *gorm.DB) error {
 		rs, err := bookingRecipients(tx, b, managers, supervisor)
@@ -403,7 +360,7 @@ func (s *Service) planForBooking(ctx context.Context, b *Booking, managers, supe
 			return err
 		}
 		for _, r := range rs {
-			ok, err := insertMail(tx, row(r))
+			ok, err := s.svc.InsertMessage(tx, row(r))
 			if err != nil {
 				return err
 			}
@@ -423,13 +380,13 @@ const FollowupWindow = 7 * 24 * time.Hour
 // session that ended by at (within FollowupWindow) and has no follow-up yet.
 func (s *Service) PlanFollowups(ctx context.Context, at time.Time) (int, error) {
 	at = at.UTC()
-	var list []Booking
+	var list []booking.Booking
 	db := s.store.Read(ctx)
-	if err := db.Where("status = ? AND end_at <= ? AND end_at > ? AND id NOT IN (?)", StatusConfirmed, at, at.Add(-FollowupWindow),
-		db.Model(&Followup{}).Select("booking_id")).Order("end_at, id").Find(&list).Error; err != nil {
+	if err := db.Where("status = ? AND end_at <= ? AND end_at > ? AND id NOT IN (?)", booking.StatusConfirmed, at, at.Add(-FollowupWindow),
+		db.Model(&booking.Followup{}).Select("booking_id")).Order("end_at, id").Find(&list).Error; err != nil {
 		return 0, fmt.Errorf("plan follow-ups at %s: %w", at, err)
 	}
-	done, err := s.plannedKeys(ctx, MailFollowupRequest, list)
+	done, err := s.plannedKeys(ctx, KindFollowupRequest, list)
 	if err != nil {
 		return 0, fmt.Errorf("plan follow-ups at %s: %w", at, err)
 	}
@@ -439,9 +396,10 @@ func (s *Service) PlanFollowups(ctx context.Context, at time.Time) (int, error) 
 		if done[fmt.Sprintf("followup:%d:", b.ID)] {
 			continue
 		}
-		n, err := s.planForBooking(ctx, b, true, false, func(r recipient) *Mail {
+		n, err := s.planForBooking(ctx, b, true, false, func(r recipient) *booking.Message {
 			key := fmt.Sprintf("followup:%d:%s", b.ID, strings.ToLower(r.email))
-			return s.newMail(key, MailFollowupRequest, r.email, r.userID, &b.ID, &b.Sequence, "{}", b.End, s.nextAttempt(b.End, at), s.now())
+			return &booking.Message{Key: key, Kind: KindFollowupRequest, Recipient: r.email, UserID: r.userID, BookingID: &b.ID,
+				Sequence: &b.Sequence, DueAt: b.End, NextAttemptAt: s.nextAttempt(b.End, at)}
 		})
 		if err != nil {
 			return added, fmt.Errorf("plan follow-ups at %s: %w", at, err)
@@ -459,14 +417,14 @@ const DayplanHour = 7
 // booking that day. The hour is a wall time in the pool's zone, so DST days
 // neither skip nor repeat it.
 func (s *Service) PlanDayplans(ctx context.Context, at time.Time) (int, error) {
-	day := startOfDay(at, s.cfg.Location)
+	day, next := dayOf(at, s.cfg.Location)
 	due := time.Date(day.Year(), day.Month(), day.Day(), DayplanHour, 0, 0, 0, s.cfg.Location)
 	if at.Before(due) {
 		return 0, nil
 	}
 	date := day.Format(time.DateOnly)
-	var list []Booking
-	if err := s.store.Read(ctx).Where("status = ? AND start_at >= ? AND start_at < ?", StatusConfirmed, day.UTC(), nextDay(day).UTC()).
+	var list []booking.Booking
+	if err := s.store.Read(ctx).Where("status = ? AND start_at >= ? AND start_at < ?", booking.StatusConfirmed, day.UTC(), next.UTC()).
 		Order("supervisor_id, start_at").Find(&list).Error; err != nil {
 		return 0, fmt.Errorf("plan day plans for %s: %w", date, err)
 	}
@@ -477,9 +435,10 @@ func (s *Service) PlanDayplans(ctx context.Context, at time.Time) (int, error) {
 			continue
 		}
 		payload := fmt.Sprintf(`{"date":%q,"supervisor_id":%d}`, date, b.SupervisorID)
-		n, err := s.planForBooking(ctx, b, false, true, func(r recipient) *Mail {
+		n, err := s.planForBooking(ctx, b, false, true, func(r recipient) *booking.Message {
 			key := fmt.Sprintf("dayplan:%d:%s:%s", b.SupervisorID, date, strings.ToLower(r.email))
-			return s.newMail(key, MailDayplan, r.email, r.userID, nil, nil, payload, due, s.nextAttempt(due, at), s.now())
+			return &booking.Message{Key: key, Kind: KindDayplan, Recipient: r.email, UserID: r.userID, Payload: payload,
+				DueAt: due, NextAttemptAt: s.nextAttempt(due, at)}
 		})
 		if err != nil {
 			return added, fmt.Errorf("plan day plans for %s: %w", date, err)
@@ -521,14 +480,15 @@ func (s *Service) PlanMonthlyReports(ctx context.Context, at time.Time) (int, er
 		}
 		// Only coordinators who were there when it fell due: a pool set up mid-month
 		// does not greet its first coordinator with last month's (empty) report.
-		var admins []User
-		if err := tx.Where("role = ? AND active = ? AND created_at <= ?", RoleAdmin, true, due.UTC()).Order("id").Find(&admins).Error; err != nil {
+		var admins []booking.User
+		if err := tx.Where("role = ? AND active = ? AND created_at <= ?", booking.RoleAdmin, true, due.UTC()).Order("id").Find(&admins).Error; err != nil {
 			return err
 		}
 		payload := fmt.Sprintf(`{"month":%q}`, period)
 		for _, u := range admins {
 			key := fmt.Sprintf("monthly_report:%s:%d", period, u.ID)
-			ok, err := insertMail(tx, s.newMail(key, MailMonthlyReport, u.Email, &u.ID, nil, nil, payload, due, s.nextAttempt(due, at), s.now()))
+			ok, err := s.svc.InsertMessage(tx, &booking.Message{Key: key, Kind: KindMonthlyReport, Recipient: u.Email, UserID: &u.ID,
+				Payload: payload, DueAt: due, NextAttemptAt: s.nextAttempt(due, at)})
 			if err != nil {
 				return err
 			}
@@ -568,17 +528,17 @@ func (s *Service) ClaimJobTick(ctx context.Context, job string, tick time.Time) 
 	return won, nil
 }
 
-// ClaimMail takes up to limit messages due at at for sending, each with a lease
+// Claim takes up to limit messages due at at for sending, each with a lease
 // until at + lease: another process (or a later run of this one) takes a message
 // only when it is pending and due, or its lease ran out. A reminder or follow-up
 // request that no longer fits its booking (cancelled, moved, already followed
 // up) is marked skipped instead of claimed.
-func (s *Service) ClaimMail(ctx context.Context, at time.Time, lease time.Duration, limit int) ([]Mail, error) {
+func (s *Service) Claim(ctx context.Context, at time.Time, lease time.Duration, limit int) ([]booking.Message, error) {
 	at = at.UTC()
-	var claimed []Mail
+	var claimed []booking.Message
 	due := "(status = ? AND next_attempt_at <= ?) OR (status = ? AND claimed_until <= ?)"
 	var n int64
-	if err := s.store.Read(ctx).Model(&Mail{}).Where(due, MailPending, at, MailSending, at).Limit(1).Count(&n).Error; err != nil || n == 0 {
+	if err := s.store.Read(ctx).Model(&booking.Message{}).Where(due, booking.MessagePending, at, booking.MessageSending, at).Limit(1).Count(&n).Error; err != nil || n == 0 {
 		if err != nil {
 			return nil, fmt.Errorf("claim mail: %w", err)
 		}
@@ -589,25 +549,25 @@ func (s *Service) ClaimMail(ctx context.Context, at time.Time, lease time.Durati
 	// the bookings' write lock; the status and lease written here keep them apart
 	// once this transaction commits.
 	err := s.store.WriteRows(ctx, func(tx *gorm.DB) error {
-		var rows []Mail
-		q := tx.Where(due, MailPending, at, MailSending, at).Order("next_attempt_at, id").Limit(limit)
+		var rows []booking.Message
+		q := tx.Where(due, booking.MessagePending, at, booking.MessageSending, at).Order("next_attempt_at, id").Limit(limit)
 		if err := s.store.SkipLocked(q).Find(&rows).Error; err != nil {
 			return err
 		}
 		until := at.Add(lease)
 		for i := range rows {
 			m := &rows[i]
-			why, err := staleMail(tx, m)
+			why, err := s.stale(tx, m)
 			if err != nil {
 				return err
 			}
 			if why != "" {
-				if err := tx.Model(m).Updates(map[string]any{"status": MailSkipped, "last_error": why, "claimed_until": nil}).Error; err != nil {
+				if err := tx.Model(m).Updates(map[string]any{"status": booking.MessageSkipped, "last_error": why, "claimed_until": nil}).Error; err != nil {
 					return err
 				}
 				continue
 			}
-			m.Status, m.ClaimedUntil, m.Attempts = MailSending, &until, m.Attempts+1
+			m.Status, m.ClaimedUntil, m.Attempts = booking.MessageSending, &until, m.Attempts+1
 			if err := tx.Model(m).Updates(map[string]any{"status": m.Status, "claimed_until": until, "attempts": m.Attempts}).Error; err != nil {
 				return err
 			}
@@ -624,19 +584,19 @@ func (s *Service) ClaimMail(ctx context.Context, at time.Time, lease time.Durati
 	return claimed, nil
 }
 
-// staleMail says why a planned message no longer fits its booking, or "".
-func staleMail(tx *gorm.DB, m *Mail) (string, error) {
-	if m.BookingID == nil || (m.Kind != MailReminder && m.Kind != MailFollowupRequest) {
+// stale says why a planned message no longer fits its booking, or "".
+func (s *Service) stale(tx *gorm.DB, m *booking.Message) (string, error) {
+	if m.BookingID == nil || (m.Kind != KindReminder && m.Kind != KindFollowupRequest) {
 		return "", nil
 	}
-	b, err := bookingByID(tx, *m.BookingID)
+	b, err := s.svc.BookingTx(tx, *m.BookingID)
 	if err != nil {
 		return "", err
 	}
 	switch {
-	case b.Status != StatusConfirmed:
+	case b.Status != booking.StatusConfirmed:
 		return "the booking was cancelled", nil
-	case m.Kind == MailReminder:
+	case m.Kind == KindReminder:
 		// Given to another supervisor or workplace since: the people it left
 		// had their cancellation and get no reminder.
 		rs, err := bookingRecipients(tx, b, true, true)
@@ -659,16 +619,16 @@ func staleMail(tx *gorm.DB, m *Mail) (string, error) {
 	return "", nil
 }
 
-func (s *Service) addRecipientUsers(ctx context.Context, list []Mail) error {
+func (s *Service) addRecipientUsers(ctx context.Context, list []booking.Message) error {
 	for i := range list {
 		m := &list[i]
 		m.Locale = "sv"
 		if m.UserID == nil {
 			continue
 		}
-		var u User
+		var u booking.User
 		err := s.store.Read(ctx).Select("name", "locale").First(&u, *m.UserID).Error
-		if err != nil && !isNotFound(err) {
+		if err != nil && !sqldb.IsNotFound(err) {
 			return fmt.Errorf("recipient of mail %d: %w", m.ID, err)
 		}
 		m.RecipientName = u.Name
@@ -679,10 +639,10 @@ func (s *Service) addRecipientUsers(ctx context.Context, list []Mail) error {
 	return nil
 }
 
-// RecordMailSent marks a claimed message sent.
-func (s *Service) RecordMailSent(ctx context.Context, id int64, at time.Time) error {
+// RecordSent marks a claimed message sent.
+func (s *Service) RecordSent(ctx context.Context, id int64, at time.Time) error {
 	err := s.store.WriteRows(ctx, func(tx *gorm.DB) error {
-		return tx.Model(&Mail{}).Where("id = ?", id).Updates(map[string]any{"status": MailSent, "sent_at": at.UTC(),
+		return tx.Model(&booking.Message{}).Where("id = ?", id).Updates(map[string]any{"status": booking.MessageSent, "sent_at": at.UTC(),
 			"claimed_until": nil, "last_error": ""}).Error
 	})
 	if err != nil {
@@ -691,13 +651,13 @@ func (s *Service) RecordMailSent(ctx context.Context, id int64, at time.Time) er
 	return nil
 }
 
-// ReleaseMail gives back a claimed message that was not tried at all (its
+// Release gives back a claimed message that was not tried at all (its
 // batch ran out of time): pending and due as before, the claim's attempt not
 // counted, so the next run sends it rather than waiting out a retry delay.
-func (s *Service) ReleaseMail(ctx context.Context, id int64) error {
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
-		return tx.Model(&Mail{}).Where("id = ? AND status = ?", id, MailSending).Updates(map[string]any{
-			"status": MailPending, "claimed_until": nil, "attempts": gorm.Expr("attempts - 1")}).Error
+func (s *Service) Release(ctx context.Context, id int64) error {
+	err := s.store.Write(ctx, func(tx *gorm.DB) error {
+		return tx.Model(&booking.Message{}).Where("id = ? AND status = ?", id, booking.MessageSending).Updates(map[string]any{
+			"status": booking.MessagePending, "claimed_until": nil, "attempts": gorm.Expr("attempts - 1")}).Error
 	})
 	if err != nil {
 		return fmt.Errorf("release mail %d: %w", id, err)
@@ -705,10 +665,10 @@ func (s *Service) ReleaseMail(ctx context.Context, id int64) error {
 	return nil
 }
 
-// RecordMailSkipped marks a message that should not be sent after all.
-func (s *Service) RecordMailSkipped(ctx context.Context, id int64, why string) error {
+// RecordSkipped marks a message that should not be sent after all.
+func (s *Service) RecordSkipped(ctx context.Context, id int64, why string) error {
 	err := s.store.WriteRows(ctx, func(tx *gorm.DB) error {
-		return tx.Model(&Mail{}).Where("id = ?", id).Updates(map[string]any{"status": MailSkipped, "claimed_until": nil, "last_error": why}).Error
+		return tx.Model(&booking.Message{}).Where("id = ?", id).Updates(map[string]any{"status": booking.MessageSkipped, "claimed_until": nil, "last_error": why}).Error
 	})
 	if err != nil {
 		return fmt.Errorf("record mail %d skipped: %w", id, err)
@@ -716,23 +676,23 @@ func (s *Service) RecordMailSkipped(ctx context.Context, id int64, why string) e
 	return nil
 }
 
-// RecordMailFailure records a failed attempt: the message is tried again after
+// RecordFailure records a failed attempt: the message is tried again after
 // RetryDelay, or marked failed when the error is permanent or the next try would
 // fall more than RetryWindow after it was due. It returns the new status.
-func (s *Service) RecordMailFailure(ctx context.Context, id int64, at time.Time, reason string, permanent bool) (string, error) {
-	status := MailPending
+func (s *Service) RecordFailure(ctx context.Context, id int64, at time.Time, reason string, permanent bool) (string, error) {
+	status := booking.MessagePending
 	err := s.store.WriteRows(ctx, func(tx *gorm.DB) error {
-		var m Mail
+		var m booking.Message
 		if err := s.store.ForUpdate(tx).First(&m, id).Error; err != nil {
 			return err
 		}
-		if m.Status != MailSending {
+		if m.Status != booking.MessageSending {
 			status = m.Status // another process took it over after our lease ran out, and finished
 			return nil
 		}
 		next := at.UTC().Add(RetryDelay(m.Attempts))
 		if permanent || next.Sub(m.DueAt) > RetryWindow {
-			status = MailFailed
+			status = booking.MessageFailed
 		}
 		if len(reason) > 2000 {
 			reason = reason[:2000]
@@ -745,22 +705,22 @@ func (s *Service) RecordMailFailure(ctx context.Context, id int64, at time.Time,
 	return status, nil
 }
 
-// FailedMail lists the messages given up on, newest first, for the coordinator.
-func (s *Service) FailedMail(ctx context.Context) ([]Mail, error) {
-	list := []Mail{}
-	if err := s.store.Read(ctx).Where("status = ?", MailFailed).Order("id DESC").Find(&list).Error; err != nil {
+// Failed lists the messages given up on, newest first, for the coordinator.
+func (s *Service) Failed(ctx context.Context) ([]booking.Message, error) {
+	list := []booking.Message{}
+	if err := s.store.Read(ctx).Where("status = ?", booking.MessageFailed).Order("id DESC").Find(&list).Error; err != nil {
 		return nil, fmt.Errorf("failed mail: %w", err)
 	}
 	return list, nil
 }
 
-// MailsByStatus counts the outbox by status, for tests and the coordinator.
-func (s *Service) MailsByStatus(ctx context.Context) (map[string]int, error) {
+// CountByStatus counts the outbox by status, for tests and the coordinator.
+func (s *Service) CountByStatus(ctx context.Context) (map[string]int, error) {
 	var rows []struct {
 		Status string
 		N      int
 	}
-	if err := s.store.Read(ctx).Model(&Mail{}).Select("status, count(*) AS n").Group("status").Scan(&rows).Error; err != nil {
+	if err := s.store.Read(ctx).Model(&booking.Message{}).Select("status, count(*) AS n").Group("status").Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("count mail: %w", err)
 	}
 	out := map[string]int{}
@@ -770,47 +730,47 @@ func (s *Service) MailsByStatus(ctx context.Context) (map[string]int, error) {
 	return out, nil
 }
 
-// Outbox returns every message of a kind ("" for all), oldest first.
-func (s *Service) Outbox(ctx context.Context, kind string) ([]Mail, error) {
+// List returns every message of a kind ("" for all), oldest first.
+func (s *Service) List(ctx context.Context, kind string) ([]booking.Message, error) {
 	q := s.store.Read(ctx)
 	if kind != "" {
 		q = q.Where("kind = ?", kind)
 	}
-	list := []Mail{}
+	list := []booking.Message{}
 	if err := q.Order("id").Find(&list).Error; err != nil {
 		return nil, fmt.Errorf("outbox: %w", err)
 	}
 	return list, nil
 }
 
-// BookingDetails is a booking with its supervisor and workplace, as mail shows it.
+// BookingDetails is a booking with its supervisor and workplace, as a message shows it.
 type BookingDetails struct {
-	Booking    Booking
-	Supervisor Supervisor
-	Workplace  Workplace
+	Booking    booking.Booking
+	Supervisor booking.Supervisor
+	Workplace  booking.Workplace
 }
 
-// MailBooking reads a booking with its supervisor and workplace, for mail. It
-// needs no actor: mail goes only to the booking's own people.
-func (s *Service) MailBooking(ctx context.Context, id int64) (*BookingDetails, error) {
+// Booking reads a booking with its supervisor and workplace, for a message. It
+// needs no actor: messages go only to the booking's own people.
+func (s *Service) Booking(ctx context.Context, id int64) (*BookingDetails, error) {
 	db := s.store.Read(ctx)
-	b, err := bookingByID(db, id)
+	b, err := s.svc.BookingTx(db, id)
 	if err != nil {
 		return nil, err
 	}
 	return s.details(ctx, db, b)
 }
 
-func (s *Service) details(ctx context.Context, db *gorm.DB, b *Booking) (*BookingDetails, error) {
-	sv, err := s.supervisor(ctx, db, b.SupervisorID)
+func (s *Service) details(ctx context.Context, db *gorm.DB, b *booking.Booking) (*BookingDetails, error) {
+	sv, err := s.svc.SupervisorTx(ctx, db, b.SupervisorID)
 	if err != nil {
 		return nil, err
 	}
-	w, err := workplaceByID(db, b.WorkplaceID)
-	if err != nil {
-		return nil, err
+	var w booking.Workplace
+	if err := db.First(&w, b.WorkplaceID).Error; err != nil {
+		return nil, fmt.Errorf("workplace %d: %w", b.WorkplaceID, err)
 	}
-	return &BookingDetails{Booking: *b, Supervisor: *sv, Workplace: *w}, nil
+	return &BookingDetails{Booking: *b, Supervisor: *sv, Workplace: w}, nil
 }
 
 // SupervisorDay lists a supervisor's confirmed bookings starting on a local date
@@ -820,10 +780,11 @@ func (s *Service) SupervisorDay(ctx context.Context, supervisorID int64, date st
 	if err != nil {
 		return nil, fmt.Errorf("day plan date %q: %w", date, err)
 	}
+	_, next := dayOf(day, s.cfg.Location)
 	db := s.store.Read(ctx)
-	var list []Booking
-	if err := db.Where("supervisor_id = ? AND status = ? AND start_at >= ? AND start_at < ?", supervisorID, StatusConfirmed,
-		day.UTC(), nextDay(day).UTC()).Order("start_at").Find(&list).Error; err != nil {
+	var list []booking.Booking
+	if err := db.Where("supervisor_id = ? AND status = ? AND start_at >= ? AND start_at < ?", supervisorID, booking.StatusConfirmed,
+		day.UTC(), next.UTC()).Order("start_at").Find(&list).Error; err != nil {
 		return nil, fmt.Errorf("day of supervisor %d: %w", supervisorID, err)
 	}
 	out := make([]BookingDetails, 0, len(list))
@@ -840,11 +801,18 @@ func (s *Service) SupervisorDay(ctx context.Context, supervisorID int64, date st
 // MarkEventsPlanned marks every booking event so far as planned without mailing
 // anyone: for loaded history such as the demo pool, whose people are made up.
 func (s *Service) MarkEventsPlanned(ctx context.Context) error {
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
-		return tx.Model(&Event{}).Where("planned_at IS NULL").Update("planned_at", s.now()).Error
+	err := s.store.Write(ctx, func(tx *gorm.DB) error {
+		return tx.Model(&booking.Event{}).Where("planned_at IS NULL").Update("planned_at", s.now()).Error
 	})
 	if err != nil {
 		return fmt.Errorf("mark events planned: %w", err)
 	}
 	return nil
+}
+
+// dayOf is the local day of t in loc: its midnight and the next day's, which
+// are 23 or 25 hours apart on DST days.
+func dayOf(t time.Time, loc *time.Location) (start, next time.Time) {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc), time.Date(y, m, d+1, 0, 0, 0, 0, loc)
 }

@@ -1,56 +1,39 @@
-package notify
+// Package email is Språkpool's e-mail channel: it writes each rendered message
+// as MIME (plain text and HTML, the iTIP invitation of a booking as
+// text/calendar and as invite.ics, attachments) and sends it over SMTP, one
+// connection per batch, telling a refusal that will not change (5xx) from one
+// worth retrying.
+package email
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"mime"
 	"net"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/wneessen/go-mail"
+
+	"github.com/sprakpool/sprakpool/notify/channel"
 )
-
-// Mailer delivers messages. Send tries msgs in order and calls done with each
-// message's result (nil when the server took it) as soon as it is known, before
-// it tries the next, so each outbox row is recorded on its own while the rest of
-// the batch waits: a crash mid-batch then repeats at most the message in flight,
-// not every message the server took before it. When done returns an error, Send
-// stops and returns it.
-type Mailer interface {
-	Send(ctx context.Context, msgs []*mail.Msg, done func(i int, err error) error) error
-}
-
-// errNotTried: the batch ran out of time before this message was tried.
-var errNotTried = errors.New("not tried in this round")
-
-// permanentError is a refusal that a retry will not change (an SMTP 5xx).
-type permanentError struct{ err error }
-
-func (e permanentError) Error() string { return e.err.Error() }
-func (e permanentError) Unwrap() error { return e.err }
-
-// isPermanent reports whether err will not get better by trying again.
-func isPermanent(err error) bool {
-	var p permanentError
-	return errors.As(err, &p)
-}
 
 // SMTP sends over one SMTP connection per batch, with the TLS and AUTH the URL asks for.
 type SMTP struct {
 	host string
 	opts []mail.Option
+	// from is the sender address, and the name Språkpool goes with it.
+	from string
 }
 
 // NewSMTP reads smtp://user:pass@host:port?tls=starttls|implicit|none[&auth=plain|login]
 // (smtps:// means implicit TLS). Without tls, STARTTLS is used when the server
 // offers it; tls=starttls insists on it; tls=none is for local relays. With a user,
 // AUTH PLAIN or LOGIN is used, whichever the server offers (auth= picks one).
-func NewSMTP(raw string) (*SMTP, error) {
+// Mail goes out from the address from (sprakpool@localhost when empty); opts
+// come after the URL's own (a TLS configuration that trusts a private CA).
+func NewSMTP(raw, from string, opts ...mail.Option) (*SMTP, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
 		return nil, fmt.Errorf("SMTP URL %q: want smtp://user:pass@host:port", raw)
@@ -66,7 +49,8 @@ func NewSMTP(raw string) (*SMTP, error) {
 			return nil, fmt.Errorf("SMTP URL %q: bad port", raw)
 		}
 	}
-	opts := []mail.Option{mail.WithTimeout(20 * time.Second)}
+	extra := opts
+	opts = []mail.Option{mail.WithTimeout(20 * time.Second)}
 	switch tlsMode {
 	case "":
 		opts = append(opts, mail.WithTLSPolicy(mail.TLSOpportunistic))
@@ -98,7 +82,10 @@ func NewSMTP(raw string) (*SMTP, error) {
 		}
 		opts = append(opts, mail.WithSMTPAuth(a), mail.WithUsername(user), mail.WithPassword(pass))
 	}
-	return &SMTP{host: u.Hostname(), opts: opts}, nil
+	if from == "" {
+		from = "sprakpool@localhost"
+	}
+	return &SMTP{host: u.Hostname(), opts: append(opts, extra...), from: from}, nil
 }
 
 func orDefault(v, def int) int {
@@ -108,55 +95,51 @@ func orDefault(v, def int) int {
 	return v
 }
 
-// Send delivers msgs over one connection. A failed connection fails every
+// Send delivers msgs over one connection. A message that cannot be written as
+// MIME fails at once, permanently; a failed connection fails every other
 // message as temporary; a 5xx answer to one message is permanent for it alone.
-func (s *SMTP) Send(ctx context.Context, msgs []*mail.Msg, done func(i int, err error) error) error {
+func (s *SMTP) Send(ctx context.Context, msgs []channel.Message, done func(i int, err error) error) error {
+	mime := make([]*mail.Msg, len(msgs))
+	bad := make([]error, len(msgs))
+	for i, m := range msgs {
+		if mime[i], bad[i] = s.message(m); bad[i] != nil {
+			bad[i] = channel.Permanent(bad[i])
+		}
+	}
 	c, err := mail.NewClient(s.host, s.opts...)
 	if err == nil {
 		err = c.DialWithContext(ctx)
 	}
 	if err != nil {
 		for i := range msgs {
-			if stop := done(i, fmt.Errorf("connect to %s: %w", s.host, err)); stop != nil {
+			result := bad[i]
+			if result == nil {
+				result = fmt.Errorf("connect to %s: %w", s.host, err)
+			}
+			if stop := done(i, result); stop != nil {
 				return stop
 			}
 		}
 		return nil
 	}
 	defer c.Close()
-	for i, m := range msgs {
-		err := ctx.Err()
-		if err != nil {
-			err = fmt.Errorf("%w: %w", errNotTried, err)
-		} else if err = c.Send(m); err != nil {
-			var se *mail.SendError
-			var ne net.Error
-			if errors.As(err, &se) && !se.IsTemp() && se.ErrorCode() >= 500 && !errors.As(err, &ne) {
-				err = permanentError{err}
+	for i := range msgs {
+		err := bad[i]
+		switch {
+		case err != nil:
+		case ctx.Err() != nil:
+			err = fmt.Errorf("%w: %w", channel.ErrNotTried, ctx.Err())
+		default:
+			if err = c.Send(mime[i]); err != nil {
+				var se *mail.SendError
+				var ne net.Error
+				if errors.As(err, &se) && !se.IsTemp() && se.ErrorCode() >= 500 && !errors.As(err, &ne) {
+					err = channel.Permanent(err)
+				}
 			}
 		}
 		if stop := done(i, err); stop != nil {
 			return stop
-		}
-	}
-	return nil
-}
-
-// LogMailer is used when no SMTP URL is set: each message is logged and counts as sent.
-type LogMailer struct{ Log *slog.Logger }
-
-// Send logs each message's recipients and subject.
-func (l LogMailer) Send(ctx context.Context, msgs []*mail.Msg, done func(i int, err error) error) error {
-	dec := new(mime.WordDecoder)
-	for i, m := range msgs {
-		subject := strings.Join(m.GetGenHeader(mail.HeaderSubject), " ")
-		if s, err := dec.DecodeHeader(subject); err == nil {
-			subject = s
-		}
-		l.Log.Info("mail (no SMTP URL set, logged only)", "to", strings.Join(m.GetToString(), ", "), "subject", subject,
-			"message_id", m.GetMessageID())
-		if err := done(i, nil); err != nil {
-			return err
 		}
 	}
 	return nil
