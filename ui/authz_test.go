@@ -419,6 +419,16 @@ func (f *authz) book(sup, wp int64, start time.Time) (int64, string) {
 	return b.ID, b.UID
 }
 
+// request is an open request of A, made by the coordinator, whose window is
+// the next free hour, and that hour's start.
+func (f *authz) request() (int64, time.Time) {
+	f.t.Helper()
+	s := f.slot()
+	var r idJSON
+	f.must(201, "POST", "/api/v1/requests", f.admin, requestBody(f.A, s.Format(time.RFC3339), s.Add(time.Hour).Format(time.RFC3339)), &r)
+	return r.ID, s
+}
+
 func (f *authz) absence() int64 {
 	var a idJSON
 	f.must(201, "POST", fmt.Sprintf("/api/v1/supervisors/%d/absences", f.X), f.admin, absenceBody(), &a)
@@ -996,6 +1006,33 @@ func authzRows() []row {
 		}),
 		api("GET", "/api/v1/bookings/:id/events", [nRoles]int{401, 200, 404, 200, 404, 200, 401, 401}, func(f *authz, r int) req {
 			return req{path: p("/api/v1/bookings/%d/events", f.xa)}
+		}),
+
+		api("GET", "/api/v1/slots", [nRoles]int{401, 200, 200, 403, 403, 200, 401, 401}, func(f *authz, r int) req {
+			return req{path: "/api/v1/slots?" + url.Values{"language": {"ar"}, "from": {"2026-03-05"}, "to": {"2026-03-06"},
+				"duration": {"60"}, "workplace_id": {itoa(f.A)}}.Encode()}
+		}),
+		api("POST", "/api/v1/requests", [nRoles]int{401, 201, 403, 403, 403, 201, 401, 401}, func(f *authz, r int) req {
+			s := f.slot()
+			return req{path: "/api/v1/requests", body: requestBody(f.A, s.Format(time.RFC3339), s.Add(time.Hour).Format(time.RFC3339))}
+		}),
+		api("GET", "/api/v1/requests", [nRoles]int{401, 200, 200, 403, 403, 200, 401, 401}, fixed("/api/v1/requests")),
+		api("GET", "/api/v1/requests/:id", [nRoles]int{401, 200, 404, 403, 403, 200, 401, 401}, func(f *authz, r int) req {
+			id, _ := f.request()
+			return req{path: p("/api/v1/requests/%d", id)}
+		}),
+		api("POST", "/api/v1/requests/:id/fill", with(adminOnly, coord, 201), func(f *authz, r int) req {
+			id, s := f.request()
+			return req{path: p("/api/v1/requests/%d/fill", id), body: map[string]any{"supervisor_id": f.X,
+				"start": s.Format(time.RFC3339), "end": s.Add(time.Hour).Format(time.RFC3339)}}
+		}),
+		api("POST", "/api/v1/requests/:id/decline", adminOnly, func(f *authz, r int) req {
+			id, _ := f.request()
+			return req{path: p("/api/v1/requests/%d/decline", id), body: map[string]any{"reason": "ingen ledig"}}
+		}),
+		api("POST", "/api/v1/requests/:id/withdraw", [nRoles]int{401, 200, 404, 403, 403, 200, 401, 401}, func(f *authz, r int) req {
+			id, _ := f.request()
+			return req{path: p("/api/v1/requests/%d/withdraw", id)}
 		}),
 
 		api("GET", "/api/v1/reports/utilization", adminOnly, fixed("/api/v1/reports/utilization?from=2026-03-01&to=2026-03-31&by=supervisor")),

@@ -178,3 +178,10 @@ func bookingBody(sup, wp int64, start, end string) map[string]any {
 	return map[string]any{"supervisor_id": sup, "workplace_id": wp, "language": "ar",
 		"purpose": "workplace_support", "start": start, "end": end, "participants_expected": 3}
 }
+
+// requestBody is a request of an hour of Arabic at wp, somewhere between
+// earliest and latest.
+func requestBody(wp int64, earliest, latest string) map[string]any {
+	return map[string]any{"workplace_id": wp, "language": "ar", "purpose": "workplace_support",
+		"participants_expected": 3, "duration_minutes": 60, "earliest": earliest, "latest": latest}
+}

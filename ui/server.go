@@ -21,6 +21,7 @@ import (
 	"github.com/sprakpool/sprakpool/booking/outbox"
 	"github.com/sprakpool/sprakpool/booking/privacy"
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/booking/request"
 	"github.com/sprakpool/sprakpool/ui/api"
 	"github.com/sprakpool/sprakpool/ui/feed"
 	"github.com/sprakpool/sprakpool/ui/web"
@@ -42,6 +43,9 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	// Calendar renders the feeds and imports absences; nil: calendar.New(svc).
 	Calendar *calendar.Service
+	// Requests keeps what managers ask for when no free time fits; nil:
+	// request.New(svc).
+	Requests *request.Service
 }
 
 // server is the mount: the parts, and what every request goes through.
@@ -75,13 +79,17 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	if cfg.Outbox == nil {
 		cfg.Outbox = outbox.New(svc)
 	}
+	if cfg.Requests == nil {
+		cfg.Requests = request.New(svc)
+	}
 	s := &server{svc: svc, log: cfg.Logger, loc: svc.Config().Location, secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	pages, err := web.New(svc, web.Config{BaseURL: cfg.BaseURL, Logger: cfg.Logger, Reports: cfg.Reports, Privacy: cfg.Privacy, Calendar: cfg.Calendar, Outbox: cfg.Outbox})
 	if err != nil {
 		panic(err) // the templates are embedded: a test parses every one of them
 	}
 	s.web = pages
-	s.api = api.New(svc, api.Config{BaseURL: cfg.BaseURL, Reports: cfg.Reports, Privacy: cfg.Privacy, Calendar: cfg.Calendar})
+	s.api = api.New(svc, api.Config{BaseURL: cfg.BaseURL, Reports: cfg.Reports, Privacy: cfg.Privacy, Calendar: cfg.Calendar,
+		Requests: cfg.Requests})
 	s.feed = feed.New(cfg.Calendar)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

@@ -68,6 +68,14 @@ func (s *Server) Routes(g *echo.Group) {
 	api.POST("/bookings/:id/confirmation", s.confirmBooking, allow(admin, supervisor))
 	api.GET("/bookings/:id/events", s.bookingEvents, anyone)
 
+	api.GET("/slots", s.listSlots, allow(admin, manager))
+	api.POST("/requests", s.createRequest, allow(admin, manager))
+	api.GET("/requests", s.listRequests, allow(admin, manager))
+	api.GET("/requests/:id", s.getRequest, allow(admin, manager))
+	api.POST("/requests/:id/fill", s.fillRequest, allow(admin))
+	api.POST("/requests/:id/decline", s.declineRequest, allow(admin))
+	api.POST("/requests/:id/withdraw", s.withdrawRequest, allow(admin, manager))
+
 	for _, k := range report.Kinds { // /reports/utilization, and so on
 		api.GET("/reports/"+k.Name, s.reportAPI(k), allow(admin))
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/privacy"
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/booking/request"
 )
 
 // Config is what the API needs beyond the booking service.
@@ -20,18 +21,21 @@ type Config struct {
 	Reports  *report.Service   // reports and rates
 	Privacy  *privacy.Service  // export, erasure and the audit log
 	Calendar *calendar.Service // the .ics import of absences
+	Requests *request.Service  // the requests left when no free time fits
 }
 
 // Server holds the API handlers' dependencies.
 type Server struct {
-	svc     *booking.Service
-	cfg     Config
-	loc     *time.Location // the pool's zone, in which every time is written
-	reports *report.Service
-	privacy *privacy.Service
+	svc      *booking.Service
+	cfg      Config
+	loc      *time.Location // the pool's zone, in which every time is written
+	reports  *report.Service
+	privacy  *privacy.Service
+	requests *request.Service
 }
 
 // New is the API of svc.
 func New(svc *booking.Service, cfg Config) *Server {
-	return &Server{svc: svc, cfg: cfg, loc: svc.Config().Location, reports: cfg.Reports, privacy: cfg.Privacy}
+	return &Server{svc: svc, cfg: cfg, loc: svc.Config().Location, reports: cfg.Reports, privacy: cfg.Privacy,
+		requests: cfg.Requests}
 }
