@@ -153,6 +153,15 @@ func insertMail(tx *gorm.DB, m *Mail) (bool, error) {
 	return res.RowsAffected > 0, res.Error
 }
 
+// InsertMail adds m (its key, kind, recipient, user and payload) to the outbox
+// inside tx unless its key is there already, due now, and reports whether it
+// added it. Package account writes the mail of an account link with it, in
+// the link's transaction.
+func (s *Service) InsertMail(tx *gorm.DB, m *Mail) (bool, error) {
+	now := s.now()
+	return insertMail(tx, s.newMail(m.Key, m.Kind, m.Recipient, m.UserID, nil, nil, m.Payload, now, now, now))
+}
+
 // recipient is someone a booking's mail goes to; left marks someone a change
 // took off it.
 type recipient struct {

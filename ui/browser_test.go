@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/booking/demo"
 )
 
@@ -282,7 +283,7 @@ func TestBrowser(t *testing.T) {
 	tb.set("#f-role", "manager")
 	tb.set("#f-workplace_id", itoa(p.wpA))
 	tb.click(`form[action="/users"] button[type=submit]`, "Inbjudan är skickad")
-	mails, err := p.svc.Outbox(ctx, booking.TokenInvite)
+	mails, err := p.svc.Outbox(ctx, account.TokenInvite)
 	if err != nil || len(mails) != 1 {
 		t.Fatalf("invitation mail: %v %v", mails, err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/privacy"
 	"github.com/sprakpool/sprakpool/booking/report"
@@ -39,11 +40,15 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	// Calendar renders the feeds and imports absences; nil: calendar.New(svc).
 	Calendar *calendar.Service
+	// Account signs people in: passwords, API tokens, sessions, account
+	// links; nil: account.New(svc).
+	Account *account.Service
 }
 
 // server is the mount: the parts, and what every request goes through.
 type server struct {
 	svc     *booking.Service
+	account *account.Service // API tokens (/metrics)
 	log     *slog.Logger
 	loc     *time.Location
 	secure  bool        // BaseURL is https: answers carry HSTS
@@ -69,13 +74,16 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	if cfg.Privacy == nil {
 		cfg.Privacy = privacy.New(svc)
 	}
-	s := &server{svc: svc, log: cfg.Logger, loc: svc.Config().Location, secure: strings.HasPrefix(cfg.BaseURL, "https://")}
-	pages, err := web.New(svc, web.Config{BaseURL: cfg.BaseURL, Logger: cfg.Logger, Reports: cfg.Reports, Privacy: cfg.Privacy, Calendar: cfg.Calendar})
+	if cfg.Account == nil {
+		cfg.Account = account.New(svc)
+	}
+	s := &server{svc: svc, account: cfg.Account, log: cfg.Logger, loc: svc.Config().Location, secure: strings.HasPrefix(cfg.BaseURL, "https://")}
+	pages, err := web.New(svc, web.Config{BaseURL: cfg.BaseURL, Logger: cfg.Logger, Reports: cfg.Reports, Privacy: cfg.Privacy, Calendar: cfg.Calendar, Account: cfg.Account})
 	if err != nil {
 		panic(err) // the templates are embedded: a test parses every one of them
 	}
 	s.web = pages
-	s.api = api.New(svc, api.Config{BaseURL: cfg.BaseURL, Reports: cfg.Reports, Privacy: cfg.Privacy, Calendar: cfg.Calendar})
+	s.api = api.New(svc, api.Config{BaseURL: cfg.BaseURL, Reports: cfg.Reports, Privacy: cfg.Privacy, Calendar: cfg.Calendar, Account: cfg.Account})
 	s.feed = feed.New(cfg.Calendar)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

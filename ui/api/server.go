@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/privacy"
 	"github.com/sprakpool/sprakpool/booking/report"
@@ -20,6 +21,7 @@ type Config struct {
 	Reports  *report.Service   // reports and rates
 	Privacy  *privacy.Service  // export, erasure and the audit log
 	Calendar *calendar.Service // the .ics import of absences
+	Account  *account.Service  // sign-in, API tokens and invitations
 }
 
 // Server holds the API handlers' dependencies.
@@ -29,9 +31,10 @@ type Server struct {
 	loc     *time.Location // the pool's zone, in which every time is written
 	reports *report.Service
 	privacy *privacy.Service
+	account *account.Service
 }
 
 // New is the API of svc.
 func New(svc *booking.Service, cfg Config) *Server {
-	return &Server{svc: svc, cfg: cfg, loc: svc.Config().Location, reports: cfg.Reports, privacy: cfg.Privacy}
+	return &Server{svc: svc, cfg: cfg, loc: svc.Config().Location, reports: cfg.Reports, privacy: cfg.Privacy, account: cfg.Account}
 }
