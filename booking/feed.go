@@ -50,6 +50,11 @@ func feedSecretValue(db *gorm.DB, name string) (string, error) {
 	return row.Value, nil
 }
 
+// FeedKey is the random key the database keeps, from which every feed token
+// is derived; package account derives its signing keys from it (each for its
+// own purpose, so none doubles as the feed key).
+func FeedKey(db *gorm.DB) ([]byte, error) { return feedKey(db) }
+
 // feedKey returns the HMAC key every feed token is derived from.
 func feedKey(db *gorm.DB) ([]byte, error) {
 	v, err := feedSecretValue(db, "key")

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking/internal/sqldb"
@@ -46,16 +45,12 @@ type Service struct {
 	store *store
 	cfg   Config
 	Now   func() time.Time
-	// passwordChecks counts the bcrypt comparisons logins made, so tests can
-	// see that the limits bound them and that an unknown address costs one too.
-	// (A pointer: LoadDemo works on a copy of the service with a clock of its own.)
-	passwordChecks *atomic.Int64
 }
 
 // Open connects to the database at dsn (a SQLite file path, or a postgres:// URL)
 // without migrating it.
 func Open(ctx context.Context, dsn string, cfg Config) (*Service, error) {
-	s := &Service{cfg: cfg, Now: time.Now, passwordChecks: new(atomic.Int64)}
+	s := &Service{cfg: cfg, Now: time.Now}
 	// gorm stamps updated_at itself on every update; with the service's clock, so
 	// a booking's last change (the DTSTAMP of its calendar event) is what the
 	// service decided, also under a test's clock.

@@ -59,21 +59,6 @@ type userWorkplace struct {
 	WorkplaceID int64
 }
 
-type apiToken struct {
-	ID         int64
-	UserID     int64
-	TokenHash  string
-	CreatedAt  time.Time
-	LastUsedAt *time.Time
-	RevokedAt  *time.Time
-}
-
-type authFailure struct {
-	ID  int64
-	Key string
-	At  time.Time
-}
-
 // UserInput creates a user.
 type UserInput struct {
 	Email        string
@@ -136,7 +121,7 @@ func (s *Service) CreateUser(ctx context.Context, in UserInput) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.write(ctx, func(tx *gorm.DB) error { return insertUser(tx, u) }); err != nil {
+	if err := s.store.write(ctx, func(tx *gorm.DB) error { return InsertUser(tx, u) }); err != nil {
 		return nil, fmt.Errorf("create user %s: %w", in.Email, err)
 	}
 	return u, nil
@@ -154,8 +139,10 @@ func (s *Service) newUser(in UserInput) (*User, error) {
 		WorkplaceIDs: in.WorkplaceIDs}, nil
 }
 
-// insertUser stores a new user and their workplaces; the address must be free.
-func insertUser(tx *gorm.DB, u *User) error {
+// InsertUser stores a new user and their workplaces inside the caller's
+// transaction; the address must be free. Package account inserts an invited
+// user with it, in the transaction that writes the invitation's link and mail.
+func InsertUser(tx *gorm.DB, u *User) error {
 	var n int64
 	if err := tx.Model(&User{}).Where("email = ?", u.Email).Count(&n).Error; err != nil {
 		return err
@@ -206,6 +193,19 @@ func setUserWorkplaces(tx *gorm.DB, userID int64, ids []int64) error {
 	return nil
 }
 
+// NewInvitedUser checks an invited user's input and makes it a user whose
+// password nobody knows (the invitation's link replaces it), for InsertUser.
+// The password field of in is ignored.
+func (s *Service) NewInvitedUser(in UserInput) (*User, error) {
+	var p Problems
+	in.validate(&p)
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	in.Password = randomToken(32) // nobody knows it; the link replaces it
+	return s.newUser(in)
+}
+
 // UserByEmail finds an active or inactive user.
 func (s *Service) UserByEmail(ctx context.Context, email string) (*User, error) {
 	var u User
@@ -231,283 +231,6 @@ func (s *Service) loadUserWorkplaces(ctx context.Context, u *User) error {
 func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
-}
-
-// CreateToken makes a new API token for the user with that e-mail. The secret is
-// returned once; only its hash is kept.
-func (s *Service) CreateToken(ctx context.Context, email string) (string, error) {
-	u, err := s.UserByEmail(ctx, email)
-	if err != nil {
-		return "", err
-	}
-	return s.createToken(ctx, u)
-}
-
-func (s *Service) createToken(ctx context.Context, u *User) (string, error) {
-	if !u.Active {
-		return "", &Error{Code: CodeInvalid, Message: "the user is deactivated"}
-	}
-	token := "sp_" + randomToken(32)
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
-		return tx.Create(&apiToken{UserID: u.ID, TokenHash: hashToken(token), CreatedAt: s.now()}).Error
-	})
-	if err != nil {
-		return "", fmt.Errorf("create token for user %d: %w", u.ID, err)
-	}
-	return token, nil
-}
-
-// RevokeToken ends one API token at once, e.g. the one a script was given
-// when the script is retired or the token has leaked. The row stays, so the
-// audit of who held which token survives.
-func (s *Service) RevokeToken(ctx context.Context, token string) error {
-	var n int64
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&apiToken{}).Where("token_hash = ? AND revoked_at IS NULL", hashToken(token)).Update("revoked_at", s.now())
-		n = res.RowsAffected
-		return res.Error
-	})
-	if err != nil {
-		return fmt.Errorf("revoke token: %w", err)
-	}
-	if n == 0 {
-		return errNotFound("token")
-	}
-	return nil
-}
-
-// RevokeTokens ends every API token of the user with that e-mail (the user
-// stays active and can sign in) and returns how many were still valid.
-func (s *Service) RevokeTokens(ctx context.Context, email string) (int64, error) {
-	u, err := s.UserByEmail(ctx, email)
-	if err != nil {
-		return 0, err
-	}
-	var n int64
-	err = s.store.write(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&apiToken{}).Where("user_id = ? AND revoked_at IS NULL", u.ID).Update("revoked_at", s.now())
-		n = res.RowsAffected
-		return res.Error
-	})
-	if err != nil {
-		return 0, fmt.Errorf("revoke tokens of user %d: %w", u.ID, err)
-	}
-	return n, nil
-}
-
-// Limits on failed sign-ins within the failure window.
-const (
-	failureWindow       = 15 * time.Minute
-	maxPasswordFailures = 10 // the 10th wrong password in a row is refused as rate limited
-	maxBadTokensPerAddr = 20 // the 21st bad token from one address is refused as rate limited
-	// maxLoginFailuresPerAddr: from one address, this many wrong passwords within
-	// the failure window (over any accounts, form and API together) and further
-	// tries are refused.
-	maxLoginFailuresPerAddr = 30
-	errMsgRateLimited       = "too many failed attempts; wait 15 minutes and try again"
-	errMsgUnauthenticated   = "missing or invalid credentials"
-	errMsgWrongPassword     = "wrong e-mail or password"
-	// tokenUseResolution: an API token's last use is written at most this
-	// often, so a busy script does not turn every request into a write.
-	tokenUseResolution = time.Minute
-)
-
-// dummyPasswordHash is compared against when no account can match (unknown
-// address, deactivated user, no password), so that a login takes as long as
-// one with a wrong password for a real account and the timing tells nobody who
-// has an account. It has bcrypt.DefaultCost, like every stored hash; its
-// password is unknown and irrelevant: the comparison's result is never used.
-const dummyPasswordHash = "$2a$10$x8yFPfW0eOBbiwPfLBX5neyx9GYkAYuNFrY9eJB3rh5n0VnQdl4IO"
-
-// Authenticate finds the user of an API token. A valid token is never limited;
-// bad tokens are counted per address.
-func (s *Service) Authenticate(ctx context.Context, token, addr string) (*User, error) {
-	if token != "" {
-		var t apiToken
-		err := s.store.Read(ctx).Where("token_hash = ? AND revoked_at IS NULL", hashToken(token)).First(&t).Error
-		if err != nil && !isNotFound(err) {
-			return nil, fmt.Errorf("authenticate: %w", err)
-		}
-		if err == nil {
-			u, err := s.userByID(ctx, t.UserID)
-			if err != nil {
-				return nil, err
-			}
-			if u.Active {
-				return u, s.noteTokenUse(ctx, &t)
-			}
-		}
-	}
-	if token == "" {
-		// No credentials at all is not a guess: only bad tokens count towards the limit.
-		return nil, &Error{Code: CodeUnauthorized, Message: errMsgUnauthenticated}
-	}
-	n, err := s.recordFailure(ctx, "addr:"+addr)
-	if err != nil {
-		return nil, err
-	}
-	if n > maxBadTokensPerAddr {
-		return nil, &Error{Code: CodeRateLimited, Message: errMsgRateLimited}
-	}
-	return nil, &Error{Code: CodeUnauthorized, Message: errMsgUnauthenticated}
-}
-
-// noteTokenUse records when a token was last used (the account page shows
-// it), at most once per tokenUseResolution. It needs no pool-wide lock: it
-// touches one row, and only moves the time forward.
-func (s *Service) noteTokenUse(ctx context.Context, t *apiToken) error {
-	now := s.now()
-	if t.LastUsedAt != nil && now.Sub(*t.LastUsedAt) < tokenUseResolution {
-		return nil
-	}
-	err := s.store.WriteRows(ctx, func(tx *gorm.DB) error {
-		return tx.Model(&apiToken{}).Where("id = ? AND (last_used_at IS NULL OR last_used_at < ?)", t.ID, now).
-			Update("last_used_at", now).Error
-	})
-	if err != nil {
-		return fmt.Errorf("note use of API token %d: %w", t.ID, err)
-	}
-	return nil
-}
-
-// Login checks an e-mail and password with no address to count (the CLI and
-// tests); see LoginFrom.
-func (s *Service) Login(ctx context.Context, email, password string) (*User, error) {
-	return s.LoginFrom(ctx, email, password, "")
-}
-
-// LoginFrom checks an e-mail and password sent from addr, for the login form
-// and POST /api/v1/auth/token alike. Two limits apply within the failure
-// window: the 10th wrong password in a row for an account is refused as rate
-// limited, and so is every try after it; from one address, after 30 wrong
-// passwords (over any accounts) every try is refused.
-//
-// Each try is recorded as a failure before its password is checked, in the
-// same write transaction that counts the earlier ones; a right password
-// removes the record again. So however many tries for one account arrive at
-// once, at most maxPasswordFailures of them reach bcrypt: the others already
-// see the limit reached. Every try that reaches bcrypt costs the same whether
-// or not the account exists.
-func (s *Service) LoginFrom(ctx context.Context, email, password, addr string) (*User, error) {
-	if strings.ContainsRune(email, 0) || strings.ToValidUTF8(email, "") != email {
-		// No account has such an address, and PostgreSQL refuses the text in a
-		// query (a 500, found by fuzzing).
-		return nil, &Error{Code: CodeUnauthorized, Message: errMsgWrongPassword}
-	}
-	u, err := s.UserByEmail(ctx, email)
-	if err != nil && ErrorCode(err) != CodeNotFound {
-		return nil, err
-	}
-	key := "account:" + strings.ToLower(strings.TrimSpace(email))
-	try, err := s.beginLogin(ctx, key, addr)
-	if err != nil {
-		return nil, err
-	}
-	if try.limited {
-		return nil, &Error{Code: CodeRateLimited, Message: errMsgRateLimited}
-	}
-	hash := dummyPasswordHash
-	if u != nil && u.Active && u.PasswordHash != "" {
-		hash = u.PasswordHash
-	}
-	s.passwordChecks.Add(1)
-	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil && hash != dummyPasswordHash {
-		// The right password: the wrong ones before it no longer count in a
-		// row, and this try was no failure from its address either.
-		err := s.store.write(ctx, func(tx *gorm.DB) error {
-			if err := tx.Where("key = ?", key).Delete(&authFailure{}).Error; err != nil {
-				return err
-			}
-			return tx.Where("id = ?", try.addrRow).Delete(&authFailure{}).Error
-		})
-		if err != nil {
-			return nil, fmt.Errorf("login: %w", err)
-		}
-		return u, nil
-	}
-	if try.failures >= maxPasswordFailures {
-		return nil, &Error{Code: CodeRateLimited, Message: errMsgRateLimited}
-	}
-	return nil, &Error{Code: CodeUnauthorized, Message: errMsgWrongPassword}
-}
-
-// loginTry is a login attempt recorded before its password is checked.
-type loginTry struct {
-	limited  bool  // refused unchecked: a limit was already reached
-	failures int64 // the account's failures in a row, this try included
-	addrRow  int64 // the id of this try's row under its address (0: none)
-}
-
-// beginLogin counts the earlier failures of the account and the address and,
-// unless a limit is already reached, records this try under both, in one
-// write transaction, so that simultaneous tries are counted one after another.
-func (s *Service) beginLogin(ctx context.Context, key, addr string) (*loginTry, error) {
-	try := &loginTry{}
-	now := s.now()
-	since := now.Add(-failureWindow)
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
-		if err := tx.Where("at <= ?", since).Delete(&authFailure{}).Error; err != nil {
-			return err
-		}
-		if addr != "" {
-			addrKey := "login-addr:" + addr
-			var n int64
-			if err := tx.Model(&authFailure{}).Where("key = ? AND at > ?", addrKey, since).Count(&n).Error; err != nil {
-				return err
-			}
-			if n >= maxLoginFailuresPerAddr {
-				try.limited = true
-				return nil
-			}
-			row := &authFailure{Key: addrKey, At: now}
-			if err := tx.Create(row).Error; err != nil {
-				return err
-			}
-			try.addrRow = row.ID
-		}
-		if err := tx.Model(&authFailure{}).Where("key = ? AND at > ?", key, since).Count(&try.failures).Error; err != nil {
-			return err
-		}
-		if try.failures >= maxPasswordFailures {
-			try.limited = true
-			return nil
-		}
-		try.failures++
-		return tx.Create(&authFailure{Key: key, At: now}).Error
-	})
-	if err != nil {
-		return nil, fmt.Errorf("record login attempt: %w", err)
-	}
-	return try, nil
-}
-
-// TokenForLogin signs in with e-mail and password from addr (counted like the
-// login form) and returns a new API token.
-func (s *Service) TokenForLogin(ctx context.Context, email, password, addr string) (string, error) {
-	u, err := s.LoginFrom(ctx, email, password, addr)
-	if err != nil {
-		return "", err
-	}
-	return s.createToken(ctx, u)
-}
-
-// recordFailure notes one failure and returns how many there are in the window.
-func (s *Service) recordFailure(ctx context.Context, key string) (int64, error) {
-	var n int64
-	now := s.now()
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
-		if err := tx.Where("at <= ?", now.Add(-failureWindow)).Delete(&authFailure{}).Error; err != nil {
-			return err
-		}
-		if err := tx.Create(&authFailure{Key: key, At: now}).Error; err != nil {
-			return err
-		}
-		return tx.Model(&authFailure{}).Where("key = ? AND at > ?", key, now.Add(-failureWindow)).Count(&n).Error
-	})
-	if err != nil {
-		return 0, fmt.Errorf("record auth failure: %w", err)
-	}
-	return n, nil
 }
 
 func (s *Service) userByID(ctx context.Context, id int64) (*User, error) {
@@ -582,7 +305,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id int64, in User
 			return err
 		}
 		if !u.Active {
-			if err := endAccess(tx, id, u.UpdatedAt); err != nil {
+			if err := EndAccess(tx, id, u.UpdatedAt); err != nil {
 				return err
 			}
 		}
@@ -699,42 +422,67 @@ func renewFeeds(tx *gorm.DB, feeds []feedRef) error {
 	return nil
 }
 
-// APIToken is one of a user's API tokens as the account page lists it; the
-// secret itself is never stored, so it cannot be shown.
-type APIToken struct {
-	ID         int64
-	CreatedAt  time.Time
-	LastUsedAt *time.Time
+// Locales a user may choose for the web pages.
+var Locales = []string{"sv", "en"}
+
+// UserByID returns a user for the session layer, which has no actor yet.
+func (s *Service) UserByID(ctx context.Context, id int64) (*User, error) { return s.userByID(ctx, id) }
+
+// ListUsers returns every user by name (coordinators only).
+func (s *Service) ListUsers(ctx context.Context, actor *User) ([]User, error) {
+	if !actor.IsAdmin() {
+		return nil, errForbidden("only coordinators may list users")
+	}
+	var list []User
+	if err := s.store.Read(ctx).Order("name, id").Find(&list).Error; err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	for i := range list {
+		if err := s.loadUserWorkplaces(ctx, &list[i]); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
 }
 
-// APITokens lists the actor's own API tokens that still work, newest first.
-func (s *Service) APITokens(ctx context.Context, actor *User) ([]APIToken, error) {
-	var rows []apiToken
-	if err := s.store.Read(ctx).Where("user_id = ? AND revoked_at IS NULL", actor.ID).
-		Order("created_at DESC, id DESC").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("API tokens of user %d: %w", actor.ID, err)
+// EndAccess ends, inside the caller's transaction, every session, API token
+// and unused account link of the user: when the user is deactivated, and when
+// their password changes (package account). The token rows stay (revoked), so
+// the audit of who held which token survives. The tables are package
+// account's; these are the only statements on them that the core needs.
+func EndAccess(tx *gorm.DB, userID int64, now time.Time) error {
+	if err := tx.Table("api_tokens").Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", now).Error; err != nil {
+		return fmt.Errorf("revoke API tokens of user %d: %w", userID, err)
 	}
-	out := make([]APIToken, len(rows))
-	for i, r := range rows {
-		out[i] = APIToken{ID: r.ID, CreatedAt: r.CreatedAt, LastUsedAt: r.LastUsedAt}
+	if err := tx.Table("account_tokens").Where("user_id = ? AND used_at IS NULL", userID).Update("used_at", now).Error; err != nil {
+		return fmt.Errorf("end account links of user %d: %w", userID, err)
 	}
-	return out, nil
-}
-
-// EndAPIToken revokes one of the actor's own API tokens; another user's
-// token, or one already ended, is not found.
-func (s *Service) EndAPIToken(ctx context.Context, actor *User, id int64) error {
-	var n int64
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&apiToken{}).Where("id = ? AND user_id = ? AND revoked_at IS NULL", id, actor.ID).Update("revoked_at", s.now())
-		n = res.RowsAffected
-		return res.Error
-	})
-	if err != nil {
-		return fmt.Errorf("end API token %d: %w", id, err)
-	}
-	if n == 0 {
-		return errNotFound("token")
+	if err := tx.Exec("DELETE FROM sessions WHERE user_id = ?", userID).Error; err != nil {
+		return fmt.Errorf("end sessions of user %d: %w", userID, err)
 	}
 	return nil
+}
+
+// SetLocale stores the language the user reads the pages in.
+func (s *Service) SetLocale(ctx context.Context, actor *User, locale string) error {
+	if !oneOf(locale, Locales) {
+		return (&Problems{{Field: "locale", Key: "locale", Message: "must be sv or en"}}).Err()
+	}
+	err := s.store.write(ctx, func(tx *gorm.DB) error {
+		return tx.Model(&User{}).Where("id = ?", actor.ID).Updates(map[string]any{"locale": locale, "updated_at": s.now()}).Error
+	})
+	if err != nil {
+		return fmt.Errorf("set locale of user %d: %w", actor.ID, err)
+	}
+	actor.Locale = locale
+	return nil
+}
+
+// DeactivateUser stops a user from signing in: their sessions, API tokens
+// and links end at once, and the feeds they could see get new URLs. It is
+// UpdateUser with {active: false}.
+func (s *Service) DeactivateUser(ctx context.Context, actor *User, id int64) error {
+	inactive := false
+	_, err := s.UpdateUser(ctx, actor, id, UserPatch{Active: &inactive})
+	return err
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/outbox"
+	"github.com/sprakpool/sprakpool/booking/account"
 )
 
 // Finding 5 of issue 12: changing the password ends every API token and every
@@ -18,7 +19,7 @@ import (
 func TestPasswordChangeAndResetEndTokensAndSessions(t *testing.T) {
 	p := newWebPool(t, march)
 	ctx := context.Background()
-	token, err := p.svc.CreateToken(ctx, p.mgrA)
+	token, err := account.New(p.svc).CreateToken(ctx, p.mgrA)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func TestPasswordChangeAndResetEndTokensAndSessions(t *testing.T) {
 	}
 
 	// A reset through the mailed link ends them too, this browser's included.
-	token, err = p.svc.CreateToken(ctx, p.mgrA)
+	token, err = account.New(p.svc).CreateToken(ctx, p.mgrA)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,16 +71,16 @@ var tokenRow = regexp.MustCompile(`<tr><th scope="row">#(\d+)</th><td>([0-9-]+ [
 func TestAccountPageListsAndEndsAPITokens(t *testing.T) {
 	p := newWebPool(t, march)
 	ctx := context.Background()
-	used, err := p.svc.CreateToken(ctx, p.mgrA)
+	used, err := account.New(p.svc).CreateToken(ctx, p.mgrA)
 	if err != nil {
 		t.Fatal(err)
 	}
-	spare, err := p.svc.CreateToken(ctx, p.mgrA)
+	spare, err := account.New(p.svc).CreateToken(ctx, p.mgrA)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.must(200, "GET", "/api/v1/me", used, nil, nil)
-	other, err := p.svc.CreateToken(ctx, p.mgrB)
+	other, err := account.New(p.svc).CreateToken(ctx, p.mgrB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +123,7 @@ func TestAccountPageListsAndEndsAPITokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokensB, err := p.svc.APITokens(ctx, ob)
+	tokensB, err := account.New(p.svc).APITokens(ctx, ob)
 	if err != nil || len(tokensB) != 2 {
 		t.Fatalf("B's tokens: %v %v", tokensB, err)
 	}
@@ -173,11 +174,11 @@ func TestForgotSendsAtMostThreeMailsAnHour(t *testing.T) {
 func TestResetLinkEndsTheOthersAndNeedsAnActiveUser(t *testing.T) {
 	p := newWebPool(t, march)
 	ctx := context.Background()
-	_, older, err := p.svc.RequestPasswordReset(ctx, p.mgrA)
+	_, older, err := account.New(p.svc).RequestPasswordReset(ctx, p.mgrA)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, newer, err := p.svc.RequestPasswordReset(ctx, p.mgrA)
+	_, newer, err := account.New(p.svc).RequestPasswordReset(ctx, p.mgrA)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,12 +195,12 @@ func TestResetLinkEndsTheOthersAndNeedsAnActiveUser(t *testing.T) {
 	if status, _, _ := o.post(linkPath(older), url.Values{"password": {"angriparens-losen"}, "password_again": {"angriparens-losen"}}); status != http.StatusNotFound {
 		t.Errorf("the older link still sets a password: %d", status)
 	}
-	if _, err := p.svc.Login(ctx, p.mgrA, "ett-nytt-losen"); err != nil {
+	if _, err := account.New(p.svc).Login(ctx, p.mgrA, "ett-nytt-losen"); err != nil {
 		t.Errorf("the password set by the newer link: %v", err)
 	}
 
 	// A deactivated user's link does nothing; not even after reactivation.
-	_, link, err := p.svc.RequestPasswordReset(ctx, p.mgrB)
+	_, link, err := account.New(p.svc).RequestPasswordReset(ctx, p.mgrB)
 	if err != nil || link == "" {
 		t.Fatal(err)
 	}
@@ -217,7 +218,7 @@ func TestResetLinkEndsTheOthersAndNeedsAnActiveUser(t *testing.T) {
 	if status, _, _ := d.post(linkPath(link), url.Values{"password": {"angriparens-losen"}, "password_again": {"angriparens-losen"}}); status != http.StatusNotFound {
 		t.Errorf("the link from before the deactivation works after reactivation: %d", status)
 	}
-	if _, err := p.svc.Login(ctx, p.mgrB, "secret-password"); err != nil {
+	if _, err := account.New(p.svc).Login(ctx, p.mgrB, "secret-password"); err != nil {
 		t.Errorf("the password was changed: %v", err)
 	}
 }

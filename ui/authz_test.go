@@ -23,6 +23,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/migrations/testdb"
 	"github.com/sprakpool/sprakpool/ui"
 )
@@ -458,14 +459,14 @@ func (f *authz) account() (int64, string) {
 // apiTokenID makes a new API token for the user and returns its id.
 func (f *authz) apiTokenID(email string) int64 {
 	ctx := context.Background()
-	if _, err := f.svc.CreateToken(ctx, email); err != nil {
+	if _, err := account.New(f.svc).CreateToken(ctx, email); err != nil {
 		f.t.Fatal(err)
 	}
 	u, err := f.svc.UserByEmail(ctx, email)
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	tokens, err := f.svc.APITokens(ctx, u)
+	tokens, err := account.New(f.svc).APITokens(ctx, u)
 	if err != nil || len(tokens) == 0 {
 		f.t.Fatalf("tokens of %s: %v %v", email, tokens, err)
 	}
@@ -474,7 +475,7 @@ func (f *authz) apiTokenID(email string) int64 {
 
 func (f *authz) resetLink() string {
 	_, email := f.account()
-	_, link, err := f.svc.RequestPasswordReset(context.Background(), email)
+	_, link, err := account.New(f.svc).RequestPasswordReset(context.Background(), email)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -483,7 +484,7 @@ func (f *authz) resetLink() string {
 
 func (f *authz) inviteLink() string {
 	email := fmt.Sprintf("inbjuden.%d@example.se", f.nextUser.Add(1))
-	_, link, err := f.svc.InviteUser(context.Background(), &booking.User{ID: -1, Role: booking.RoleAdmin},
+	_, link, err := account.New(f.svc).InviteUser(context.Background(), &booking.User{ID: -1, Role: booking.RoleAdmin},
 		booking.UserInput{Email: email, Name: "Inbjuden", Role: booking.RoleManager, WorkplaceIDs: []int64{f.A}})
 	if err != nil {
 		f.t.Fatal(err)
@@ -1100,7 +1101,7 @@ func gist(body string) string {
 func TestRevokeTokenOverHTTP(t *testing.T) {
 	e := newEnv(t, authzNow)
 	first := e.user("chef@example.se", booking.RoleAdmin, nil, nil)
-	second, err := e.svc.CreateToken(context.Background(), "chef@example.se")
+	second, err := account.New(e.svc).CreateToken(context.Background(), "chef@example.se")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1122,7 +1123,7 @@ func TestRevokeTokenOverHTTP(t *testing.T) {
 		t.Errorf("DELETE with a session: %d, want 422", resp.StatusCode)
 	}
 	e.must(200, "GET", "/api/v1/me", second, nil, nil)
-	if n, err := e.svc.RevokeTokens(context.Background(), "chef@example.se"); err != nil || n != 1 {
+	if n, err := account.New(e.svc).RevokeTokens(context.Background(), "chef@example.se"); err != nil || n != 1 {
 		t.Errorf("RevokeTokens: %d, %v; want the one token left", n, err)
 	}
 	e.must(401, "GET", "/api/v1/me", second, nil, nil)

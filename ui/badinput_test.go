@@ -16,6 +16,7 @@ import (
 	"github.com/emersion/go-ical"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 )
 
 // The bad input catalogue: careless and hostile requests to every write
@@ -553,7 +554,7 @@ func TestHTMLInTextFieldsIsEscaped(t *testing.T) {
 	future := mk("2026-03-30 09:00", "2026-03-30 10:00", "notesF")
 	cancelled := mk("2026-03-31 09:00", "2026-03-31 10:00", "notesC")
 	held := mk("2026-02-27 09:00", "2026-02-27 10:00", "notesH")
-	mgrTok, err := e.svc.CreateToken(ctx, "chef@example.se")
+	mgrTok, err := account.New(e.svc).CreateToken(ctx, "chef@example.se")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/outbox"
+	"github.com/sprakpool/sprakpool/booking/account"
 )
 
 // bookValues is the booking form filled in for Monday 2 March 2026.
@@ -199,7 +200,7 @@ func TestInviteSetsPasswordThroughTheLink(t *testing.T) {
 	if status != http.StatusSeeOther {
 		t.Fatalf("invite: %d", status)
 	}
-	mails, err := outbox.New(p.svc).List(ctx, booking.TokenInvite)
+	mails, err := outbox.New(p.svc).List(ctx, account.TokenInvite)
 	if err != nil || len(mails) != 1 || mails[0].Recipient != "ny.chef@example.se" {
 		t.Fatalf("invitation mail: %+v %v", mails, err)
 	}
@@ -226,7 +227,7 @@ func TestInviteSetsPasswordThroughTheLink(t *testing.T) {
 	if status, _ := p.browser().get(path); status != http.StatusNotFound {
 		t.Errorf("the used link still works: %d", status)
 	}
-	if _, err := p.svc.Login(ctx, "ny.chef@example.se", "ett-bra-losen"); err != nil {
+	if _, err := account.New(p.svc).Login(ctx, "ny.chef@example.se", "ett-bra-losen"); err != nil {
 		t.Errorf("login with the chosen password: %v", err)
 	}
 }
@@ -350,7 +351,7 @@ func TestForgotPasswordMailsALink(t *testing.T) {
 			t.Fatalf("%s: %d", email, status)
 		}
 	}
-	mails, err := outbox.New(p.svc).List(context.Background(), booking.TokenPasswordReset)
+	mails, err := outbox.New(p.svc).List(context.Background(), account.TokenPasswordReset)
 	if err != nil || len(mails) != 1 || mails[0].Recipient != p.mgrA {
 		t.Fatalf("reset mails: %+v %v", mails, err)
 	}
@@ -364,7 +365,7 @@ func TestForgotPasswordMailsALink(t *testing.T) {
 	if status, _, _ := b.post(path, url.Values{"password": {"ett-nytt-losen"}, "password_again": {"ett-nytt-losen"}}); status != http.StatusSeeOther {
 		t.Fatalf("reset: %d", status)
 	}
-	if _, err := p.svc.Login(context.Background(), p.mgrA, "ett-nytt-losen"); err != nil {
+	if _, err := account.New(p.svc).Login(context.Background(), p.mgrA, "ett-nytt-losen"); err != nil {
 		t.Errorf("login with the new password: %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/booking/demo"
 	"github.com/sprakpool/sprakpool/booking/outbox"
 )
@@ -283,7 +284,7 @@ func TestBrowser(t *testing.T) {
 	tb.set("#f-role", "manager")
 	tb.set("#f-workplace_id", itoa(p.wpA))
 	tb.click(`form[action="/users"] button[type=submit]`, "Inbjudan är skickad")
-	mails, err := outbox.New(p.svc).List(ctx, booking.TokenInvite)
+	mails, err := outbox.New(p.svc).List(ctx, account.TokenInvite)
 	if err != nil || len(mails) != 1 {
 		t.Fatalf("invitation mail: %v %v", mails, err)
 	}

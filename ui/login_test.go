@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/migrations/testdb"
 )
 
@@ -246,7 +247,7 @@ func TestSessionsRevokedOnDeactivateAndPasswordChange(t *testing.T) {
 	if status, _, _ := admin.post("/users/"+itoa(u.ID)+"/deactivate", url.Values{}); status != http.StatusSeeOther {
 		t.Fatalf("deactivate: %d", status)
 	}
-	if n, _ := p.svc.Sessions().SessionCount(ctx, u.ID); n != 0 {
+	if n, _ := account.New(p.svc).Sessions().SessionCount(ctx, u.ID); n != 0 {
 		t.Errorf("%d sessions left after deactivation", n)
 	}
 	if status, _ := laptop.get("/account"); status != http.StatusSeeOther {

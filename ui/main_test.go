@@ -14,6 +14,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/migrations/testdb"
 	"github.com/sprakpool/sprakpool/ui"
 )
@@ -57,7 +58,7 @@ func (e *env) user(email, role string, workplaces []int64, supervisor *int64) st
 		WorkplaceIDs: workplaces, SupervisorID: supervisor, Password: "secret-password"}); err != nil {
 		e.t.Fatal(err)
 	}
-	token, err := e.svc.CreateToken(ctx, email)
+	token, err := account.New(e.svc).CreateToken(ctx, email)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/booking/privacy"
 )
 
@@ -29,10 +30,10 @@ func newPrivacyWeb(t *testing.T) *privacyWeb {
 	p.x, p.y = p.sups[0], p.sups[1]
 	ctx := context.Background()
 	var err error
-	if p.xTok, err = p.svc.CreateToken(ctx, p.supUser); err != nil {
+	if p.xTok, err = account.New(p.svc).CreateToken(ctx, p.supUser); err != nil {
 		t.Fatal(err)
 	}
-	if p.mgrTok, err = p.svc.CreateToken(ctx, p.mgrA); err != nil {
+	if p.mgrTok, err = account.New(p.svc).CreateToken(ctx, p.mgrA); err != nil {
 		t.Fatal(err)
 	}
 	p.yTok = p.user("handledare.y@example.se", booking.RoleSupervisor, nil, &p.y)

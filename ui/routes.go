@@ -24,7 +24,7 @@ func (s *server) routes(e *echo.Echo) {
 	ops := httpx.Behind(e, s.opsMW...)
 	ops.GET("/healthz", s.healthz)
 	// Prometheus figures, for a scraper holding a coordinator's API token.
-	ops.GET("/metrics", s.serveMetrics, httpx.Authenticate(s.svc), httpx.Allow(booking.RoleAdmin))
+	ops.GET("/metrics", s.serveMetrics, httpx.Authenticate(s.account), httpx.Allow(booking.RoleAdmin))
 
 	// Calendar feeds (/ical/…), behind the pages' middleware.
 	s.feed.Routes(httpx.Behind(e, s.pageMW...))

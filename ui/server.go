@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/outbox"
 	"github.com/sprakpool/sprakpool/booking/privacy"
@@ -46,11 +47,15 @@ type Config struct {
 	// Requests keeps what managers ask for when no free time fits; nil:
 	// request.New(svc).
 	Requests *request.Service
+	// Account signs people in: passwords, API tokens, sessions, account
+	// links; nil: account.New(svc).
+	Account *account.Service
 }
 
 // server is the mount: the parts, and what every request goes through.
 type server struct {
 	svc     *booking.Service
+	account *account.Service // API tokens (/metrics)
 	log     *slog.Logger
 	loc     *time.Location
 	secure  bool        // BaseURL is https: answers carry HSTS
@@ -82,14 +87,18 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	if cfg.Requests == nil {
 		cfg.Requests = request.New(svc)
 	}
-	s := &server{svc: svc, log: cfg.Logger, loc: svc.Config().Location, secure: strings.HasPrefix(cfg.BaseURL, "https://")}
-	pages, err := web.New(svc, web.Config{BaseURL: cfg.BaseURL, Logger: cfg.Logger, Reports: cfg.Reports, Privacy: cfg.Privacy, Calendar: cfg.Calendar, Outbox: cfg.Outbox})
+	if cfg.Account == nil {
+		cfg.Account = account.New(svc)
+	}
+	s := &server{svc: svc, account: cfg.Account, log: cfg.Logger, loc: svc.Config().Location, secure: strings.HasPrefix(cfg.BaseURL, "https://")}
+	pages, err := web.New(svc, web.Config{BaseURL: cfg.BaseURL, Logger: cfg.Logger, Reports: cfg.Reports, Privacy: cfg.Privacy,
+		Calendar: cfg.Calendar, Outbox: cfg.Outbox, Account: cfg.Account})
 	if err != nil {
 		panic(err) // the templates are embedded: a test parses every one of them
 	}
 	s.web = pages
 	s.api = api.New(svc, api.Config{BaseURL: cfg.BaseURL, Reports: cfg.Reports, Privacy: cfg.Privacy, Calendar: cfg.Calendar,
-		Requests: cfg.Requests})
+		Requests: cfg.Requests, Account: cfg.Account})
 	s.feed = feed.New(cfg.Calendar)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/booking/internal/pooltest"
 )
 
@@ -68,7 +69,7 @@ func TestDemoLoad(t *testing.T) {
 		if i > 0 && roleOrder(l.Role) < roleOrder(logins[i-1].Role) {
 			t.Errorf("demo logins not ordered admin, managers, supervisors: %s after %s", l.Role, logins[i-1].Role)
 		}
-		u, err := s.Login(ctx, l.Email, l.Password)
+		u, err := account.New(s).Login(ctx, l.Email, l.Password)
 		if err != nil {
 			t.Errorf("login %s: %v", l.Email, err)
 			continue
@@ -264,7 +265,7 @@ func TestDemoDeterministic(t *testing.T) {
 	now := demoNow(t)
 	fingerprint := func() string {
 		s := loadDemo(t, now)
-		admin, err := s.Login(context.Background(), "samordnare@sprakpool.example.se", Password)
+		admin, err := account.New(s).Login(context.Background(), "samordnare@sprakpool.example.se", Password)
 		if err != nil {
 			t.Fatal(err)
 		}

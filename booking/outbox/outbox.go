@@ -21,6 +21,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/booking/internal/sqldb"
 )
 
@@ -54,8 +55,8 @@ const (
 	KindDayplan          = "dayplan"
 	KindFollowupRequest  = "followup_request"
 	KindMonthlyReport    = "monthly_report"
-	KindInvite           = booking.TokenInvite
-	KindPasswordReset    = booking.TokenPasswordReset
+	KindInvite           = account.TokenInvite
+	KindPasswordReset    = account.TokenPasswordReset
 )
 
 // RetryWindow is how long a message is retried after it was due before it is

@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/internal/pooltest"
 	"github.com/sprakpool/sprakpool/booking/outbox"
@@ -79,11 +80,11 @@ func newPrivacyPool(t *testing.T) *privacyPool {
 	p.yUser, err = s.CreateUser(ctx, booking.UserInput{Email: "bashir.user@example.se", Name: "Bashir Ali", Role: booking.RoleSupervisor, SupervisorID: &p.y.ID, Password: "bashir-password"})
 	must(err)
 	p.manager = p.Fixture.Manager("chef@example.se", p.WpA.ID)
-	p.xToken, err = s.CreateToken(ctx, p.xUser.Email)
+	p.xToken, err = account.New(s).CreateToken(ctx, p.xUser.Email)
 	must(err)
 	p.xSession = "session-of-amina"
-	must(s.Sessions().CommitCtx(ctx, p.xSession, []byte(`{"user":"Amina Yusuf"}`), now.Add(time.Hour)))
-	must(s.Sessions().Bind(ctx, p.xSession, p.xUser.ID))
+	must(account.New(s).Sessions().CommitCtx(ctx, p.xSession, []byte(`{"user":"Amina Yusuf"}`), now.Add(time.Hour)))
+	must(account.New(s).Sessions().Bind(ctx, p.xSession, p.xUser.ID))
 	sv, err := s.Supervisor(ctx, p.Admin, p.x.ID)
 	must(err)
 	p.xFeedToken = sv.FeedToken
@@ -118,7 +119,7 @@ func newPrivacyPool(t *testing.T) *privacyPool {
 
 	*p.now = time.Date(2026, 12, 10, 12, 0, 0, 0, loc) // the December sessions are over
 	// A reset link asked for now still works when the tests erase: links live an hour.
-	_, link, err := s.RequestPasswordReset(ctx, p.xUser.Email)
+	_, link, err := account.New(s).RequestPasswordReset(ctx, p.xUser.Email)
 	must(err)
 	p.xResetSecret = link[strings.LastIndex(link, "/")+1:]
 	must(outbox.New(s).Queue(ctx, outbox.Input{Key: "invite:amina.user@example.se", Kind: outbox.KindInvite, Recipient: "amina.user@example.se",
@@ -252,7 +253,7 @@ func TestExportSupervisorHoldsEverythingPersonal(t *testing.T) {
 	}
 	u := exp.Users[0]
 	if u.ID != p.xUser.ID || u.Email != "amina.user@example.se" || u.Role != booking.RoleSupervisor || len(u.APITokens) != 1 ||
-		u.Sessions != 1 || len(u.Links) != 1 || u.Links[0].Kind != booking.TokenPasswordReset {
+		u.Sessions != 1 || len(u.Links) != 1 || u.Links[0].Kind != account.TokenPasswordReset {
 		t.Errorf("user: %+v", u)
 	}
 	if len(exp.Bookings) != 4 {
@@ -379,7 +380,7 @@ func TestEraseSupervisorRefusedWhileBookable(t *testing.T) {
 	if sv.Name != "Amina Yusuf" || sv.ErasedAt != nil || len(p.auditRows(t)) != 0 {
 		t.Fatalf("a refused erasure changed something: %+v", sv)
 	}
-	if _, err := p.S.Authenticate(p.Ctx, p.xToken, "127.0.0.1"); err != nil {
+	if _, err := account.New(p.S).Authenticate(p.Ctx, p.xToken, "127.0.0.1"); err != nil {
 		t.Errorf("a refused erasure revoked the token: %v", err)
 	}
 	if _, err := p.S.CancelBooking(p.Ctx, p.Admin, p.futureOfX.ID, "supervisor_unavailable", ""); err != nil {
@@ -429,7 +430,7 @@ func TestEraseSupervisorLeavesNoTrace(t *testing.T) {
 	if err := p.S.DB().Read(p.Ctx).First(&mailBefore, p.xPendingMailID).Error; err != nil || mailBefore.Status != booking.MessagePending {
 		t.Fatalf("pending mail to X: %+v %v", mailBefore, err)
 	}
-	if _, err := p.S.AccountTokenUser(p.Ctx, booking.TokenPasswordReset, p.xResetSecret); err != nil {
+	if _, err := account.New(p.S).AccountTokenUser(p.Ctx, account.TokenPasswordReset, p.xResetSecret); err != nil {
 		t.Fatalf("the password link does not work before the erasure: the check below would prove nothing: %v", err)
 	}
 	cal := calendar.New(p.S)
@@ -471,19 +472,19 @@ func TestEraseSupervisorLeavesNoTrace(t *testing.T) {
 		}
 	}
 
-	if _, err := p.S.Authenticate(p.Ctx, p.xToken, "127.0.0.1"); booking.ErrorCode(err) != booking.CodeUnauthorized {
+	if _, err := account.New(p.S).Authenticate(p.Ctx, p.xToken, "127.0.0.1"); booking.ErrorCode(err) != booking.CodeUnauthorized {
 		t.Errorf("the API token still works: %v", err)
 	}
-	if n, err := p.S.Sessions().SessionCount(p.Ctx, p.xUser.ID); err != nil || n != 0 {
+	if n, err := account.New(p.S).Sessions().SessionCount(p.Ctx, p.xUser.ID); err != nil || n != 0 {
 		t.Errorf("sessions left: %d %v", n, err)
 	}
-	if _, found, _ := p.S.Sessions().FindCtx(p.Ctx, p.xSession); found {
+	if _, found, _ := account.New(p.S).Sessions().FindCtx(p.Ctx, p.xSession); found {
 		t.Error("the session still works")
 	}
-	if _, err := p.S.AccountTokenUser(p.Ctx, booking.TokenPasswordReset, p.xResetSecret); booking.ErrorCode(err) != booking.CodeNotFound {
+	if _, err := account.New(p.S).AccountTokenUser(p.Ctx, account.TokenPasswordReset, p.xResetSecret); booking.ErrorCode(err) != booking.CodeNotFound {
 		t.Errorf("the password link still works: %v", err)
 	}
-	if _, err := p.S.Login(p.Ctx, "amina.user@example.se", "amina-password"); booking.ErrorCode(err) != booking.CodeUnauthorized {
+	if _, err := account.New(p.S).Login(p.Ctx, "amina.user@example.se", "amina-password"); booking.ErrorCode(err) != booking.CodeUnauthorized {
 		t.Errorf("login with the old address: %v", err)
 	}
 	if _, err := cal.SupervisorFeed(p.Ctx, p.xFeedToken); booking.ErrorCode(err) != booking.CodeNotFound {
@@ -496,7 +497,7 @@ func TestEraseSupervisorLeavesNoTrace(t *testing.T) {
 	if u.Active || u.PasswordHash != "" || u.Name != ErasedSupervisorName(p.x.ID) || !strings.HasSuffix(u.Email, ".invalid") {
 		t.Errorf("erased user: %+v", u)
 	}
-	if _, err := p.S.Login(p.Ctx, u.Email, "amina-password"); booking.ErrorCode(err) != booking.CodeUnauthorized {
+	if _, err := account.New(p.S).Login(p.Ctx, u.Email, "amina-password"); booking.ErrorCode(err) != booking.CodeUnauthorized {
 		t.Errorf("login with the placeholder address: %v", err)
 	}
 	var mail booking.Message
@@ -506,7 +507,7 @@ func TestEraseSupervisorLeavesNoTrace(t *testing.T) {
 	if mail.Status != booking.MessageSkipped || mail.Payload != "{}" || !strings.HasSuffix(mail.Recipient, ".invalid") {
 		t.Errorf("pending mail to X after the erasure: %+v", mail)
 	}
-	if _, err := p.S.Authenticate(p.Ctx, mustToken(t, p.S, p.yUser.Email), "127.0.0.1"); err != nil {
+	if _, err := account.New(p.S).Authenticate(p.Ctx, mustToken(t, p.S, p.yUser.Email), "127.0.0.1"); err != nil {
 		t.Errorf("Y's user can no longer sign in: %v", err)
 	}
 
@@ -566,7 +567,7 @@ func eraseRules(err error) []string {
 
 func mustToken(t *testing.T, s *booking.Service, email string) string {
 	t.Helper()
-	token, err := s.CreateToken(context.Background(), email)
+	token, err := account.New(s).CreateToken(context.Background(), email)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -654,7 +655,7 @@ func TestEraseSupervisorIsOneTransaction(t *testing.T) {
 	if sv.Name != "Amina Yusuf" || sv.ErasedAt != nil {
 		t.Errorf("a failed erasure left changes: %+v", sv)
 	}
-	if _, err := p.S.Authenticate(p.Ctx, p.xToken, "127.0.0.1"); err != nil {
+	if _, err := account.New(p.S).Authenticate(p.Ctx, p.xToken, "127.0.0.1"); err != nil {
 		t.Errorf("a failed erasure revoked the token: %v", err)
 	}
 	if _, err := p.privacy.ExportSupervisor(p.Ctx, p.Admin, p.x.ID); err == nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/booking/demo"
 	"github.com/sprakpool/sprakpool/migrations/testdb"
 	"github.com/sprakpool/sprakpool/ui"
@@ -36,7 +37,7 @@ func TestLoadShortRun(t *testing.T) {
 	if _, err := svc.CreateUser(ctx, booking.UserInput{Email: "load@example.se", Name: "Load", Role: booking.RoleAdmin, Password: "secret-password"}); err != nil {
 		t.Fatal(err)
 	}
-	token, err := svc.CreateToken(ctx, "load@example.se")
+	token, err := account.New(svc).CreateToken(ctx, "load@example.se")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	_ "time/tzdata" // the zone database travels inside the binary
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/booking/demo"
 	"github.com/sprakpool/sprakpool/booking/report"
 )
@@ -277,7 +278,7 @@ func cmdUserDeactivate(ctx context.Context, args []string, stderr io.Writer) err
 
 func cmdTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return tokenCommand(ctx, "token create", args, stderr, func(c *command, svc *booking.Service, email string) error {
-		token, err := svc.CreateToken(ctx, email)
+		token, err := account.New(svc).CreateToken(ctx, email)
 		if err != nil {
 			return err
 		}
@@ -290,7 +291,7 @@ func cmdTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 // can still sign in. It prints nothing on standard output; the count goes to the log.
 func cmdTokenRevoke(ctx context.Context, args []string, stderr io.Writer) error {
 	return tokenCommand(ctx, "token revoke", args, stderr, func(c *command, svc *booking.Service, email string) error {
-		n, err := svc.RevokeTokens(ctx, email)
+		n, err := account.New(svc).RevokeTokens(ctx, email)
 		if err != nil {
 			return err
 		}

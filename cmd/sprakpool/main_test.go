@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/booking/calendar"
 )
 
@@ -160,15 +161,15 @@ func TestTokenRevoke(t *testing.T) {
 	}
 	defer svc.Close()
 	for i, tok := range tokens {
-		if _, err := svc.Authenticate(ctx, tok, "127.0.0.1"); booking.ErrorCode(err) != booking.CodeUnauthorized {
+		if _, err := account.New(svc).Authenticate(ctx, tok, "127.0.0.1"); booking.ErrorCode(err) != booking.CodeUnauthorized {
 			t.Errorf("token %d after revoke: %v, want unauthenticated", i, err)
 		}
 	}
-	fresh, err := svc.CreateToken(ctx, "chef@example.se")
+	fresh, err := account.New(svc).CreateToken(ctx, "chef@example.se")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Authenticate(ctx, fresh, "127.0.0.1"); err != nil {
+	if _, err := account.New(svc).Authenticate(ctx, fresh, "127.0.0.1"); err != nil {
 		t.Errorf("a token made after the revoke: %v", err)
 	}
 	if code := run(ctx, []string{"token", "revoke", "--db", db}, nil, &out, &errb); code != 2 {
@@ -204,7 +205,7 @@ func TestUserDeactivate(t *testing.T) {
 		"--workplace", fmt.Sprint(wp.ID)}, strings.NewReader("ett-långt-lösenord\n"), &out, &errb); code != 0 {
 		t.Fatalf("user add: exit %d: %s", code, errb.String())
 	}
-	token, err := svc.CreateToken(ctx, "chef@example.se")
+	token, err := account.New(svc).CreateToken(ctx, "chef@example.se")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +220,7 @@ func TestUserDeactivate(t *testing.T) {
 	if err != nil || u.Active {
 		t.Fatalf("after deactivate: %+v %v", u, err)
 	}
-	if _, err := svc.Authenticate(ctx, token, "127.0.0.1"); booking.ErrorCode(err) != booking.CodeUnauthorized {
+	if _, err := account.New(svc).Authenticate(ctx, token, "127.0.0.1"); booking.ErrorCode(err) != booking.CodeUnauthorized {
 		t.Errorf("the API token after deactivate: %v, want unauthenticated", err)
 	}
 	if _, err := calendar.New(svc).WorkplaceFeed(ctx, wp.FeedToken); booking.ErrorCode(err) != booking.CodeNotFound {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/booking/report"
 	"github.com/sprakpool/sprakpool/ui"
 )
@@ -143,7 +144,7 @@ func TestReportCLIAgreesWithAPI(t *testing.T) {
 	if _, err := svc.CreateUser(ctx, booking.UserInput{Email: "api@example.se", Name: "API", Role: booking.RoleAdmin, Password: "secret-password"}); err != nil {
 		t.Fatal(err)
 	}
-	token, err := svc.CreateToken(ctx, "api@example.se")
+	token, err := account.New(svc).CreateToken(ctx, "api@example.se")
 	if err != nil {
 		t.Fatal(err)
 	}

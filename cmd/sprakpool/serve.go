@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/demo"
 	"github.com/sprakpool/sprakpool/booking/outbox"
@@ -44,7 +45,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	reports, cal, messages := report.New(svc), calendar.New(svc), outbox.New(svc)
 	handler := ui.New(svc, ui.Config{BaseURL: c.cfg.BaseURL, Logger: c.log, Reports: reports,
-		Privacy: privacy.New(svc), Calendar: cal, Outbox: messages, TrustedProxies: c.cfg.trustedProxies})
+		Privacy: privacy.New(svc), Calendar: cal, Outbox: messages, Account: account.New(svc), TrustedProxies: c.cfg.trustedProxies})
 	srv := newHTTPServer(handler, defaultTimeouts)
 	ln, err := net.Listen("tcp", c.cfg.Addr)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/migrations/testdb"
 	"github.com/sprakpool/sprakpool/ui"
 )
@@ -49,7 +50,7 @@ func startSlowSite(t *testing.T, to timeouts) *slowSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, err := svc.CreateToken(ctx, admin.Email)
+	token, err := account.New(svc).CreateToken(ctx, admin.Email)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func (s *Server) createToken(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	token, err := s.svc.TokenForLogin(c.Request().Context(), req.Email, req.Password, c.RealIP())
+	token, err := s.account.TokenForLogin(c.Request().Context(), req.Email, req.Password, c.RealIP())
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func (s *Server) revokeToken(c echo.Context) error {
 		return &booking.Error{Code: booking.CodeInvalid, Message: "this request carries no API token; sign out to end a session",
 			Details: []booking.FieldError{{Field: "authorization", Message: "send the token to revoke as Bearer"}}}
 	}
-	if err := s.svc.RevokeToken(c.Request().Context(), strings.TrimSpace(token)); err != nil {
+	if err := s.account.RevokeToken(c.Request().Context(), strings.TrimSpace(token)); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -22,7 +22,7 @@ const (
 // credentials; everything else needs a token or a browser session, and the
 // role is checked before the body is read.
 func (s *Server) Routes(g *echo.Group) {
-	authenticate := httpx.Authenticate(s.svc)
+	authenticate := httpx.Authenticate(s.account)
 	allow := httpx.Allow
 	g.POST("/auth/token", s.createToken)
 	g.DELETE("/auth/token", s.revokeToken, authenticate, allow(admin, manager, supervisor))

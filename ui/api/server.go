@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/privacy"
 	"github.com/sprakpool/sprakpool/booking/report"
@@ -22,6 +23,7 @@ type Config struct {
 	Privacy  *privacy.Service  // export, erasure and the audit log
 	Calendar *calendar.Service // the .ics import of absences
 	Requests *request.Service  // the requests left when no free time fits
+	Account  *account.Service  // sign-in, API tokens and invitations
 }
 
 // Server holds the API handlers' dependencies.
@@ -32,10 +34,11 @@ type Server struct {
 	reports  *report.Service
 	privacy  *privacy.Service
 	requests *request.Service
+	account  *account.Service
 }
 
 // New is the API of svc.
 func New(svc *booking.Service, cfg Config) *Server {
 	return &Server{svc: svc, cfg: cfg, loc: svc.Config().Location, reports: cfg.Reports, privacy: cfg.Privacy,
-		requests: cfg.Requests}
+		requests: cfg.Requests, account: cfg.Account}
 }

@@ -88,7 +88,7 @@ func (s *Server) createUser(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	u, _, err := s.svc.InviteUser(c.Request().Context(), httpx.Actor(c), booking.UserInput{Email: req.Email, Name: req.Name,
+	u, _, err := s.account.InviteUser(c.Request().Context(), httpx.Actor(c), booking.UserInput{Email: req.Email, Name: req.Name,
 		Role: req.Role, WorkplaceIDs: req.WorkplaceIDs, SupervisorID: req.SupervisorID})
 	if err != nil {
 		return err

@@ -35,7 +35,7 @@ func (s *Server) accountPage(c echo.Context) error {
 func (s *Server) showAccount(c echo.Context, status int, f *form) error {
 	u := httpx.Actor(c)
 	f.Values["locale"] = u.Locale
-	tokens, err := s.svc.APITokens(c.Request().Context(), u)
+	tokens, err := s.account.APITokens(c.Request().Context(), u)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (s *Server) changePassword(c echo.Context) error {
 		f.Fail("password_again", l.T("err.password_mismatch"))
 	}
 	if f.OK() {
-		err := s.svc.ChangePassword(c.Request().Context(), u, c.FormValue("current_password"), password)
+		err := s.account.ChangePassword(c.Request().Context(), u, c.FormValue("current_password"), password)
 		if err != nil && !failFrom(f, l, err, nil) {
 			return err
 		}
@@ -98,7 +98,7 @@ func (s *Server) endToken(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.EndAPIToken(c.Request().Context(), httpx.Actor(c), id); err != nil {
+	if err := s.account.EndAPIToken(c.Request().Context(), httpx.Actor(c), id); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/account?done=token")

@@ -120,7 +120,7 @@ func (s *sessions) csrfSigningKey(ctx context.Context) ([]byte, error) {
 	s.csrfMu.Lock()
 	defer s.csrfMu.Unlock()
 	if s.csrfSecret == nil {
-		key, err := s.svc.SigningKey(ctx, csrfPurpose)
+		key, err := s.acct.SigningKey(ctx, csrfPurpose)
 		if err != nil {
 			return nil, err
 		}

@@ -49,7 +49,7 @@ func (s *Server) login(c echo.Context) error {
 	if !f.OK() {
 		return s.render(c, http.StatusUnprocessableEntity, "login", l.T("login.title"), f)
 	}
-	u, err := s.svc.LoginFrom(c.Request().Context(), f.V("email"), password, c.RealIP())
+	u, err := s.account.LoginFrom(c.Request().Context(), f.V("email"), password, c.RealIP())
 	switch booking.ErrorCode(err) {
 	case booking.CodeUnauthorized:
 		f.Fail("password", l.T("login.wrong"))
@@ -96,7 +96,7 @@ func (s *Server) forgot(c echo.Context) error {
 		return s.render(c, http.StatusUnprocessableEntity, "forgot", l.T("forgot.title"), f)
 	}
 	ctx := c.Request().Context()
-	if _, _, err := s.svc.RequestPasswordReset(ctx, f.V("email")); err != nil {
+	if _, _, err := s.account.RequestPasswordReset(ctx, f.V("email")); err != nil {
 		return err
 	}
 	select {
@@ -111,7 +111,7 @@ func (s *Server) forgot(c echo.Context) error {
 // linkPage is GET /invite/:token and /reset/:token: choose a password.
 func (s *Server) linkPage(kind string) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		u, err := s.svc.AccountTokenUser(c.Request().Context(), kind, c.Param("token"))
+		u, err := s.account.AccountTokenUser(c.Request().Context(), kind, c.Param("token"))
 		if err != nil {
 			return err
 		}
@@ -125,7 +125,7 @@ func (s *Server) linkPage(kind string) echo.HandlerFunc {
 func (s *Server) usePasswordLink(kind string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		target, err := s.svc.AccountTokenUser(ctx, kind, c.Param("token"))
+		target, err := s.account.AccountTokenUser(ctx, kind, c.Param("token"))
 		if err != nil {
 			return err
 		}
@@ -138,7 +138,7 @@ func (s *Server) usePasswordLink(kind string) echo.HandlerFunc {
 		}
 		var u *booking.User
 		if f.OK() {
-			u, err = s.svc.SetPasswordWithToken(ctx, kind, c.Param("token"), password)
+			u, err = s.account.SetPasswordWithToken(ctx, kind, c.Param("token"), password)
 			if err != nil && !failFrom(f, l, err, nil) {
 				return err
 			}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/booking/report"
 )
 
@@ -53,7 +54,7 @@ func samplePages(loc *time.Location) map[string]any {
 	loginForm := failed("email", "password")
 	loginForm.Values["next"] = "/"
 	linkForm := failed("password", "password_again")
-	linkForm.Values["kind"] = booking.TokenInvite
+	linkForm.Values["kind"] = account.TokenInvite
 	bookForm := failed("workplace_id", "language", "date", "start", "end", "participants_expected", "meeting_url")
 	bookForm.Values["purpose"], bookForm.Values["mode"] = "other", "video"
 	free := []booking.FreeSupervisor{{Supervisor: sv}}
@@ -211,7 +212,7 @@ func TestCatalogCoversEveryKey(t *testing.T) {
 		{"status.", []string{booking.StatusConfirmed, booking.StatusCancelled}}, {"role.", []string{"admin", "manager", "supervisor"}},
 		{"rating.", []string{"1", "2", "3", "4", "5"}}, {"event.", []string{booking.EventCreated, booking.EventChanged, booking.EventCancelled, booking.EventFollowup, booking.EventConfirmed}}, {"outcome.", booking.Outcomes},
 		{"rule.", append(slices.Clone(booking.OverridableRules), booking.RuleOverlap, booking.RuleNoFreeSupervisor)},
-		{"link.title.", []string{booking.TokenInvite, booking.TokenPasswordReset}}, {"reports.by.", report.UtilizationKeys}, {"reports.", report.Names()}, {"account.done.", []string{"password", "locale"}}, {"booking.done.", []string{"booked", "cancelled", "followup", "confirmed"}},
+		{"link.title.", []string{account.TokenInvite, account.TokenPasswordReset}}, {"reports.by.", report.UtilizationKeys}, {"reports.", report.Names()}, {"account.done.", []string{"password", "locale"}}, {"booking.done.", []string{"booked", "cancelled", "followup", "confirmed"}},
 		{"error.", []string{"forbidden", "not_found", "unauthenticated", "rate_limited", "conflict", "csrf", "internal", "other"}}} {
 		for _, v := range set.values {
 			used[set.prefix+v] = true

@@ -2,6 +2,7 @@ package web
 
 import (
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
@@ -22,10 +23,10 @@ func (s *Server) Routes(r httpx.Routes) {
 	r.POST("/logout", s.logout)
 	r.GET("/forgot", s.forgotPage)
 	r.POST("/forgot", s.forgot)
-	r.GET("/reset/:token", s.linkPage(booking.TokenPasswordReset))
-	r.POST("/reset/:token", s.usePasswordLink(booking.TokenPasswordReset))
-	r.GET("/invite/:token", s.linkPage(booking.TokenInvite))
-	r.POST("/invite/:token", s.usePasswordLink(booking.TokenInvite))
+	r.GET("/reset/:token", s.linkPage(account.TokenPasswordReset))
+	r.POST("/reset/:token", s.usePasswordLink(account.TokenPasswordReset))
+	r.GET("/invite/:token", s.linkPage(account.TokenInvite))
+	r.POST("/invite/:token", s.usePasswordLink(account.TokenInvite))
 	everyone := requirePage(admin, manager, supervisor)
 	r.GET("/account", s.accountPage, everyone)
 	r.POST("/account/password", s.changePassword, everyone)

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/outbox"
 	"github.com/sprakpool/sprakpool/booking/privacy"
@@ -27,6 +28,7 @@ type Config struct {
 	Privacy  *privacy.Service  // the export download and the erasure
 	Calendar *calendar.Service // the .ics import of absences
 	Outbox   *outbox.Service   // the overview's mail that failed
+	Account  *account.Service  // sign-in, sessions, CSRF key, tokens and account links
 }
 
 // Server holds the pages' dependencies.
@@ -38,6 +40,7 @@ type Server struct {
 	reports  *report.Service
 	privacy  *privacy.Service
 	outbox   *outbox.Service
+	account  *account.Service
 	pages    *pages    // the templates and the content-hashed static files
 	sessions *sessions // the browsers' sign-ins and their CSRF tokens
 }
@@ -49,8 +52,8 @@ func New(svc *booking.Service, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return &Server{svc: svc, cfg: cfg, log: cfg.Logger, loc: svc.Config().Location, reports: cfg.Reports,
-		privacy: cfg.Privacy, outbox: cfg.Outbox, pages: pg,
-		sessions: newSessions(svc, strings.HasPrefix(cfg.BaseURL, "https://"), cfg.Logger)}, nil
+		privacy: cfg.Privacy, outbox: cfg.Outbox, account: cfg.Account, pages: pg,
+		sessions: newSessions(svc, cfg.Account, strings.HasPrefix(cfg.BaseURL, "https://"), cfg.Logger)}, nil
 }
 
 // Session loads and saves the browser's session around a request; its user,

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
@@ -26,6 +27,7 @@ const sessionLifetime = 12 * time.Hour
 // at any time, and the CSRF tokens bound to them (csrf.go).
 type sessions struct {
 	svc     *booking.Service
+	acct    *account.Service // the session store and the CSRF key
 	manager *scs.SessionManager
 	secure  bool // cookies are Secure (BaseURL is https)
 	log     *slog.Logger
@@ -35,16 +37,16 @@ type sessions struct {
 }
 
 // newSessions sets up server-side sessions in the database.
-func newSessions(svc *booking.Service, secure bool, log *slog.Logger) *sessions {
+func newSessions(svc *booking.Service, acct *account.Service, secure bool, log *slog.Logger) *sessions {
 	sm := scs.New()
-	sm.Store = svc.Sessions()
+	sm.Store = acct.Sessions()
 	sm.Lifetime = sessionLifetime
 	sm.Cookie.Name = sessionCookie
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = secure
 	sm.Cookie.Persist = false
-	return &sessions{svc: svc, manager: sm, secure: secure, log: log}
+	return &sessions{svc: svc, acct: acct, manager: sm, secure: secure, log: log}
 }
 
 // middleware loads and saves the session around each request and puts the
@@ -98,7 +100,7 @@ func (s *sessions) start(c echo.Context, u *booking.User) error {
 	if err != nil {
 		return fmt.Errorf("start session: %w", err)
 	}
-	if err := s.svc.Sessions().Bind(ctx, token, u.ID); err != nil {
+	if err := s.acct.Sessions().Bind(ctx, token, u.ID); err != nil {
 		return err
 	}
 	httpx.SetActor(c, u)

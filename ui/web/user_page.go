@@ -54,7 +54,7 @@ func (s *Server) inviteUser(c echo.Context) error {
 	if id, err := strconv.ParseInt(f.V("supervisor_id"), 10, 64); err == nil && id > 0 && in.Role == booking.RoleSupervisor {
 		in.SupervisorID = &id
 	}
-	u, _, err := s.svc.InviteUser(c.Request().Context(), httpx.Actor(c), in)
+	u, _, err := s.account.InviteUser(c.Request().Context(), httpx.Actor(c), in)
 	if booking.ErrorCode(err) == booking.CodeConflict {
 		f.Fail("email", l.T("err.email_taken"))
 	}

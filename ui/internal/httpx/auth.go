@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/account"
 )
 
 // Who the caller is: the user of a browser session (the pages' session
@@ -41,7 +42,7 @@ func SignedIn(c echo.Context) bool {
 // Authenticate requires a valid API token, or a browser session, and puts its
 // user in the context. Bad tokens count towards the per-address limit of the
 // address echo's IPExtractor gives.
-func Authenticate(svc *booking.Service) echo.MiddlewareFunc {
+func Authenticate(acct *account.Service) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			h := c.Request().Header.Get(echo.HeaderAuthorization)
@@ -52,7 +53,7 @@ func Authenticate(svc *booking.Service) echo.MiddlewareFunc {
 			if !ok {
 				token = ""
 			}
-			u, err := svc.Authenticate(c.Request().Context(), strings.TrimSpace(token), c.RealIP())
+			u, err := acct.Authenticate(c.Request().Context(), strings.TrimSpace(token), c.RealIP())
 			if err != nil {
 				if booking.ErrorCode(err) == booking.CodeUnauthorized {
 					c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="sprakpool"`)

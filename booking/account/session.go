@@ -1,4 +1,4 @@
-package booking
+package account
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"github.com/sprakpool/sprakpool/booking/internal/sqldb"
 )
 
 // sessionRow is one browser session. The token itself is never stored, only its hash.
@@ -21,8 +23,8 @@ func (sessionRow) TableName() string { return "sessions" }
 
 // SessionStore keeps browser sessions in the database so they survive restarts,
 // are shared by every process, and can be revoked per user. It satisfies the
-// Store and CtxStore interfaces of github.com/alexedwards/scs/v2 without booking
-// importing it.
+// Store and CtxStore interfaces of github.com/alexedwards/scs/v2 without this
+// package importing it.
 type SessionStore struct{ s *Service }
 
 // Sessions returns the service's session store.
@@ -37,8 +39,8 @@ func (st *SessionStore) Find(token string) ([]byte, bool, error) {
 // FindCtx is Find with the request's context.
 func (st *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var row sessionRow
-	err := st.s.store.Read(ctx).Where("token_hash = ?", hashToken(token)).First(&row).Error
-	if isNotFound(err) {
+	err := st.s.db.Read(ctx).Where("token_hash = ?", hashToken(token)).First(&row).Error
+	if sqldb.IsNotFound(err) {
 		return nil, false, nil
 	}
 	if err != nil {
@@ -56,7 +58,7 @@ func (st *SessionStore) Commit(token string, b []byte, expiry time.Time) error {
 // CommitCtx is Commit with the request's context.
 func (st *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
 	row := sessionRow{TokenHash: hashToken(token), Data: b, Expiry: expiry.UTC()}
-	err := st.s.store.write(ctx, func(tx *gorm.DB) error {
+	err := st.s.db.Write(ctx, func(tx *gorm.DB) error {
 		if err := tx.Where("expiry < ?", st.s.now().Add(-time.Hour)).Delete(&sessionRow{}).Error; err != nil {
 			return err
 		}
@@ -76,7 +78,7 @@ func (st *SessionStore) Delete(token string) error {
 
 // DeleteCtx is Delete with the request's context.
 func (st *SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	err := st.s.store.write(ctx, func(tx *gorm.DB) error {
+	err := st.s.db.Write(ctx, func(tx *gorm.DB) error {
 		return tx.Where("token_hash = ?", hashToken(token)).Delete(&sessionRow{}).Error
 	})
 	if err != nil {
@@ -88,7 +90,7 @@ func (st *SessionStore) DeleteCtx(ctx context.Context, token string) error {
 // Bind ties a committed session to its user, so that revoking the user's
 // sessions reaches it.
 func (st *SessionStore) Bind(ctx context.Context, token string, userID int64) error {
-	err := st.s.store.write(ctx, func(tx *gorm.DB) error {
+	err := st.s.db.Write(ctx, func(tx *gorm.DB) error {
 		return tx.Model(&sessionRow{}).Where("token_hash = ?", hashToken(token)).Update("user_id", userID).Error
 	})
 	if err != nil {
@@ -97,15 +99,10 @@ func (st *SessionStore) Bind(ctx context.Context, token string, userID int64) er
 	return nil
 }
 
-// revokeSessions ends every session of a user, inside the caller's transaction.
-func revokeSessions(tx *gorm.DB, userID int64) error {
-	return tx.Where("user_id = ?", userID).Delete(&sessionRow{}).Error
-}
-
 // SessionCount reports how many sessions a user has; for tests and the users page.
 func (st *SessionStore) SessionCount(ctx context.Context, userID int64) (int64, error) {
 	var n int64
-	if err := st.s.store.Read(ctx).Model(&sessionRow{}).Where("user_id = ?", userID).Count(&n).Error; err != nil {
+	if err := st.s.db.Read(ctx).Model(&sessionRow{}).Where("user_id = ?", userID).Count(&n).Error; err != nil {
 		return 0, fmt.Errorf("count sessions of user %d: %w", userID, err)
 	}
 	return n, nil

@@ -1,4 +1,4 @@
-package booking
+package account
 
 import (
 	"fmt"
@@ -8,19 +8,21 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/sprakpool/sprakpool/booking"
 )
 
 func TestSessionStoreRoundTripAndRevocation(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	f := newFixture(t, now)
-	st := f.s.Sessions()
+	st := f.acct.Sessions()
 	if _, found, err := st.Find("nope"); found || err != nil {
 		t.Fatalf("unknown token: found=%v err=%v", found, err)
 	}
 	if err := st.Commit("tok-1", []byte("data-1"), now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Bind(f.ctx, "tok-1", f.admin.ID); err != nil {
+	if err := st.Bind(f.Ctx, "tok-1", f.Admin.ID); err != nil {
 		t.Fatal(err)
 	}
 	// A second commit of the same session keeps its user.
@@ -31,11 +33,11 @@ func TestSessionStoreRoundTripAndRevocation(t *testing.T) {
 	if err != nil || !found || string(b) != "data-2" {
 		t.Fatalf("find: %q %v %v", b, found, err)
 	}
-	if n, _ := st.SessionCount(f.ctx, f.admin.ID); n != 1 {
+	if n, _ := st.SessionCount(f.Ctx, f.Admin.ID); n != 1 {
 		t.Fatalf("sessions of the user: %d", n)
 	}
 	var raw string
-	if err := f.s.store.Read(f.ctx).Raw("SELECT token_hash FROM sessions").Scan(&raw).Error; err != nil || strings.Contains(raw, "tok-1") {
+	if err := f.acct.db.Read(f.Ctx).Raw("SELECT token_hash FROM sessions").Scan(&raw).Error; err != nil || strings.Contains(raw, "tok-1") {
 		t.Fatalf("the token itself is stored: %q %v", raw, err)
 	}
 	if err := st.Delete("tok-1"); err != nil {
@@ -46,12 +48,12 @@ func TestSessionStoreRoundTripAndRevocation(t *testing.T) {
 	}
 	// Changing the password ends every session of the user.
 	_ = st.Commit("tok-2", []byte("x"), now.Add(time.Hour))
-	_ = st.Bind(f.ctx, "tok-2", f.admin.ID)
-	u, _ := f.s.UserByEmail(f.ctx, "admin@example.se")
-	if err := f.s.ChangePassword(f.ctx, u, "wrong", "a-new-password"); ErrorCode(err) != CodeInvalid {
+	_ = st.Bind(f.Ctx, "tok-2", f.Admin.ID)
+	u, _ := f.S.UserByEmail(f.Ctx, "admin@example.se")
+	if err := f.acct.ChangePassword(f.Ctx, u, "wrong", "a-new-password"); booking.ErrorCode(err) != booking.CodeInvalid {
 		t.Fatalf("wrong current password: %v", err)
 	}
-	if err := f.s.ChangePassword(f.ctx, u, "secret-password", "a-new-password"); err != nil {
+	if err := f.acct.ChangePassword(f.Ctx, u, "secret-password", "a-new-password"); err != nil {
 		t.Fatal(err)
 	}
 	if _, found, _ := st.Find("tok-2"); found {
@@ -62,42 +64,42 @@ func TestSessionStoreRoundTripAndRevocation(t *testing.T) {
 func TestInviteLinkIsSingleUseAndExpires(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	f := newFixture(t, now)
-	u, link, err := f.s.InviteUser(f.ctx, f.admin, UserInput{Email: "Ny@Example.se", Name: "Ny", Role: RoleManager, WorkplaceIDs: []int64{f.wpA.ID}})
+	u, link, err := f.acct.InviteUser(f.Ctx, f.Admin, booking.UserInput{Email: "Ny@Example.se", Name: "Ny", Role: booking.RoleManager, WorkplaceIDs: []int64{f.WpA.ID}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.Email != "ny@example.se" || !strings.HasPrefix(link, f.s.cfg.BaseURL+"/invite/") {
+	if u.Email != "ny@example.se" || !strings.HasPrefix(link, f.S.Config().BaseURL+"/invite/") {
 		t.Fatalf("user %+v, link %q", u, link)
 	}
 	secret := link[strings.LastIndex(link, "/")+1:]
-	if _, err := f.s.Login(f.ctx, "ny@example.se", ""); err == nil {
+	if _, err := f.acct.Login(f.Ctx, "ny@example.se", ""); err == nil {
 		t.Fatal("an invited user could log in before choosing a password")
 	}
-	if _, err := f.s.SetPasswordWithToken(f.ctx, TokenPasswordReset, secret, "long-enough"); ErrorCode(err) != CodeNotFound {
+	if _, err := f.acct.SetPasswordWithToken(f.Ctx, TokenPasswordReset, secret, "long-enough"); booking.ErrorCode(err) != booking.CodeNotFound {
 		t.Fatalf("an invite link used as a reset link: %v", err)
 	}
-	if _, err := f.s.SetPasswordWithToken(f.ctx, TokenInvite, secret, "short"); ErrorCode(err) != CodeInvalid {
+	if _, err := f.acct.SetPasswordWithToken(f.Ctx, TokenInvite, secret, "short"); booking.ErrorCode(err) != booking.CodeInvalid {
 		t.Fatalf("short password: %v", err)
 	}
-	if _, err := f.s.SetPasswordWithToken(f.ctx, TokenInvite, secret, "long-enough"); err != nil {
+	if _, err := f.acct.SetPasswordWithToken(f.Ctx, TokenInvite, secret, "long-enough"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.s.SetPasswordWithToken(f.ctx, TokenInvite, secret, "long-enough-2"); ErrorCode(err) != CodeNotFound {
+	if _, err := f.acct.SetPasswordWithToken(f.Ctx, TokenInvite, secret, "long-enough-2"); booking.ErrorCode(err) != booking.CodeNotFound {
 		t.Fatalf("second use of the link: %v", err)
 	}
-	if _, err := f.s.Login(f.ctx, "ny@example.se", "long-enough"); err != nil {
+	if _, err := f.acct.Login(f.Ctx, "ny@example.se", "long-enough"); err != nil {
 		t.Fatal(err)
 	}
 	// A reset link works for an hour only.
-	_, reset, err := f.s.RequestPasswordReset(f.ctx, "ny@example.se")
+	_, reset, err := f.acct.RequestPasswordReset(f.Ctx, "ny@example.se")
 	if err != nil || reset == "" {
 		t.Fatal(err)
 	}
-	f.s.Now = func() time.Time { return now.Add(61 * time.Minute) }
-	if _, err := f.s.AccountTokenUser(f.ctx, TokenPasswordReset, reset[strings.LastIndex(reset, "/")+1:]); ErrorCode(err) != CodeNotFound {
+	f.S.Now = func() time.Time { return now.Add(61 * time.Minute) }
+	if _, err := f.acct.AccountTokenUser(f.Ctx, TokenPasswordReset, reset[strings.LastIndex(reset, "/")+1:]); booking.ErrorCode(err) != booking.CodeNotFound {
 		t.Fatalf("an expired reset link: %v", err)
 	}
-	if _, link, err := f.s.RequestPasswordReset(f.ctx, "okand@example.se"); err != nil || link != "" {
+	if _, link, err := f.acct.RequestPasswordReset(f.Ctx, "okand@example.se"); err != nil || link != "" {
 		t.Fatalf("unknown address: %q %v", link, err)
 	}
 }
@@ -105,32 +107,32 @@ func TestInviteLinkIsSingleUseAndExpires(t *testing.T) {
 func TestDeactivateUserEndsAccess(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	f := newFixture(t, now)
-	m, err := f.s.CreateUser(f.ctx, UserInput{Email: "m@example.se", Name: "M", Role: RoleManager, WorkplaceIDs: []int64{f.wpA.ID}, Password: "secret-password"})
+	m, err := f.S.CreateUser(f.Ctx, booking.UserInput{Email: "m@example.se", Name: "M", Role: booking.RoleManager, WorkplaceIDs: []int64{f.WpA.ID}, Password: "secret-password"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, _ := f.s.CreateToken(f.ctx, "m@example.se")
-	_ = f.s.Sessions().Commit("s", []byte("x"), now.Add(time.Hour))
-	_ = f.s.Sessions().Bind(f.ctx, "s", m.ID)
-	if err := f.s.DeactivateUser(f.ctx, m, f.admin.ID); ErrorCode(err) != CodeForbidden {
+	token, _ := f.acct.CreateToken(f.Ctx, "m@example.se")
+	_ = f.acct.Sessions().Commit("s", []byte("x"), now.Add(time.Hour))
+	_ = f.acct.Sessions().Bind(f.Ctx, "s", m.ID)
+	if err := f.S.DeactivateUser(f.Ctx, m, f.Admin.ID); booking.ErrorCode(err) != booking.CodeForbidden {
 		t.Fatalf("a manager deactivates: %v", err)
 	}
-	if err := f.s.DeactivateUser(f.ctx, f.admin, f.admin.ID); ErrorCode(err) != CodeInvalid {
+	if err := f.S.DeactivateUser(f.Ctx, f.Admin, f.Admin.ID); booking.ErrorCode(err) != booking.CodeInvalid {
 		t.Fatalf("deactivating oneself: %v", err)
 	}
-	if err := f.s.DeactivateUser(f.ctx, f.admin, m.ID); err != nil {
+	if err := f.S.DeactivateUser(f.Ctx, f.Admin, m.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, found, _ := f.s.Sessions().Find("s"); found {
+	if _, found, _ := f.acct.Sessions().Find("s"); found {
 		t.Error("the session survived")
 	}
-	if _, err := f.s.Authenticate(f.ctx, token, "1.2.3.4"); ErrorCode(err) != CodeUnauthorized {
+	if _, err := f.acct.Authenticate(f.Ctx, token, "1.2.3.4"); booking.ErrorCode(err) != booking.CodeUnauthorized {
 		t.Errorf("the API token still works: %v", err)
 	}
-	if _, err := f.s.Login(f.ctx, "m@example.se", "secret-password"); err == nil {
+	if _, err := f.acct.Login(f.Ctx, "m@example.se", "secret-password"); err == nil {
 		t.Error("a deactivated user logged in")
 	}
-	users, err := f.s.ListUsers(f.ctx, f.admin)
+	users, err := f.S.ListUsers(f.Ctx, f.Admin)
 	if err != nil || len(users) != 2 {
 		t.Fatalf("users: %d %v", len(users), err)
 	}
@@ -140,12 +142,12 @@ func TestLoginFromLimitsAnAddress(t *testing.T) {
 	f := newFixture(t, time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	var err error
 	for i := range maxLoginFailuresPerAddr + 1 {
-		_, err = f.s.LoginFrom(f.ctx, "nobody"+string(rune('a'+i%26))+string(rune('a'+i/26))+"@example.se", "wrong", "10.0.0.1")
+		_, err = f.acct.LoginFrom(f.Ctx, "nobody"+string(rune('a'+i%26))+string(rune('a'+i/26))+"@example.se", "wrong", "10.0.0.1")
 	}
-	if ErrorCode(err) != CodeRateLimited {
+	if booking.ErrorCode(err) != booking.CodeRateLimited {
 		t.Fatalf("after %d failures from one address: %v", maxLoginFailuresPerAddr+1, err)
 	}
-	if _, err := f.s.LoginFrom(f.ctx, "admin@example.se", "secret-password", "10.0.0.2"); err != nil {
+	if _, err := f.acct.LoginFrom(f.Ctx, "admin@example.se", "secret-password", "10.0.0.2"); err != nil {
 		t.Fatalf("another address is not limited: %v", err)
 	}
 }
@@ -157,7 +159,7 @@ func TestLoginFromLimitsAnAddress(t *testing.T) {
 func TestConcurrentWrongPasswordsCheckedAtMostTen(t *testing.T) {
 	f := newFixture(t, time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	const tries = 60
-	codes := make(chan Code, tries)
+	codes := make(chan booking.Code, tries)
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	for i := range tries {
@@ -165,33 +167,33 @@ func TestConcurrentWrongPasswordsCheckedAtMostTen(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			_, err := f.s.LoginFrom(f.ctx, "admin@example.se", "wrong-password", fmt.Sprintf("10.0.%d.%d", i/250, i%250+1))
-			codes <- ErrorCode(err)
+			_, err := f.acct.LoginFrom(f.Ctx, "admin@example.se", "wrong-password", fmt.Sprintf("10.0.%d.%d", i/250, i%250+1))
+			codes <- booking.ErrorCode(err)
 		}()
 	}
 	close(start)
 	wg.Wait()
 	close(codes)
-	count := map[Code]int{}
+	count := map[booking.Code]int{}
 	for c := range codes {
 		count[c]++
 	}
 	// The 1st to 9th wrong password is 401, the 10th (checked) and every later one 429.
-	if count[CodeUnauthorized] != 9 || count[CodeRateLimited] != tries-9 {
+	if count[booking.CodeUnauthorized] != 9 || count[booking.CodeRateLimited] != tries-9 {
 		t.Errorf("answers %v, want 9 unauthenticated and %d rate limited", count, tries-9)
 	}
-	if n := f.s.passwordChecks.Load(); n != maxPasswordFailures {
+	if n := f.acct.passwordChecks.Load(); n != maxPasswordFailures {
 		t.Errorf("%d passwords checked with bcrypt, want %d", n, maxPasswordFailures)
 	}
 	var rows int64
-	f.s.store.Read(f.ctx).Model(&authFailure{}).Where("key = ?", "account:admin@example.se").Count(&rows)
+	f.acct.db.Read(f.Ctx).Model(&authFailure{}).Where("key = ?", "account:admin@example.se").Count(&rows)
 	if rows != maxPasswordFailures {
 		t.Errorf("%d failures recorded for the account, want %d", rows, maxPasswordFailures)
 	}
-	if _, err := f.s.LoginFrom(f.ctx, "admin@example.se", "secret-password", "10.9.9.9"); ErrorCode(err) != CodeRateLimited {
+	if _, err := f.acct.LoginFrom(f.Ctx, "admin@example.se", "secret-password", "10.9.9.9"); booking.ErrorCode(err) != booking.CodeRateLimited {
 		t.Errorf("the right password after the flood: %v, want rate limited", err)
 	}
-	if n := f.s.passwordChecks.Load(); n != maxPasswordFailures {
+	if n := f.acct.passwordChecks.Load(); n != maxPasswordFailures {
 		t.Errorf("the refused right password was checked too (%d checks)", n)
 	}
 }
@@ -203,21 +205,21 @@ func TestLoginLimitsSharedByFormAndToken(t *testing.T) {
 		email := fmt.Sprintf("nobody%d@example.se", i)
 		var err error
 		if i%2 == 0 {
-			_, err = f.s.LoginFrom(f.ctx, email, "wrong", "10.0.0.1")
+			_, err = f.acct.LoginFrom(f.Ctx, email, "wrong", "10.0.0.1")
 		} else {
-			_, err = f.s.TokenForLogin(f.ctx, email, "wrong", "10.0.0.1")
+			_, err = f.acct.TokenForLogin(f.Ctx, email, "wrong", "10.0.0.1")
 		}
-		if ErrorCode(err) != CodeUnauthorized {
+		if booking.ErrorCode(err) != booking.CodeUnauthorized {
 			t.Fatalf("wrong password %d: %v", i+1, err)
 		}
 	}
-	if _, err := f.s.TokenForLogin(f.ctx, "admin@example.se", "secret-password", "10.0.0.1"); ErrorCode(err) != CodeRateLimited {
+	if _, err := f.acct.TokenForLogin(f.Ctx, "admin@example.se", "secret-password", "10.0.0.1"); booking.ErrorCode(err) != booking.CodeRateLimited {
 		t.Errorf("API token from the blocked address: %v, want rate limited", err)
 	}
-	if _, err := f.s.LoginFrom(f.ctx, "admin@example.se", "secret-password", "10.0.0.1"); ErrorCode(err) != CodeRateLimited {
+	if _, err := f.acct.LoginFrom(f.Ctx, "admin@example.se", "secret-password", "10.0.0.1"); booking.ErrorCode(err) != booking.CodeRateLimited {
 		t.Errorf("form login from the blocked address: %v, want rate limited", err)
 	}
-	if _, err := f.s.TokenForLogin(f.ctx, "admin@example.se", "secret-password", "10.0.0.2"); err != nil {
+	if _, err := f.acct.TokenForLogin(f.Ctx, "admin@example.se", "secret-password", "10.0.0.2"); err != nil {
 		t.Errorf("another address: %v", err)
 	}
 }
@@ -230,21 +232,21 @@ func TestLoginChecksAPasswordForEveryAddress(t *testing.T) {
 	if cost, err := bcrypt.Cost([]byte(dummyPasswordHash)); err != nil || cost != bcrypt.DefaultCost {
 		t.Fatalf("the dummy hash has cost %d (%v), stored hashes %d", cost, err, bcrypt.DefaultCost)
 	}
-	m := f.manager("m@example.se", f.wpA.ID)
-	if err := f.s.DeactivateUser(f.ctx, f.admin, m.ID); err != nil {
+	m := f.Manager("m@example.se", f.WpA.ID)
+	if err := f.S.DeactivateUser(f.Ctx, f.Admin, m.ID); err != nil {
 		t.Fatal(err)
 	}
 	for _, email := range []string{"admin@example.se", "okand@example.se", "m@example.se"} {
-		before := f.s.passwordChecks.Load()
-		if _, err := f.s.LoginFrom(f.ctx, email, "wrong-password", "10.0.0.1"); ErrorCode(err) != CodeUnauthorized {
+		before := f.acct.passwordChecks.Load()
+		if _, err := f.acct.LoginFrom(f.Ctx, email, "wrong-password", "10.0.0.1"); booking.ErrorCode(err) != booking.CodeUnauthorized {
 			t.Fatalf("%s: %v", email, err)
 		}
-		if f.s.passwordChecks.Load() != before+1 {
+		if f.acct.passwordChecks.Load() != before+1 {
 			t.Errorf("%s: no password was checked", email)
 		}
 	}
 	// The right password of a deactivated user matches nothing.
-	if _, err := f.s.LoginFrom(f.ctx, "m@example.se", "secret-password", "10.0.0.1"); ErrorCode(err) != CodeUnauthorized {
+	if _, err := f.acct.LoginFrom(f.Ctx, "m@example.se", "secret-password", "10.0.0.1"); booking.ErrorCode(err) != booking.CodeUnauthorized {
 		t.Errorf("deactivated user with the right password: %v", err)
 	}
 }

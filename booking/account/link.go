@@ -1,4 +1,4 @@
-package booking
+package account
 
 import (
 	"context"
@@ -12,6 +12,9 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
+
+	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/internal/sqldb"
 )
 
 // Account token kinds, which are also the kinds of the mail that carries each
@@ -37,56 +40,29 @@ type accountToken struct {
 }
 
 // Locales a user may choose for the web pages.
-var Locales = []string{"sv", "en"}
-
-// UserByID returns a user for the session layer, which has no actor yet.
-func (s *Service) UserByID(ctx context.Context, id int64) (*User, error) { return s.userByID(ctx, id) }
-
-// ListUsers returns every user by name (coordinators only).
-func (s *Service) ListUsers(ctx context.Context, actor *User) ([]User, error) {
-	if !actor.IsAdmin() {
-		return nil, errForbidden("only coordinators may list users")
-	}
-	var list []User
-	if err := s.store.Read(ctx).Order("name, id").Find(&list).Error; err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	for i := range list {
-		if err := s.loadUserWorkplaces(ctx, &list[i]); err != nil {
-			return nil, err
-		}
-	}
-	return list, nil
-}
 
 // InviteUser creates a user who has no usable password yet and mails them a
 // one-time link with which they choose one; the user and the mail are stored
 // together. The link is returned too (for tests and the log). The password
 // field of in is ignored.
-func (s *Service) InviteUser(ctx context.Context, actor *User, in UserInput) (*User, string, error) {
+func (s *Service) InviteUser(ctx context.Context, actor *booking.User, in booking.UserInput) (*booking.User, string, error) {
 	if !actor.IsAdmin() {
-		return nil, "", errForbidden("only coordinators may invite users")
+		return nil, "", forbidden("only coordinators may invite users")
 	}
-	var p Problems
-	in.validate(&p)
-	if err := p.Err(); err != nil {
-		return nil, "", err
-	}
-	in.Password = randomToken(32) // nobody knows it; the link replaces it
-	u, err := s.newUser(in)
+	u, err := s.svc.NewInvitedUser(in)
 	if err != nil {
 		return nil, "", err
 	}
 	var link string
-	err = s.store.write(ctx, func(tx *gorm.DB) error {
-		if err := insertUser(tx, u); err != nil {
+	err = s.db.Write(ctx, func(tx *gorm.DB) error {
+		if err := booking.InsertUser(tx, u); err != nil {
 			return err
 		}
 		link, err = s.mailAccountLink(tx, u, TokenInvite, inviteLifetime)
 		return err
 	})
 	if err != nil {
-		return nil, "", fmt.Errorf("invite %s: %w", in.Email, err)
+		return nil, "", fmt.Errorf("invite %s: %w", u.Email, err)
 	}
 	return u, link, nil
 }
@@ -97,9 +73,9 @@ func (s *Service) InviteUser(ctx context.Context, actor *User, in UserInput) (*U
 // link and no error, so the page cannot be used to find out who has an
 // account; and it does the same work (one lookup, one write transaction, one
 // count) either way, so neither can its timing.
-func (s *Service) RequestPasswordReset(ctx context.Context, email string) (*User, string, error) {
-	u, err := s.UserByEmail(ctx, email)
-	if err != nil && ErrorCode(err) != CodeNotFound {
+func (s *Service) RequestPasswordReset(ctx context.Context, email string) (*booking.User, string, error) {
+	u, err := s.svc.UserByEmail(ctx, email)
+	if err != nil && booking.ErrorCode(err) != booking.CodeNotFound {
 		return nil, "", err
 	}
 	var userID int64 // no user has id 0
@@ -107,7 +83,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) (*User
 		userID = u.ID
 	}
 	var link string
-	err = s.store.write(ctx, func(tx *gorm.DB) error {
+	err = s.db.Write(ctx, func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&accountToken{}).Where("user_id = ? AND kind = ? AND created_at > ?",
 			userID, TokenPasswordReset, s.now().Add(-time.Hour)).Count(&n).Error; err != nil {
@@ -130,7 +106,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) (*User
 
 // mailAccountLink makes a one-time link of that kind for the user and puts
 // the mail that carries it into the outbox, inside the caller's transaction.
-func (s *Service) mailAccountLink(tx *gorm.DB, u *User, kind string, life time.Duration) (string, error) {
+func (s *Service) mailAccountLink(tx *gorm.DB, u *booking.User, kind string, life time.Duration) (string, error) {
 	secret := randomToken(32)
 	now := s.now()
 	if err := tx.Create(&accountToken{UserID: u.ID, Kind: kind, TokenHash: hashToken(secret),
@@ -141,7 +117,7 @@ func (s *Service) mailAccountLink(tx *gorm.DB, u *User, kind string, life time.D
 	if kind == TokenInvite {
 		path = "/invite/"
 	}
-	link := strings.TrimRight(s.cfg.BaseURL, "/") + path + secret
+	link := strings.TrimRight(s.svc.Config().BaseURL, "/") + path + secret
 	payload, err := json.Marshal(map[string]any{"link": link, "name": u.Name})
 	if err != nil {
 		return "", err
@@ -150,7 +126,7 @@ func (s *Service) mailAccountLink(tx *gorm.DB, u *User, kind string, life time.D
 	key := kind + ":user:" + strconv.FormatInt(u.ID, 10) + ":" + hex.EncodeToString(sum[:8])
 	id := u.ID
 	// The mail's kind is the link's: invite or password_reset.
-	if _, err := s.InsertMessage(tx, &Message{Key: key, Kind: kind, Recipient: u.Email, UserID: &id, Payload: string(payload)}); err != nil {
+	if _, err := s.svc.InsertMessage(tx, &booking.Message{Key: key, Kind: kind, Recipient: u.Email, UserID: &id, Payload: string(payload)}); err != nil {
 		return "", err
 	}
 	return link, nil
@@ -158,33 +134,33 @@ func (s *Service) mailAccountLink(tx *gorm.DB, u *User, kind string, life time.D
 
 // AccountTokenUser returns the user of an unused, unexpired link of that kind.
 // A deactivated user's links do not work.
-func (s *Service) AccountTokenUser(ctx context.Context, kind, secret string) (*User, error) {
-	t, err := s.accountToken(s.store.Read(ctx), kind, secret)
+func (s *Service) AccountTokenUser(ctx context.Context, kind, secret string) (*booking.User, error) {
+	t, err := s.accountToken(s.db.Read(ctx), kind, secret)
 	if err != nil {
 		return nil, err
 	}
-	return s.userByID(ctx, t.UserID)
+	return s.svc.UserByID(ctx, t.UserID)
 }
 
 func (s *Service) accountToken(db *gorm.DB, kind, secret string) (*accountToken, error) {
 	var t accountToken
 	err := db.Where("token_hash = ? AND kind = ?", hashToken(secret), kind).
-		Where("user_id IN (?)", db.Model(&User{}).Select("id").Where("active = ?", true)).First(&t).Error
-	if isNotFound(err) {
-		return nil, errNotFound("link")
+		Where("user_id IN (?)", db.Model(&booking.User{}).Select("id").Where("active = ?", true)).First(&t).Error
+	if sqldb.IsNotFound(err) {
+		return nil, notFound("link")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("account link: %w", err)
 	}
 	if t.UsedAt != nil || !s.now().Before(t.ExpiresAt) {
-		return nil, errNotFound("link")
+		return nil, notFound("link")
 	}
 	return &t, nil
 }
 
-func checkPassword(p *Problems, field, password string) {
-	if len(password) < MinPasswordLength {
-		p.Add(field, "password_short", "must be at least %d characters", MinPasswordLength)
+func checkPassword(p *booking.Problems, field, password string) {
+	if len(password) < booking.MinPasswordLength {
+		p.Add(field, "password_short", "must be at least %d characters", booking.MinPasswordLength)
 	} else if len(password) > 72 {
 		p.Add(field, "password_long", "must be at most 72 bytes")
 	}
@@ -193,8 +169,8 @@ func checkPassword(p *Problems, field, password string) {
 // SetPasswordWithToken uses a one-time link: it sets the password, spends the
 // link and every other link of the user, and ends every session and API token
 // the user had. A deactivated user's link sets nothing.
-func (s *Service) SetPasswordWithToken(ctx context.Context, kind, secret, password string) (*User, error) {
-	var p Problems
+func (s *Service) SetPasswordWithToken(ctx context.Context, kind, secret, password string) (*booking.User, error) {
+	var p booking.Problems
 	checkPassword(&p, "password", password)
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -204,7 +180,7 @@ func (s *Service) SetPasswordWithToken(ctx context.Context, kind, secret, passwo
 		return nil, fmt.Errorf("set password: %w", err)
 	}
 	var userID int64
-	err = s.store.write(ctx, func(tx *gorm.DB) error {
+	err = s.db.Write(ctx, func(tx *gorm.DB) error {
 		t, err := s.accountToken(tx, kind, secret)
 		if err != nil {
 			return err
@@ -219,41 +195,25 @@ func (s *Service) SetPasswordWithToken(ctx context.Context, kind, secret, passwo
 	if err != nil {
 		return nil, fmt.Errorf("set password with link: %w", err)
 	}
-	return s.userByID(ctx, userID)
+	return s.svc.UserByID(ctx, userID)
 }
 
 // setPassword stores a new password hash and ends every other way in that the
 // old password gave or that could set another one: sessions, API tokens,
 // unused invitation and reset links.
 func setPassword(tx *gorm.DB, userID int64, hash string, now time.Time) error {
-	if err := tx.Model(&User{}).Where("id = ?", userID).
+	if err := tx.Model(&booking.User{}).Where("id = ?", userID).
 		Updates(map[string]any{"password_hash": hash, "updated_at": now}).Error; err != nil {
 		return err
 	}
-	return endAccess(tx, userID, now)
-}
-
-// endAccess ends, inside the caller's transaction, every session, API token
-// and unused account link of the user. The token rows stay (revoked), so the
-// audit of who held which token survives.
-func endAccess(tx *gorm.DB, userID int64, now time.Time) error {
-	if err := tx.Model(&apiToken{}).Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", now).Error; err != nil {
-		return fmt.Errorf("revoke API tokens of user %d: %w", userID, err)
-	}
-	if err := tx.Model(&accountToken{}).Where("user_id = ? AND used_at IS NULL", userID).Update("used_at", now).Error; err != nil {
-		return fmt.Errorf("end account links of user %d: %w", userID, err)
-	}
-	if err := revokeSessions(tx, userID); err != nil {
-		return fmt.Errorf("end sessions of user %d: %w", userID, err)
-	}
-	return nil
+	return booking.EndAccess(tx, userID, now)
 }
 
 // ChangePassword sets a new password after checking the current one, and ends
 // every session and API token of the user (the caller starts a fresh session
 // for this browser).
-func (s *Service) ChangePassword(ctx context.Context, actor *User, current, password string) error {
-	var p Problems
+func (s *Service) ChangePassword(ctx context.Context, actor *booking.User, current, password string) error {
+	var p booking.Problems
 	if actor == nil || bcrypt.CompareHashAndPassword([]byte(actor.PasswordHash), []byte(current)) != nil {
 		p.Add("current_password", "wrong_password", "is wrong")
 	}
@@ -265,33 +225,9 @@ func (s *Service) ChangePassword(ctx context.Context, actor *User, current, pass
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
-	err = s.store.write(ctx, func(tx *gorm.DB) error { return setPassword(tx, actor.ID, string(hash), s.now()) })
+	err = s.db.Write(ctx, func(tx *gorm.DB) error { return setPassword(tx, actor.ID, string(hash), s.now()) })
 	if err != nil {
 		return fmt.Errorf("change password of user %d: %w", actor.ID, err)
 	}
 	return nil
-}
-
-// SetLocale stores the language the user reads the pages in.
-func (s *Service) SetLocale(ctx context.Context, actor *User, locale string) error {
-	if !oneOf(locale, Locales) {
-		return (&Problems{{Field: "locale", Key: "locale", Message: "must be sv or en"}}).Err()
-	}
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
-		return tx.Model(&User{}).Where("id = ?", actor.ID).Updates(map[string]any{"locale": locale, "updated_at": s.now()}).Error
-	})
-	if err != nil {
-		return fmt.Errorf("set locale of user %d: %w", actor.ID, err)
-	}
-	actor.Locale = locale
-	return nil
-}
-
-// DeactivateUser stops a user from signing in: their sessions, API tokens
-// and links end at once, and the feeds they could see get new URLs. It is
-// UpdateUser with {active: false}.
-func (s *Service) DeactivateUser(ctx context.Context, actor *User, id int64) error {
-	inactive := false
-	_, err := s.UpdateUser(ctx, actor, id, UserPatch{Active: &inactive})
-	return err
 }
