@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
-	"github.com/sprakpool/sprakpool/booking/outbox"
 	"github.com/sprakpool/sprakpool/booking/account"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 )
 
 // Finding 5 of issue 12: changing the password ends every API token and every

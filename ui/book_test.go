@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/sprakpool/sprakpool/booking"
-	"github.com/sprakpool/sprakpool/booking/outbox"
 	"github.com/sprakpool/sprakpool/booking/account"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 )
 
 // bookValues is the booking form filled in for Monday 2 March 2026.
