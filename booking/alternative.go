@@ -114,18 +114,18 @@ func (s *Service) nearestSlots(db *gorm.DB, b *Booking, n int) ([]Alternative, e
 }
 
 // freeSlotsOn lists the free slots of b's length and supervisor on one local day.
-func (s *Service) freeSlotsOn(d time.Time, b *Booking, sc *schedule) []Alternative {
+func (s *Service) freeSlotsOn(d time.Time, b *Booking, sc *Schedule) []Alternative {
 	loc := s.cfg.Location
 	next := nextDay(d)
-	daySc := &schedule{windows: sc.windows}
-	for _, x := range sc.bookings {
+	daySc := &Schedule{Windows: sc.Windows}
+	for _, x := range sc.Bookings {
 		if x.Start.Before(next) && x.End.After(d) {
-			daySc.bookings = append(daySc.bookings, x)
+			daySc.Bookings = append(daySc.Bookings, x)
 		}
 	}
-	for _, a := range sc.absences {
+	for _, a := range sc.Absences {
 		if a.Start.Before(next) && a.End.After(d) {
-			daySc.absences = append(daySc.absences, a)
+			daySc.Absences = append(daySc.Absences, a)
 		}
 	}
 	length := b.End.Sub(b.Start)
@@ -133,7 +133,7 @@ func (s *Service) freeSlotsOn(d time.Time, b *Booking, sc *schedule) []Alternati
 	r := s.rules()
 	y, m, dd := d.Date()
 	var out []Alternative
-	for _, w := range sc.windows {
+	for _, w := range sc.Windows {
 		if w.Weekday != ISOWeekday(d) {
 			continue
 		}

@@ -364,12 +364,12 @@ const maxBookingLength = 25 * time.Hour
 
 // loadSchedules reads, for each supervisor, the weekly windows and the absences
 // and other confirmed bookings that touch the local days from start to end.
-func (s *Service) loadSchedules(db *gorm.DB, ids []int64, start, end time.Time, excludeBooking int64) (map[int64]*schedule, error) {
+func (s *Service) loadSchedules(db *gorm.DB, ids []int64, start, end time.Time, excludeBooking int64) (map[int64]*Schedule, error) {
 	from := startOfDay(start, s.cfg.Location).UTC()
 	to := nextDay(startOfDay(end, s.cfg.Location)).UTC()
-	out := make(map[int64]*schedule, len(ids))
+	out := make(map[int64]*Schedule, len(ids))
 	for _, id := range ids {
-		out[id] = &schedule{}
+		out[id] = &Schedule{}
 	}
 	// The rows are scanned by hand, not by gorm: this runs for every candidate of
 	// every search and booking, and gorm's reflection cost more than the queries.
@@ -380,7 +380,7 @@ func (s *Service) loadSchedules(db *gorm.DB, ids []int64, start, end time.Time, 
 			if err := rows.Scan(&id, &w.Weekday, &w.Start, &w.End); err != nil {
 				return err
 			}
-			out[id].windows = append(out[id].windows, w)
+			out[id].Windows = append(out[id].Windows, w)
 			return nil
 		})
 	if err != nil {
@@ -392,7 +392,7 @@ func (s *Service) loadSchedules(db *gorm.DB, ids []int64, start, end time.Time, 
 		return nil, fmt.Errorf("load absences: %w", err)
 	}
 	for _, a := range absences {
-		out[a.SupervisorID].absences = append(out[a.SupervisorID].absences, a)
+		out[a.SupervisorID].Absences = append(out[a.SupervisorID].Absences, a)
 	}
 	// Only the columns the rules read (the index bookings_supervisor_rules covers them).
 	err = scanRows(db.Model(&Booking{}).Select("id, supervisor_id, workplace_id, mode, start_at, end_at").
@@ -404,13 +404,28 @@ func (s *Service) loadSchedules(db *gorm.DB, ids []int64, start, end time.Time, 
 				return err
 			}
 			b.Start, b.End = b.Start.UTC(), b.End.UTC()
-			out[b.SupervisorID].bookings = append(out[b.SupervisorID].bookings, b)
+			out[b.SupervisorID].Bookings = append(out[b.SupervisorID].Bookings, b)
 			return nil
 		})
 	if err != nil {
 		return nil, fmt.Errorf("load bookings: %w", err)
 	}
 	return out, nil
+}
+
+// Schedules reads, for each supervisor of ids, what the rules read over the
+// local days from start to end: the weekly windows and the absences and
+// confirmed bookings that touch those days. It is the search's one read of
+// its candidates (booking/search); ctx decides cancellation, as Read's does.
+func (s *Service) Schedules(ctx context.Context, ids []int64, start, end time.Time) (map[int64]*Schedule, error) {
+	return s.loadSchedules(s.store.Read(ctx), ids, start, end, 0)
+}
+
+// Candidates returns the ids of the active supervisors who speak the language
+// and cover the area (any area when area is empty), lowest id first: whom a
+// search for free times (booking/search) considers.
+func (s *Service) Candidates(ctx context.Context, language, area string) ([]int64, error) {
+	return candidates(s.store.Read(ctx), language, area)
 }
 
 // scanRows runs q and calls scan for each row; the rows are closed before it
@@ -466,7 +481,7 @@ func (s *Service) freeSupervisors(db *gorm.DB, ids []int64, c slot, travel bool,
 	var out []freeSupervisor
 	for _, id := range ids {
 		if len(r.check(c, scheds[id], travel, skip)) == 0 {
-			out = append(out, freeSupervisor{id: id, weekMinutes: r.weekMinutes(scheds[id], weekStart, weekEnd)})
+			out = append(out, freeSupervisor{id: id, weekMinutes: scheds[id].WeekMinutes(weekStart, weekEnd)})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b freeSupervisor) int {

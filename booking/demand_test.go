@@ -5,14 +5,46 @@ import (
 	"testing"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/internal/pooltest"
 )
+
+// demandPool: Amina and Bilal speak Arabic (weekdays 08–18 and 08–12), and a
+// manager of Solrosen; the clock on Monday 22 March 2027 at 10:07.
+type demandPool struct {
+	*pooltest.Fixture
+	amina, bilal *booking.Supervisor
+	manager      *booking.User
+}
+
+func newDemandPool(t *testing.T) *demandPool {
+	t.Helper()
+	weekdays := func(start, end int) []booking.Window {
+		var ws []booking.Window
+		for wd := 1; wd <= 5; wd++ {
+			ws = append(ws, booking.Window{Weekday: wd, Start: start, End: end})
+		}
+		return ws
+	}
+	f := pooltest.New(t, mustLocal(t, "2027-03-22 10:07"))
+	return &demandPool{Fixture: f,
+		amina:   f.Supervisor("Amina", []string{"ar"}, weekdays(8*60, 18*60)...),
+		bilal:   f.Supervisor("Bilal", []string{"ar"}, weekdays(8*60, 12*60)...),
+		manager: f.Manager("chef@example.se", f.WpA.ID)}
+}
+
+func (p *demandPool) book(sv *booking.Supervisor, w *booking.Workplace, start, end string) {
+	p.T.Helper()
+	if _, err := p.Book(sv, w, start, end); err != nil {
+		p.T.Fatalf("book %s %s–%s: %v", sv.Name, start, end, err)
+	}
+}
 
 // Every booking without a supervisor answered no_free_supervisor is kept as
 // demand, in a write of its own after the booking's rolled back; a booking for
 // a named supervisor that collides, or one that succeeds, is not.
 func TestUnmetAttemptsAreKept(t *testing.T) {
 	t.Parallel()
-	p := newSlotPool(t)
+	p := newDemandPool(t)
 	p.book(p.amina, p.WpA, "2027-03-23 09:00", "2027-03-23 10:00")
 	p.book(p.bilal, p.WpA, "2027-03-23 09:00", "2027-03-23 10:00")
 	ask := func(sv *int64, lang, start, end string) error {

@@ -27,12 +27,14 @@ type slot struct {
 	Mode        string
 }
 
-// schedule is what the rules need to know of one supervisor around a slot: the
-// weekly windows, absences and other confirmed bookings (never the one being changed).
-type schedule struct {
-	windows  []Window
-	absences []Absence
-	bookings []Booking
+// Schedule is what the rules read of one supervisor around a time: the weekly
+// windows, absences and other confirmed bookings (never the one being changed).
+// It is exported for the search for free times (booking/search), which reads
+// the schedules of a range once and narrows them day by day.
+type Schedule struct {
+	Windows  []Window
+	Absences []Absence
+	Bookings []Booking
 }
 
 // ruleSet evaluates the contract's booking rules in the pool's zone.
@@ -49,18 +51,39 @@ func (s *Service) rules() ruleSet {
 // check returns every rule the slot breaks, in the contract's order. travel says
 // whether the travel buffer applies (the workplace is known); skip lists the rules
 // an admin overrides. A closed day is reported alone.
-func (r ruleSet) check(c slot, sc *schedule, travel bool, skip []string) []Violation {
+func (r ruleSet) check(c slot, sc *Schedule, travel bool, skip []string) []Violation {
 	return r.checkAt(r.at(c), sc, travel, skip, false)
 }
 
 // broken is what checkAt returns in quick mode when a rule is broken.
 var broken = []Violation{{Rule: "broken"}}
 
-// fits reports whether the slot breaks no rule. It stops at the first broken
-// rule and builds no details: a search for free times asks it for every
-// quarter hour of every candidate.
-func (r ruleSet) fits(a localSlot, sc *schedule, travel bool) bool {
-	return len(r.checkAt(a, sc, travel, nil, true)) == 0
+// Rules are the booking rules of the pool (its zone, travel buffer and daily
+// limit) for a package that checks many times against many schedules: the
+// search for free times. They are the very functions a booking is checked with.
+type Rules struct{ set ruleSet }
+
+// Rules returns the pool's booking rules.
+func (s *Service) Rules() Rules { return Rules{s.rules()} }
+
+// Proposal is a proposed session read in the pool's zone (its local day,
+// weekday and wall-clock minutes), once for all the schedules it is checked
+// against.
+type Proposal struct{ at localSlot }
+
+// At reads a proposed session from start to end at the workplace (0: none
+// given) in the mode.
+func (r Rules) At(start, end time.Time, workplaceID int64, mode string) Proposal {
+	return Proposal{r.set.at(slot{Start: start, End: end, WorkplaceID: workplaceID, Mode: mode})}
+}
+
+// Fits reports whether the proposal breaks no rule for a supervisor with the
+// schedule; travel says whether the travel buffer applies (a workplace is
+// known). It stops at the first broken rule and builds no details: a search
+// for free times asks it for every quarter hour of every candidate. The
+// weekly window is tried first: most starts fail it.
+func (r Rules) Fits(p *Proposal, sc *Schedule, travel bool) bool {
+	return p.at.insideWindow(sc.Windows) && len(r.set.checkAt(p.at, sc, travel, nil, true)) == 0
 }
 
 // localSlot is a slot with what the rules read of it in the pool's zone: its
@@ -95,13 +118,13 @@ func (a *localSlot) onDay(t time.Time) bool { return !t.Before(a.dayStart) && t.
 
 // checkAt is check for a slot already read in the pool's zone. quick stops at
 // the first broken rule and returns broken instead of the details.
-func (r ruleSet) checkAt(a localSlot, sc *schedule, travel bool, skip []string, quick bool) []Violation {
+func (r ruleSet) checkAt(a localSlot, sc *Schedule, travel bool, skip []string, quick bool) []Violation {
 	c := a.slot
 	if a.closed != nil && !slices.Contains(skip, RuleClosedDay) {
 		return []Violation{{Rule: RuleClosedDay, Date: a.closed.Date}}
 	}
 	var out []Violation
-	for _, b := range sc.bookings {
+	for _, b := range sc.Bookings {
 		if b.Start.Before(c.End) && b.End.After(c.Start) {
 			if quick {
 				return broken
@@ -111,14 +134,14 @@ func (r ruleSet) checkAt(a localSlot, sc *schedule, travel bool, skip []string, 
 				workplaceID: b.WorkplaceID, supervisorID: b.SupervisorID})
 		}
 	}
-	if !slices.Contains(skip, RuleOutsideAvailability) && !a.insideWindow(sc.windows) {
+	if !slices.Contains(skip, RuleOutsideAvailability) && !a.insideWindow(sc.Windows) {
 		if quick {
 			return broken
 		}
 		out = append(out, Violation{Rule: RuleOutsideAvailability})
 	}
 	if !slices.Contains(skip, RuleAbsence) {
-		for _, ab := range sc.absences {
+		for _, ab := range sc.Absences {
 			if ab.Start.Before(c.End) && ab.End.After(c.Start) {
 				if quick {
 					return broken
@@ -128,7 +151,7 @@ func (r ruleSet) checkAt(a localSlot, sc *schedule, travel bool, skip []string, 
 		}
 	}
 	if travel && c.Mode == "on_site" && !slices.Contains(skip, RuleTravelBuffer) {
-		for _, b := range sc.bookings {
+		for _, b := range sc.Bookings {
 			if b.Mode != "on_site" || b.WorkplaceID == c.WorkplaceID || !a.onDay(b.Start) {
 				continue
 			}
@@ -152,7 +175,7 @@ func (r ruleSet) checkAt(a localSlot, sc *schedule, travel bool, skip []string, 
 	}
 	if !slices.Contains(skip, RuleDailyLimit) {
 		total := c.End.Sub(c.Start)
-		for _, b := range sc.bookings {
+		for _, b := range sc.Bookings {
 			if a.onDay(b.Start) {
 				total += b.End.Sub(b.Start)
 			}
@@ -184,10 +207,11 @@ func sameDay(t, day time.Time, loc *time.Location) bool {
 	return y1 == y2 && m1 == m2 && d1 == d2
 }
 
-// weekMinutes are the minutes of the bookings in sc that start within the week.
-func (r ruleSet) weekMinutes(sc *schedule, weekStart, weekEnd time.Time) int {
+// WeekMinutes are the minutes of the bookings in sc that start within the week
+// (weekStart to weekEnd): the load by which free supervisors are ordered.
+func (sc *Schedule) WeekMinutes(weekStart, weekEnd time.Time) int {
 	total := 0
-	for _, b := range sc.bookings {
+	for _, b := range sc.Bookings {
 		if !b.Start.Before(weekStart) && b.Start.Before(weekEnd) {
 			total += int(b.End.Sub(b.Start) / time.Minute)
 		}

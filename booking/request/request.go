@@ -6,7 +6,7 @@
 //
 // It sits beside the core: it books through booking.Service (CreateBookingWith,
 // so that the booking and the filled request are one transaction) and finds
-// who could take a request with booking.Service.Slots.
+// who could take a request with the search for free times (booking/search).
 package request
 
 import (
@@ -21,6 +21,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/internal/sqldb"
+	"github.com/sprakpool/sprakpool/booking/search"
 )
 
 // Statuses of a request.
@@ -111,12 +112,15 @@ type FillInput struct {
 
 // Service keeps the requests, on the pool's database and clock.
 type Service struct {
-	svc *booking.Service
-	db  *sqldb.DB
+	svc    *booking.Service
+	db     *sqldb.DB
+	search *search.Service
 }
 
 // New is the request service of the pool svc.
-func New(svc *booking.Service) *Service { return &Service{svc: svc, db: svc.DB()} }
+func New(svc *booking.Service) *Service {
+	return &Service{svc: svc, db: svc.DB(), search: search.New(svc)}
+}
 
 func (s *Service) now() time.Time { return s.svc.Clock() }
 
@@ -207,7 +211,7 @@ func (s *Service) validate(ctx context.Context, actor *booking.User, r *Request,
 	}
 	booking.CheckMode(&p, &r.Mode, &r.MeetingURL)
 	booking.CheckSession(&p, r.Purpose, r.ParticipantsExpected, r.Notes)
-	booking.CheckSessionLength(&p, "duration_minutes", r.DurationMinutes)
+	search.CheckSessionLength(&p, "duration_minutes", r.DurationMinutes)
 	earliest := booking.ParseTime(&p, "earliest", in.Earliest)
 	latest := booking.ParseTime(&p, "latest", in.Latest)
 	if !earliest.IsZero() && !latest.IsZero() {
@@ -332,7 +336,7 @@ func (s *Service) Candidates(ctx context.Context, actor *booking.User, r *Reques
 			until = last
 		}
 		wp := r.WorkplaceID
-		slots, err := s.svc.Slots(ctx, actor, booking.SlotQuery{Language: r.Language, Area: r.Area, Mode: r.Mode,
+		slots, err := s.search.Slots(ctx, actor, search.SlotQuery{Language: r.Language, Area: r.Area, Mode: r.Mode,
 			WorkplaceID: &wp, DurationMinutes: r.DurationMinutes,
 			From: day.Format(time.DateOnly), To: until.Format(time.DateOnly)})
 		if booking.ErrorCode(err) == booking.CodeInvalid {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/request"
+	"github.com/sprakpool/sprakpool/booking/search"
 	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
@@ -277,7 +278,7 @@ func (l Lang) fieldMessage(fe booking.FieldError) string {
 
 // errorArgs are the figures that the texts of some problems name.
 var errorArgs = map[string]any{"password_short": booking.MinPasswordLength, "range_too_long": booking.MaxRangeDays,
-	"slot_range_too_long": booking.MaxSlotDays, "window_long": request.MaxWindowDays}
+	"slot_range_too_long": search.MaxSlotDays, "window_long": request.MaxWindowDays}
 
 // ErrorPage answers a page request that failed with a page in the user's
 // language; a visitor whose session ended is sent to the login form.

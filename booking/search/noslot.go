@@ -1,10 +1,10 @@
-package booking
+package search
 
 import (
 	"context"
 	"time"
 
-	"gorm.io/gorm"
+	"github.com/sprakpool/sprakpool/booking"
 )
 
 // Why no free time fits a search, so that the page can say it in plain words
@@ -42,7 +42,7 @@ type NoSlots struct {
 	// Reason is one of the NoSlot… constants; empty when the search has slots.
 	Reason string
 	// ClosedDays are the closed days among the range's days that have not passed.
-	ClosedDays []ClosedDay
+	ClosedDays []booking.ClosedDay
 	// Next are the first free times after the range (from today when the range
 	// has passed), within 60 days: the earliest start of each of up to five days,
 	// so that the choice is between days, not between quarter hours of one
@@ -53,9 +53,9 @@ type NoSlots struct {
 // NoSlotReason explains an empty search for free times: the role and the query
 // are checked as Slots checks them. It searches the range again, so the page
 // calls it only when Slots found nothing.
-func (s *Service) NoSlotReason(ctx context.Context, actor *User, q SlotQuery) (*NoSlots, error) {
-	db := s.slotReader(ctx)
-	plan, err := s.planSlots(ctx, db, actor, q)
+func (s *Service) NoSlotReason(ctx context.Context, actor *booking.User, q SlotQuery) (*NoSlots, error) {
+	ctx = slotContext(ctx)
+	plan, err := s.planSlots(ctx, actor, q)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (s *Service) NoSlotReason(ctx context.Context, actor *User, q SlotQuery) (*
 	if len(plan.ids) == 0 {
 		out.Reason = NoSlotNoSupervisor
 		if plan.area != "" {
-			if speakers, err := candidates(db, plan.language, ""); err != nil {
+			if speakers, err := s.svc.Candidates(ctx, plan.language, ""); err != nil {
 				return nil, err
 			} else if len(speakers) > 0 {
 				out.Reason = NoSlotNoSupervisorInArea
@@ -71,31 +71,31 @@ func (s *Service) NoSlotReason(ctx context.Context, actor *User, q SlotQuery) (*
 		}
 		return out, nil
 	}
-	found, err := s.freeSlots(db, plan, plan.from, plan.to, func(got []Slot) bool { return len(got) == 0 })
+	found, err := s.freeSlots(ctx, plan, plan.from, plan.to, func(got []Slot) bool { return len(got) == 0 })
 	if err != nil {
 		return nil, err
 	}
 	if len(found) > 0 {
 		return out, nil
 	}
-	scheds, err := s.loadSchedules(db, plan.ids, plan.from, plan.from, 0) // the windows only matter here
+	scheds, err := s.svc.Schedules(ctx, plan.ids, plan.from, plan.from) // the windows only matter here
 	if err != nil {
 		return nil, err
 	}
 	var windows [8]bool // weekdays on which some candidate works
 	longest := 0
 	for _, sc := range scheds {
-		for _, w := range sc.windows {
+		for _, w := range sc.Windows {
 			windows[w.Weekday] = true
 			longest = max(longest, w.End-w.Start)
 		}
 	}
-	if plan.length > s.cfg.DailyLimit || int(plan.length/time.Minute) > longest {
+	if plan.length > s.svc.Config().DailyLimit || int(plan.length/time.Minute) > longest {
 		out.Reason = NoSlotTooLong
 		return out, nil
 	}
 	out.Reason = s.emptyRangeReason(plan, windows, &out.ClosedDays)
-	next, err := s.nextSlots(db, plan)
+	next, err := s.nextSlots(ctx, plan)
 	if err != nil {
 		return nil, err
 	}
@@ -106,16 +106,16 @@ func (s *Service) NoSlotReason(ctx context.Context, actor *User, q SlotQuery) (*
 // emptyRangeReason tells past, closed days, weekends, days nobody works and busy
 // apart for a range without a free time; windows says on which weekdays some
 // candidate works. It lists the range's closed days in closed.
-func (s *Service) emptyRangeReason(plan *slotPlan, windows [8]bool, closed *[]ClosedDay) string {
-	now := s.now()
+func (s *Service) emptyRangeReason(plan *slotPlan, windows [8]bool, closed *[]booking.ClosedDay) string {
+	now := s.svc.Clock()
 	live, closedWeekday, weekend, noWork := 0, false, false, false
 	for d := plan.from; d.Before(plan.to); d = nextDay(d) {
 		if nextDay(d).Add(-plan.length).Before(now) {
 			continue // no start of this day is still to come
 		}
 		live++
-		wd := ISOWeekday(d)
-		if cd, ok := ClosedDayOn(d); ok {
+		wd := booking.ISOWeekday(d)
+		if cd, ok := booking.ClosedDayOn(d); ok {
 			*closed = append(*closed, cd)
 			closedWeekday = closedWeekday || wd <= 5
 			continue
@@ -144,9 +144,9 @@ func (s *Service) emptyRangeReason(plan *slotPlan, windows [8]bool, closed *[]Cl
 // nextSlots finds the earliest free start of each of up to five days after the
 // plan's range (from today if it has passed), within NextSlotDays. It searches
 // two weeks at a time and stops as soon as it has five.
-func (s *Service) nextSlots(db *gorm.DB, plan *slotPlan) ([]Slot, error) {
+func (s *Service) nextSlots(ctx context.Context, plan *slotPlan) ([]Slot, error) {
 	from := plan.to
-	if today := startOfDay(s.now(), s.cfg.Location); from.Before(today) {
+	if today := startOfDay(s.svc.Clock(), s.svc.Config().Location); from.Before(today) {
 		from = today
 	}
 	end := from.AddDate(0, 0, NextSlotDays)
@@ -157,7 +157,7 @@ func (s *Service) nextSlots(db *gorm.DB, plan *slotPlan) ([]Slot, error) {
 			until = end
 		}
 		want := MaxNextSlots - len(out)
-		found, err := s.freeSlots(db, plan, from, until, func(got []Slot) bool { return len(s.firstPerDay(got)) < want })
+		found, err := s.freeSlots(ctx, plan, from, until, func(got []Slot) bool { return len(s.firstPerDay(got)) < want })
 		if err != nil {
 			return nil, err
 		}
@@ -171,8 +171,9 @@ func (s *Service) nextSlots(db *gorm.DB, plan *slotPlan) ([]Slot, error) {
 func (s *Service) firstPerDay(slots []Slot) []Slot {
 	var out []Slot
 	var last time.Time
+	loc := s.svc.Config().Location
 	for _, sl := range slots {
-		if day := startOfDay(sl.Start, s.cfg.Location); !day.Equal(last) {
+		if day := startOfDay(sl.Start, loc); !day.Equal(last) {
 			out = append(out, sl)
 			last = day
 		}

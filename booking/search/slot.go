@@ -1,4 +1,4 @@
-package booking
+package search
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
+	"github.com/sprakpool/sprakpool/booking"
 )
 
 // MaxSlotDays is the most days one search for free times covers, both ends included.
@@ -62,36 +62,34 @@ type slotPlan struct {
 // travel buffer only with a workplace and an on-site session), ordered by start.
 // Each candidate's bookings, absences and weeks are read once for the whole
 // range; the rules are then the same functions a booking is checked with.
-func (s *Service) Slots(ctx context.Context, actor *User, q SlotQuery) ([]Slot, error) {
-	db := s.slotReader(ctx)
-	plan, err := s.planSlots(ctx, db, actor, q)
+func (s *Service) Slots(ctx context.Context, actor *booking.User, q SlotQuery) ([]Slot, error) {
+	ctx = slotContext(ctx)
+	plan, err := s.planSlots(ctx, actor, q)
 	if err != nil {
 		return nil, err
 	}
-	return s.freeSlots(db, plan, plan.from, plan.to, nil)
+	return s.freeSlots(ctx, plan, plan.from, plan.to, nil)
 }
 
-// slotReader is the read handle of a search for free times. The search reads
-// thousands of rows and its work is bounded (31 days), so it runs to the end
-// even when the caller goes away: with a cancellable context, go-sqlite3
-// starts a goroutine for every row it steps, which doubled the search's time.
-func (s *Service) slotReader(ctx context.Context) *gorm.DB {
-	return s.store.Read(context.WithoutCancel(ctx))
-}
+// slotContext is the context of a search's reads. The search reads thousands
+// of rows and its work is bounded (31 days), so it runs to the end even when
+// the caller goes away: with a cancellable context, go-sqlite3 starts a
+// goroutine for every row it steps, which doubled the search's time.
+func slotContext(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
 
 // planSlots checks the role, then the query, and finds the candidates.
-func (s *Service) planSlots(ctx context.Context, db *gorm.DB, actor *User, q SlotQuery) (*slotPlan, error) {
-	if !actor.IsAdmin() && (actor == nil || actor.Role != RoleManager) {
-		return nil, errForbidden("only coordinators and managers may search for free times")
+func (s *Service) planSlots(ctx context.Context, actor *booking.User, q SlotQuery) (*slotPlan, error) {
+	if !actor.IsAdmin() && (actor == nil || actor.Role != booking.RoleManager) {
+		return nil, forbidden("only coordinators and managers may search for free times")
 	}
-	loc := s.cfg.Location
+	loc := s.svc.Config().Location
 	plan := &slotPlan{language: q.Language, area: q.Area, mode: q.Mode}
-	var p Problems
-	if _, ok := LanguageByCode(q.Language); !ok {
+	var p booking.Problems
+	if _, ok := booking.LanguageByCode(q.Language); !ok {
 		p.Add("language", "choose_language", "unknown language %q; use an ISO 639 code such as ar or so", q.Language)
 	}
-	from := ParseDate(&p, "from", q.From, loc)
-	last := ParseDate(&p, "to", q.To, loc)
+	from := booking.ParseDate(&p, "from", q.From, loc)
+	last := booking.ParseDate(&p, "to", q.To, loc)
 	if !from.IsZero() && !last.IsZero() {
 		switch {
 		case last.Before(from):
@@ -101,19 +99,19 @@ func (s *Service) planSlots(ctx context.Context, db *gorm.DB, actor *User, q Slo
 		}
 	}
 	plan.from, plan.to = from, nextDay(last)
-	checkSessionLength(&p, "duration", q.DurationMinutes)
+	CheckSessionLength(&p, "duration", q.DurationMinutes)
 	plan.length = time.Duration(q.DurationMinutes) * time.Minute
 	if plan.mode == "" {
 		plan.mode = "on_site"
 	}
-	if !oneOf(plan.mode, Modes) {
-		p.Add("mode", "mode", "must be one of %s", strings.Join(Modes, ", "))
+	if !slices.Contains(booking.Modes, plan.mode) {
+		p.Add("mode", "mode", "must be one of %s", strings.Join(booking.Modes, ", "))
 	}
 	if q.WorkplaceID != nil {
 		plan.workplaceID = *q.WorkplaceID
 		plan.travel = true
-		switch w, err := workplaceByID(db, *q.WorkplaceID); {
-		case err != nil && ErrorCode(err) != CodeNotFound:
+		switch w, err := s.svc.Workplace(ctx, actor, *q.WorkplaceID); {
+		case err != nil && booking.ErrorCode(err) != booking.CodeNotFound:
 			return nil, err
 		case err != nil:
 			p.Add("workplace_id", "no_workplace", "there is no workplace %d", *q.WorkplaceID)
@@ -123,12 +121,12 @@ func (s *Service) planSlots(ctx context.Context, db *gorm.DB, actor *User, q Slo
 			plan.area = w.Kind
 		}
 	}
-	if plan.area != "" && !oneOf(plan.area, Areas) {
-		p.Add("area", "area", "must be one of %s", strings.Join(Areas, ", "))
+	if plan.area != "" && !slices.Contains(booking.Areas, plan.area) {
+		p.Add("area", "area", "must be one of %s", strings.Join(booking.Areas, ", "))
 	}
 	if q.SupervisorID != nil {
-		switch sv, err := s.supervisorWithSkills(ctx, db, *q.SupervisorID); {
-		case err != nil && ErrorCode(err) != CodeNotFound:
+		switch sv, err := s.svc.Supervisor(ctx, actor, *q.SupervisorID); {
+		case err != nil && booking.ErrorCode(err) != booking.CodeNotFound:
 			return nil, err
 		case err != nil:
 			p.Add("supervisor_id", "no_supervisor", "there is no supervisor %d", *q.SupervisorID)
@@ -146,7 +144,7 @@ func (s *Service) planSlots(ctx context.Context, db *gorm.DB, actor *User, q Slo
 		return nil, err
 	}
 	if q.SupervisorID == nil {
-		ids, err := candidates(db, plan.language, plan.area)
+		ids, err := s.svc.Candidates(ctx, plan.language, plan.area)
 		if err != nil {
 			return nil, err
 		}
@@ -155,47 +153,42 @@ func (s *Service) planSlots(ctx context.Context, db *gorm.DB, actor *User, q Slo
 	return plan, nil
 }
 
-// checkSessionLength adds a problem when minutes is not a session length the
-// pool books: 15 to 600 minutes, a multiple of 15.
-func checkSessionLength(p *Problems, field string, minutes int) {
+// CheckSessionLength adds a problem when minutes is not a session length the
+// pool books: 15 to 600 minutes, a multiple of 15. Searches and requests both
+// judge lengths with it, so that every length is judged alike.
+func CheckSessionLength(p *booking.Problems, field string, minutes int) {
 	if minutes < MinSessionMinutes || minutes > MaxSessionMinutes || minutes%SessionStepMinutes != 0 {
 		p.Add(field, "duration", "must be %d to %d minutes, a multiple of %d", MinSessionMinutes, MaxSessionMinutes, SessionStepMinutes)
 	}
 }
 
-// CheckSessionLength is checkSessionLength for the packages under booking/
-// (requests), so that every length is judged alike.
-func CheckSessionLength(p *Problems, field string, minutes int) {
-	checkSessionLength(p, field, minutes)
-}
-
 // freeSlots evaluates the plan's candidates over the local days from..to (to not
 // included). It reads their schedules once, for whole ISO weeks (the weeks'
 // booked minutes order the supervisors), and checks every quarter-hour start
-// inside a window with ruleSet.fits: check's rules, stopping at the first one
+// with booking.Rules.Fits: the booking rules, stopping at the first one
 // broken. keep, when set, is asked after each day whether to go on (it gets
 // the slots so far).
-func (s *Service) freeSlots(db *gorm.DB, plan *slotPlan, from, to time.Time, keep func([]Slot) bool) ([]Slot, error) {
+func (s *Service) freeSlots(ctx context.Context, plan *slotPlan, from, to time.Time, keep func([]Slot) bool) ([]Slot, error) {
 	out := []Slot{}
-	now := s.now()
-	if today := startOfDay(now, s.cfg.Location); from.Before(today) {
+	now := s.svc.Clock()
+	loc := s.svc.Config().Location
+	if today := startOfDay(now, loc); from.Before(today) {
 		from = today
 	}
 	if len(plan.ids) == 0 || !from.Before(to) {
 		return out, nil
 	}
-	loc := s.cfg.Location
 	weekStart := startOfWeek(from, loc)
 	weekEnd := startOfWeek(to.Add(-time.Minute), loc).AddDate(0, 0, 7)
-	scheds, err := s.loadSchedules(db, plan.ids, weekStart, weekEnd.Add(-time.Minute), 0)
+	scheds, err := s.svc.Schedules(ctx, plan.ids, weekStart, weekEnd.Add(-time.Minute))
 	if err != nil {
 		return nil, err
 	}
-	r := s.rules()
+	r := s.svc.Rules()
 	cands := make([]slotCandidate, len(plan.ids))
 	for i, id := range plan.ids {
 		cands[i] = slotCandidate{id: id, sc: scheds[id]}
-		for _, w := range cands[i].sc.windows {
+		for _, w := range cands[i].sc.Windows {
 			cands[i].byWeekday[w.Weekday] = append(cands[i].byWeekday[w.Weekday], w)
 		}
 	}
@@ -205,15 +198,15 @@ func (s *Service) freeSlots(db *gorm.DB, plan *slotPlan, from, to time.Time, kee
 	var arena []int64
 	var week time.Time
 	for d := from; d.Before(to); d = nextDay(d) {
-		if _, closed := ClosedDayOn(d); closed {
+		if _, closed := booking.ClosedDayOn(d); closed {
 			continue // every start would break closed_day
 		}
-		wd := ISOWeekday(d)
+		wd := booking.ISOWeekday(d)
 		if ws := startOfWeek(d, loc); !ws.Equal(week) {
 			week = ws
 			next := startOfWeek(ws.AddDate(0, 0, 7), loc)
 			for i := range cands {
-				cands[i].weekMinutes = r.weekMinutes(cands[i].sc, ws, next)
+				cands[i].weekMinutes = cands[i].sc.WeekMinutes(ws, next)
 			}
 		}
 		dayStart, dayEnd := d.UTC(), nextDay(d).UTC()
@@ -223,17 +216,17 @@ func (s *Service) freeSlots(db *gorm.DB, plan *slotPlan, from, to time.Time, kee
 			if len(c.byWeekday[wd]) == 0 {
 				continue
 			}
-			c.day.windows = c.byWeekday[wd]
-			c.day.bookings = c.day.bookings[:0]
-			for _, b := range c.sc.bookings {
+			c.day.Windows = c.byWeekday[wd]
+			c.day.Bookings = c.day.Bookings[:0]
+			for _, b := range c.sc.Bookings {
 				if b.Start.Before(dayEnd) && b.End.After(dayStart) {
-					c.day.bookings = append(c.day.bookings, b)
+					c.day.Bookings = append(c.day.Bookings, b)
 				}
 			}
-			c.day.absences = c.day.absences[:0]
-			for _, a := range c.sc.absences {
+			c.day.Absences = c.day.Absences[:0]
+			for _, a := range c.sc.Absences {
 				if a.Start.Before(dayEnd) && a.End.After(dayStart) {
-					c.day.absences = append(c.day.absences, a)
+					c.day.Absences = append(c.day.Absences, a)
 				}
 			}
 			order = append(order, c)
@@ -251,18 +244,17 @@ func (s *Service) freeSlots(db *gorm.DB, plan *slotPlan, from, to time.Time, kee
 			if start.Before(now) {
 				continue
 			}
-			c := slot{Start: start, End: start.Add(plan.length), WorkplaceID: plan.workplaceID, Mode: plan.mode}
-			// Read in the pool's zone once for every candidate; the window test
-			// first: it is the rules' own, and most starts fail it.
-			at := r.at(c)
+			end := start.Add(plan.length)
+			// Read in the pool's zone once for every candidate.
+			at := r.At(start, end, plan.workplaceID, plan.mode)
 			first := len(arena)
 			for _, cand := range order {
-				if at.insideWindow(cand.day.windows) && r.fits(at, &cand.day, plan.travel) {
+				if r.Fits(&at, &cand.day, plan.travel) {
 					arena = append(arena, cand.id)
 				}
 			}
 			if len(arena) > first {
-				out = append(out, Slot{Start: c.Start, End: c.End, SupervisorIDs: arena[first:len(arena):len(arena)]})
+				out = append(out, Slot{Start: start, End: end, SupervisorIDs: arena[first:len(arena):len(arena)]})
 			}
 		}
 		if keep != nil && !keep(out) {
@@ -277,8 +269,8 @@ func (s *Service) freeSlots(db *gorm.DB, plan *slotPlan, from, to time.Time, kee
 // minutes of the day's ISO week.
 type slotCandidate struct {
 	id          int64
-	sc          *schedule
-	byWeekday   [8][]Window
-	day         schedule
+	sc          *booking.Schedule
+	byWeekday   [8][]booking.Window
+	day         booking.Schedule
 	weekMinutes int
 }

@@ -1,4 +1,4 @@
-package booking_test
+package search_test
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/internal/pooltest"
+	"github.com/sprakpool/sprakpool/booking/search"
 )
 
 // slotPool is a hand-built pool for the free-time search, the clock on Monday
@@ -19,6 +20,7 @@ type slotPool struct {
 	amina, bilal, sara *booking.Supervisor // ar, ar (mornings), so
 	tigist             *booking.Supervisor // ti, elderly care only
 	manager            *booking.User
+	search             *search.Service
 }
 
 func weekdays(start, end int) []booking.Window {
@@ -32,7 +34,7 @@ func weekdays(start, end int) []booking.Window {
 func newSlotPool(t *testing.T) *slotPool {
 	t.Helper()
 	f := pooltest.New(t, mustLocal(t, "2027-03-22 10:07"))
-	p := &slotPool{Fixture: f}
+	p := &slotPool{Fixture: f, search: search.New(f.S)}
 	p.amina = f.Supervisor("Amina", []string{"ar"}, weekdays(8*60, 18*60)...)
 	p.bilal = f.Supervisor("Bilal", []string{"ar"}, weekdays(8*60, 12*60)...)
 	p.sara = f.Supervisor("Sara", []string{"so"})
@@ -58,7 +60,7 @@ func (p *slotPool) book(sv *booking.Supervisor, w *booking.Workplace, start, end
 
 // slotsByTime shows slots as "2006-01-02 15:04 -0700" → supervisor ids, in the
 // pool's zone (the offset tells the two 02:30 of the autumn night apart).
-func slotsByTime(t *testing.T, slots []booking.Slot, loc *time.Location) map[string][]int64 {
+func slotsByTime(t *testing.T, slots []search.Slot, loc *time.Location) map[string][]int64 {
 	t.Helper()
 	out := map[string][]int64{}
 	for i, s := range slots {
@@ -98,12 +100,12 @@ func TestSlots(t *testing.T) {
 	p.book(p.amina, p.WpA, "2027-03-25 08:00", "2027-03-25 12:00")
 	p.book(p.amina, p.WpA, "2027-03-25 13:00", "2027-03-25 16:00")
 
-	search := func(q booking.SlotQuery) map[string][]int64 {
+	find := func(q search.SlotQuery) map[string][]int64 {
 		t.Helper()
 		if q.Language == "" {
 			q.Language = "ar"
 		}
-		slots, err := p.S.Slots(p.Ctx, p.manager, q)
+		slots, err := p.search.Slots(p.Ctx, p.manager, q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +113,7 @@ func TestSlots(t *testing.T) {
 	}
 	a, b := p.amina.ID, p.bilal.ID
 	at := func(local string) string { return local + " +0100" }
-	week := search(booking.SlotQuery{From: "2027-03-22", To: "2027-03-28", DurationMinutes: 60})
+	week := find(search.SlotQuery{From: "2027-03-22", To: "2027-03-28", DurationMinutes: 60})
 	for _, c := range []struct {
 		at   string
 		want []int64
@@ -151,7 +153,7 @@ func TestSlots(t *testing.T) {
 		t.Errorf("%d slots in the week, want 121", len(week))
 	}
 	// But 90 minutes after her 7 hours is over the daily limit.
-	if got := search(booking.SlotQuery{From: "2027-03-25", To: "2027-03-25", DurationMinutes: 90})[at("2027-03-25 16:00")]; got != nil {
+	if got := find(search.SlotQuery{From: "2027-03-25", To: "2027-03-25", DurationMinutes: 90})[at("2027-03-25 16:00")]; got != nil {
 		t.Errorf("90 minutes after 7 hours: %v, want nobody (daily limit)", got)
 	}
 
@@ -159,17 +161,17 @@ func TestSlots(t *testing.T) {
 	// Linden (B) until 10:00 on Tuesday.
 	for _, c := range []struct {
 		name string
-		q    booking.SlotQuery
+		q    search.SlotQuery
 		want []int64
 	}{
-		{"no workplace", booking.SlotQuery{}, []int64{b, a}},
-		{"other workplace, on site", booking.SlotQuery{WorkplaceID: &p.WpA.ID}, []int64{b}},
-		{"other workplace, phone", booking.SlotQuery{WorkplaceID: &p.WpA.ID, Mode: "phone"}, []int64{b, a}},
-		{"same workplace", booking.SlotQuery{WorkplaceID: &p.WpB.ID}, []int64{b, a}},
+		{"no workplace", search.SlotQuery{}, []int64{b, a}},
+		{"other workplace, on site", search.SlotQuery{WorkplaceID: &p.WpA.ID}, []int64{b}},
+		{"other workplace, phone", search.SlotQuery{WorkplaceID: &p.WpA.ID, Mode: "phone"}, []int64{b, a}},
+		{"same workplace", search.SlotQuery{WorkplaceID: &p.WpB.ID}, []int64{b, a}},
 	} {
 		q := c.q
 		q.From, q.To, q.DurationMinutes = "2027-03-23", "2027-03-23", 60
-		got := search(q)
+		got := find(q)
 		if !slices.Equal(got[at("2027-03-23 10:00")], c.want) {
 			t.Errorf("%s: 10:00 %v, want %v", c.name, got[at("2027-03-23 10:00")], c.want)
 		}
@@ -183,17 +185,17 @@ func TestSlots(t *testing.T) {
 	}
 
 	// A named supervisor, and the area: from the workplace's kind by default.
-	if got := search(booking.SlotQuery{From: "2027-03-23", To: "2027-03-23", DurationMinutes: 60, SupervisorID: &p.amina.ID}); !slices.Equal(got[at("2027-03-23 10:00")], []int64{a}) || got[at("2027-03-23 08:15")] != nil {
+	if got := find(search.SlotQuery{From: "2027-03-23", To: "2027-03-23", DurationMinutes: 60, SupervisorID: &p.amina.ID}); !slices.Equal(got[at("2027-03-23 10:00")], []int64{a}) || got[at("2027-03-23 08:15")] != nil {
 		t.Errorf("Amina alone: %v", got)
 	}
-	if got := search(booking.SlotQuery{Language: "ti", From: "2027-03-23", To: "2027-03-23", DurationMinutes: 60, WorkplaceID: &p.WpA.ID}); len(got) != 0 {
+	if got := find(search.SlotQuery{Language: "ti", From: "2027-03-23", To: "2027-03-23", DurationMinutes: 60, WorkplaceID: &p.WpA.ID}); len(got) != 0 {
 		t.Errorf("Tigist at a preschool: %v, want nothing (she works in elderly care)", got)
 	}
-	if got := search(booking.SlotQuery{Language: "ti", From: "2027-03-23", To: "2027-03-23", DurationMinutes: 60, WorkplaceID: &p.WpB.ID}); len(got) != 29 {
+	if got := find(search.SlotQuery{Language: "ti", From: "2027-03-23", To: "2027-03-23", DurationMinutes: 60, WorkplaceID: &p.WpB.ID}); len(got) != 29 {
 		t.Errorf("Tigist at a care home: %d slots, want 29 (08:00 to 15:00)", len(got))
 	}
 	// Every slot the pool shows can be booked without naming a supervisor.
-	slots, err := p.S.Slots(p.Ctx, p.manager, booking.SlotQuery{Language: "ar", From: "2027-03-23", To: "2027-03-23", DurationMinutes: 45, WorkplaceID: &p.WpA.ID})
+	slots, err := p.search.Slots(p.Ctx, p.manager, search.SlotQuery{Language: "ar", From: "2027-03-23", To: "2027-03-23", DurationMinutes: 45, WorkplaceID: &p.WpA.ID})
 	if err != nil || len(slots) == 0 {
 		t.Fatalf("%d slots, %v", len(slots), err)
 	}
@@ -219,7 +221,7 @@ func TestSlotsOnClockChanges(t *testing.T) {
 	t.Run("autumn 2027", func(t *testing.T) {
 		f := pooltest.New(t, mustLocal(t, "2027-10-29 12:00"))
 		f.Supervisor("Amina", []string{"ar"}, allWeek()...)
-		slots, err := f.S.Slots(f.Ctx, f.Admin, booking.SlotQuery{Language: "ar", From: "2027-10-31", To: "2027-10-31", DurationMinutes: 60})
+		slots, err := search.New(f.S).Slots(f.Ctx, f.Admin, search.SlotQuery{Language: "ar", From: "2027-10-31", To: "2027-10-31", DurationMinutes: 60})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -240,7 +242,7 @@ func TestSlotsOnClockChanges(t *testing.T) {
 	t.Run("spring 2026", func(t *testing.T) {
 		f := pooltest.New(t, mustLocal(t, "2026-03-27 12:00"))
 		f.Supervisor("Amina", []string{"ar"}, allWeek()...)
-		slots, err := f.S.Slots(f.Ctx, f.Admin, booking.SlotQuery{Language: "ar", From: "2026-03-29", To: "2026-03-29", DurationMinutes: 60})
+		slots, err := search.New(f.S).Slots(f.Ctx, f.Admin, search.SlotQuery{Language: "ar", From: "2026-03-29", To: "2026-03-29", DurationMinutes: 60})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -260,21 +262,21 @@ func TestSlotsOnClockChanges(t *testing.T) {
 	t.Run("spring 2027 is påskdagen", func(t *testing.T) {
 		f := pooltest.New(t, mustLocal(t, "2027-03-22 12:00"))
 		f.Supervisor("Amina", []string{"ar"}, allWeek()...)
-		q := booking.SlotQuery{Language: "ar", From: "2027-03-28", To: "2027-03-28", DurationMinutes: 60}
-		slots, err := f.S.Slots(f.Ctx, f.Admin, q)
+		q := search.SlotQuery{Language: "ar", From: "2027-03-28", To: "2027-03-28", DurationMinutes: 60}
+		slots, err := search.New(f.S).Slots(f.Ctx, f.Admin, q)
 		if err != nil || len(slots) != 0 {
 			t.Fatalf("%d slots on påskdagen, %v", len(slots), err)
 		}
-		why, err := f.S.NoSlotReason(f.Ctx, f.Admin, q)
+		why, err := search.New(f.S).NoSlotReason(f.Ctx, f.Admin, q)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if why.Reason != booking.NoSlotClosedDay || len(why.ClosedDays) != 1 || why.ClosedDays[0].Date != "2027-03-28" {
+		if why.Reason != search.NoSlotClosedDay || len(why.ClosedDays) != 1 || why.ClosedDays[0].Date != "2027-03-28" {
 			t.Errorf("reason %+v, want closed_day 2027-03-28", why)
 		}
 		// Annandag påsk is closed too: the next free times start on Tuesday, one a day.
-		if len(why.Next) != booking.MaxNextSlots {
-			t.Fatalf("next %d, want %d", len(why.Next), booking.MaxNextSlots)
+		if len(why.Next) != search.MaxNextSlots {
+			t.Fatalf("next %d, want %d", len(why.Next), search.MaxNextSlots)
 		}
 		for i, n := range why.Next {
 			want := mustLocal(t, "2027-03-30 00:00").AddDate(0, 0, i)
@@ -289,48 +291,48 @@ func TestSlotsBadInput(t *testing.T) {
 	t.Parallel()
 	p := newSlotPool(t)
 	unknown := int64(9999)
-	ok := booking.SlotQuery{Language: "ar", From: "2027-03-22", To: "2027-03-28", DurationMinutes: 60}
+	ok := search.SlotQuery{Language: "ar", From: "2027-03-22", To: "2027-03-28", DurationMinutes: 60}
 	for _, c := range []struct {
 		name  string
-		edit  func(q *booking.SlotQuery)
+		edit  func(q *search.SlotQuery)
 		field string
 	}{
-		{"unknown language", func(q *booking.SlotQuery) { q.Language = "xx" }, "language"},
-		{"no language", func(q *booking.SlotQuery) { q.Language = "" }, "language"},
-		{"no from", func(q *booking.SlotQuery) { q.From = "" }, "from"},
-		{"bad from", func(q *booking.SlotQuery) { q.From = "22/3/2027" }, "from"},
-		{"no to", func(q *booking.SlotQuery) { q.To = "" }, "to"},
-		{"to before from", func(q *booking.SlotQuery) { q.To = "2027-03-21" }, "to"},
-		{"32 days", func(q *booking.SlotQuery) { q.From, q.To = "2027-03-01", "2027-04-01" }, "to"},
-		{"no duration", func(q *booking.SlotQuery) { q.DurationMinutes = 0 }, "duration"},
-		{"duration not a multiple of 15", func(q *booking.SlotQuery) { q.DurationMinutes = 50 }, "duration"},
-		{"duration too short", func(q *booking.SlotQuery) { q.DurationMinutes = 10 }, "duration"},
-		{"duration too long", func(q *booking.SlotQuery) { q.DurationMinutes = 615 }, "duration"},
-		{"negative duration", func(q *booking.SlotQuery) { q.DurationMinutes = -15 }, "duration"},
-		{"bad area", func(q *booking.SlotQuery) { q.Area = "school" }, "area"},
-		{"bad mode", func(q *booking.SlotQuery) { q.Mode = "letter" }, "mode"},
-		{"unknown workplace", func(q *booking.SlotQuery) { q.WorkplaceID = &unknown }, "workplace_id"},
-		{"unknown supervisor", func(q *booking.SlotQuery) { q.SupervisorID = &unknown }, "supervisor_id"},
-		{"supervisor without the language", func(q *booking.SlotQuery) { q.SupervisorID = &p.sara.ID }, "supervisor_id"},
-		{"supervisor without the area", func(q *booking.SlotQuery) { q.Language, q.Area, q.SupervisorID = "ti", "kitchen", &p.tigist.ID }, "supervisor_id"},
+		{"unknown language", func(q *search.SlotQuery) { q.Language = "xx" }, "language"},
+		{"no language", func(q *search.SlotQuery) { q.Language = "" }, "language"},
+		{"no from", func(q *search.SlotQuery) { q.From = "" }, "from"},
+		{"bad from", func(q *search.SlotQuery) { q.From = "22/3/2027" }, "from"},
+		{"no to", func(q *search.SlotQuery) { q.To = "" }, "to"},
+		{"to before from", func(q *search.SlotQuery) { q.To = "2027-03-21" }, "to"},
+		{"32 days", func(q *search.SlotQuery) { q.From, q.To = "2027-03-01", "2027-04-01" }, "to"},
+		{"no duration", func(q *search.SlotQuery) { q.DurationMinutes = 0 }, "duration"},
+		{"duration not a multiple of 15", func(q *search.SlotQuery) { q.DurationMinutes = 50 }, "duration"},
+		{"duration too short", func(q *search.SlotQuery) { q.DurationMinutes = 10 }, "duration"},
+		{"duration too long", func(q *search.SlotQuery) { q.DurationMinutes = 615 }, "duration"},
+		{"negative duration", func(q *search.SlotQuery) { q.DurationMinutes = -15 }, "duration"},
+		{"bad area", func(q *search.SlotQuery) { q.Area = "school" }, "area"},
+		{"bad mode", func(q *search.SlotQuery) { q.Mode = "letter" }, "mode"},
+		{"unknown workplace", func(q *search.SlotQuery) { q.WorkplaceID = &unknown }, "workplace_id"},
+		{"unknown supervisor", func(q *search.SlotQuery) { q.SupervisorID = &unknown }, "supervisor_id"},
+		{"supervisor without the language", func(q *search.SlotQuery) { q.SupervisorID = &p.sara.ID }, "supervisor_id"},
+		{"supervisor without the area", func(q *search.SlotQuery) { q.Language, q.Area, q.SupervisorID = "ti", "kitchen", &p.tigist.ID }, "supervisor_id"},
 	} {
 		q := ok
 		c.edit(&q)
-		_, err := p.S.Slots(p.Ctx, p.manager, q)
+		_, err := p.search.Slots(p.Ctx, p.manager, q)
 		if got := fieldOf(t, err); got != c.field {
 			t.Errorf("%s: field %q, want %q (%v)", c.name, got, c.field, err)
 		}
-		if _, err := p.S.NoSlotReason(p.Ctx, p.manager, q); booking.ErrorCode(err) != booking.CodeInvalid {
+		if _, err := p.search.NoSlotReason(p.Ctx, p.manager, q); booking.ErrorCode(err) != booking.CodeInvalid {
 			t.Errorf("%s: NoSlotReason %v, want invalid", c.name, err)
 		}
 	}
 	// 31 days, both ends included, and the longest session are fine.
-	for _, q := range []booking.SlotQuery{
+	for _, q := range []search.SlotQuery{
 		{Language: "ar", From: "2027-03-01", To: "2027-03-31", DurationMinutes: 60},
 		{Language: "ar", From: "2027-03-22", To: "2027-03-22", DurationMinutes: 600},
 		{Language: "ar", From: "2027-03-22", To: "2027-03-22", DurationMinutes: 15},
 	} {
-		if _, err := p.S.Slots(p.Ctx, p.manager, q); err != nil {
+		if _, err := p.search.Slots(p.Ctx, p.manager, q); err != nil {
 			t.Errorf("%+v: %v", q, err)
 		}
 	}
@@ -341,10 +343,10 @@ func TestSlotsBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, who := range []*booking.User{svUser, nil} {
-		if _, err := p.S.Slots(p.Ctx, who, booking.SlotQuery{Language: "xx"}); booking.ErrorCode(err) != booking.CodeForbidden {
+		if _, err := p.search.Slots(p.Ctx, who, search.SlotQuery{Language: "xx"}); booking.ErrorCode(err) != booking.CodeForbidden {
 			t.Errorf("%v: %v, want forbidden", who, err)
 		}
-		if _, err := p.S.NoSlotReason(p.Ctx, who, ok); booking.ErrorCode(err) != booking.CodeForbidden {
+		if _, err := p.search.NoSlotReason(p.Ctx, who, ok); booking.ErrorCode(err) != booking.CodeForbidden {
 			t.Errorf("%v: NoSlotReason %v, want forbidden", who, err)
 		}
 	}
@@ -363,33 +365,33 @@ func TestNoSlotReason(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name     string
-		q        booking.SlotQuery
+		q        search.SlotQuery
 		reason   string
 		nextFrom string // the first of the next free times, local
 	}{
-		{"nobody speaks Wolof", booking.SlotQuery{Language: "wo", From: "2027-03-23", To: "2027-03-23"}, booking.NoSlotNoSupervisor, ""},
-		{"no Tigrinya in kitchens", booking.SlotQuery{Language: "ti", Area: "kitchen", From: "2027-03-23", To: "2027-03-23"}, booking.NoSlotNoSupervisorInArea, ""},
-		{"everyone busy", booking.SlotQuery{Language: "ar", From: "2027-03-23", To: "2027-03-23"}, booking.NoSlotBusy, "2027-03-24 08:00"},
-		{"last weekend", booking.SlotQuery{Language: "ar", From: "2027-03-20", To: "2027-03-21"}, booking.NoSlotPast, "2027-03-22 10:15"},
-		{"the next weekend", booking.SlotQuery{Language: "ar", From: "2027-04-03", To: "2027-04-04"}, booking.NoSlotWeekend, "2027-04-05 08:00"},
-		{"Easter", booking.SlotQuery{Language: "ar", From: "2027-03-26", To: "2027-03-29"}, booking.NoSlotClosedDay, "2027-03-30 08:00"},
-		{"a closed day", booking.SlotQuery{Language: "ar", From: "2027-03-26", To: "2027-03-26"}, booking.NoSlotClosedDay, "2027-03-30 08:00"},
-		{"past", booking.SlotQuery{Language: "ar", From: "2027-03-01", To: "2027-03-05"}, booking.NoSlotPast, "2027-03-22 10:15"},
-		{"ten hours", booking.SlotQuery{Language: "ar", From: "2027-03-22", To: "2027-03-22", DurationMinutes: 600}, booking.NoSlotTooLong, ""},
-		{"longer than Mona's mornings", booking.SlotQuery{Language: "fa", From: "2027-03-29", To: "2027-03-29", DurationMinutes: 300}, booking.NoSlotTooLong, ""},
-		{"longer than the daily limit", booking.SlotQuery{Language: "ar", From: "2027-03-23", To: "2027-03-23", DurationMinutes: 540}, booking.NoSlotTooLong, ""},
-		{"Mona works Mondays", booking.SlotQuery{Language: "fa", From: "2027-03-23", To: "2027-03-25"}, booking.NoSlotNoAvailability, "2027-04-05 08:00"},
+		{"nobody speaks Wolof", search.SlotQuery{Language: "wo", From: "2027-03-23", To: "2027-03-23"}, search.NoSlotNoSupervisor, ""},
+		{"no Tigrinya in kitchens", search.SlotQuery{Language: "ti", Area: "kitchen", From: "2027-03-23", To: "2027-03-23"}, search.NoSlotNoSupervisorInArea, ""},
+		{"everyone busy", search.SlotQuery{Language: "ar", From: "2027-03-23", To: "2027-03-23"}, search.NoSlotBusy, "2027-03-24 08:00"},
+		{"last weekend", search.SlotQuery{Language: "ar", From: "2027-03-20", To: "2027-03-21"}, search.NoSlotPast, "2027-03-22 10:15"},
+		{"the next weekend", search.SlotQuery{Language: "ar", From: "2027-04-03", To: "2027-04-04"}, search.NoSlotWeekend, "2027-04-05 08:00"},
+		{"Easter", search.SlotQuery{Language: "ar", From: "2027-03-26", To: "2027-03-29"}, search.NoSlotClosedDay, "2027-03-30 08:00"},
+		{"a closed day", search.SlotQuery{Language: "ar", From: "2027-03-26", To: "2027-03-26"}, search.NoSlotClosedDay, "2027-03-30 08:00"},
+		{"past", search.SlotQuery{Language: "ar", From: "2027-03-01", To: "2027-03-05"}, search.NoSlotPast, "2027-03-22 10:15"},
+		{"ten hours", search.SlotQuery{Language: "ar", From: "2027-03-22", To: "2027-03-22", DurationMinutes: 600}, search.NoSlotTooLong, ""},
+		{"longer than Mona's mornings", search.SlotQuery{Language: "fa", From: "2027-03-29", To: "2027-03-29", DurationMinutes: 300}, search.NoSlotTooLong, ""},
+		{"longer than the daily limit", search.SlotQuery{Language: "ar", From: "2027-03-23", To: "2027-03-23", DurationMinutes: 540}, search.NoSlotTooLong, ""},
+		{"Mona works Mondays", search.SlotQuery{Language: "fa", From: "2027-03-23", To: "2027-03-25"}, search.NoSlotNoAvailability, "2027-04-05 08:00"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			q := c.q
 			if q.DurationMinutes == 0 {
 				q.DurationMinutes = 60
 			}
-			slots, err := p.S.Slots(p.Ctx, p.manager, q)
+			slots, err := p.search.Slots(p.Ctx, p.manager, q)
 			if err != nil || len(slots) != 0 {
 				t.Fatalf("%d slots, %v", len(slots), err)
 			}
-			why, err := p.S.NoSlotReason(p.Ctx, p.manager, q)
+			why, err := p.search.NoSlotReason(p.Ctx, p.manager, q)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -414,21 +416,34 @@ func TestNoSlotReason(t *testing.T) {
 				if i > 0 && day == why.Next[i-1].Start.In(p.S.Config().Location).Format(time.DateOnly) {
 					t.Errorf("two next times on %s", day)
 				}
-				if n.Start.Before(base) || !n.Start.Before(base.AddDate(0, 0, booking.NextSlotDays)) {
+				if n.Start.Before(base) || !n.Start.Before(base.AddDate(0, 0, search.NextSlotDays)) {
 					t.Errorf("next time %v outside the 60 days from %v", n.Start, base)
 				}
 			}
-			if len(why.Next) > booking.MaxNextSlots {
+			if len(why.Next) > search.MaxNextSlots {
 				t.Errorf("%d next times", len(why.Next))
 			}
 		})
 	}
 	// A search with free times has no reason.
-	why, err := p.S.NoSlotReason(p.Ctx, p.manager, booking.SlotQuery{Language: "fa", From: "2027-04-05", To: "2027-04-05", DurationMinutes: 60})
+	why, err := p.search.NoSlotReason(p.Ctx, p.manager, search.SlotQuery{Language: "fa", From: "2027-04-05", To: "2027-04-05", DurationMinutes: 60})
 	if err != nil || why.Reason != "" {
 		t.Errorf("Mona on Monday: %+v, %v", why, err)
 	}
 	if mona.ID == 0 {
 		t.Fatal("no Mona")
 	}
+}
+
+func mustLocal(t testing.TB, local string) time.Time {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := time.ParseInLocation("2006-01-02 15:04", local, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

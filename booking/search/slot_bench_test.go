@@ -1,4 +1,4 @@
-package booking_test
+package search_test
 
 import (
 	"slices"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/internal/generated"
+	"github.com/sprakpool/sprakpool/booking/search"
 )
 
 // BenchmarkSlots1M searches the generated pool of 1,000 supervisors and
@@ -15,9 +16,9 @@ import (
 // the iterations' times as p99-ns (a figure to read, not asserted).
 func BenchmarkSlots1M(b *testing.B) {
 	now := mustLocal(b, "2026-05-01 12:00")
-	s := generated.Pool(b, generated.Million, now)
+	s := search.New(generated.Pool(b, generated.Million, now))
 	admin := &booking.User{Role: booking.RoleAdmin}
-	q := booking.SlotQuery{Language: "ar", From: "2026-06-08", To: "2026-06-21", DurationMinutes: 60}
+	q := search.SlotQuery{Language: "ar", From: "2026-06-08", To: "2026-06-21", DurationMinutes: 60}
 	ctx := b.Context() // cancellable, as a web request's is
 	slots, err := s.Slots(ctx, admin, q)
 	if err != nil || len(slots) == 0 {
