@@ -14,6 +14,7 @@ import (
 	"github.com/sprakpool/sprakpool/booking/privacy"
 	"github.com/sprakpool/sprakpool/booking/report"
 	"github.com/sprakpool/sprakpool/booking/request"
+	"github.com/sprakpool/sprakpool/booking/search"
 )
 
 // Config is what the API needs beyond the booking service.
@@ -23,6 +24,7 @@ type Config struct {
 	Privacy  *privacy.Service  // export, erasure and the audit log
 	Calendar *calendar.Service // the .ics import of absences
 	Requests *request.Service  // the requests left when no free time fits
+	Search   *search.Service   // free times; nil: search.New(svc)
 	Account  *account.Service  // sign-in, API tokens and invitations
 }
 
@@ -39,6 +41,9 @@ type Server struct {
 
 // New is the API of svc.
 func New(svc *booking.Service, cfg Config) *Server {
+	if cfg.Search == nil {
+		cfg.Search = search.New(svc)
+	}
 	return &Server{svc: svc, cfg: cfg, loc: svc.Config().Location, reports: cfg.Reports, privacy: cfg.Privacy,
 		requests: cfg.Requests, account: cfg.Account}
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/search"
 	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
@@ -27,10 +27,10 @@ func (s *Server) listSlots(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q := booking.SlotQuery{Language: strings.TrimSpace(c.QueryParam("language")), From: c.QueryParam("from"),
+	q := search.SlotQuery{Language: strings.TrimSpace(c.QueryParam("language")), From: c.QueryParam("from"),
 		To: c.QueryParam("to"), DurationMinutes: queryMinutes(c, "duration"), Area: c.QueryParam("area"),
 		Mode: c.QueryParam("mode"), WorkplaceID: wid, SupervisorID: sid}
-	list, err := s.svc.Slots(c.Request().Context(), httpx.Actor(c), q)
+	list, err := s.cfg.Search.Slots(c.Request().Context(), httpx.Actor(c), q)
 	if err != nil {
 		return err
 	}
