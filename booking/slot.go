@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sprakpool/sprakpool/booking/vocab"
 	"gorm.io/gorm"
 )
 
@@ -87,7 +88,7 @@ func (s *Service) planSlots(ctx context.Context, db *gorm.DB, actor *User, q Slo
 	loc := s.cfg.Location
 	plan := &slotPlan{language: q.Language, area: q.Area, mode: q.Mode}
 	var p Problems
-	if _, ok := LanguageByCode(q.Language); !ok {
+	if _, ok := vocab.LanguageByCode(q.Language); !ok {
 		p.Add("language", "choose_language", "unknown language %q; use an ISO 639 code such as ar or so", q.Language)
 	}
 	from := ParseDate(&p, "from", q.From, loc)
@@ -205,7 +206,7 @@ func (s *Service) freeSlots(db *gorm.DB, plan *slotPlan, from, to time.Time, kee
 	var arena []int64
 	var week time.Time
 	for d := from; d.Before(to); d = nextDay(d) {
-		if _, closed := ClosedDayOn(d); closed {
+		if _, closed := vocab.ClosedDayOn(d); closed {
 			continue // every start would break closed_day
 		}
 		wd := ISOWeekday(d)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/request"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
@@ -60,7 +61,7 @@ var templateFuncs = template.FuncMap{
 		return fd
 	},
 	"langName": func(l Lang, code string) string {
-		if lang, ok := booking.LanguageByCode(code); ok {
+		if lang, ok := vocab.LanguageByCode(code); ok {
 			if l.Code == "en" {
 				return lang.NameEN
 			}
@@ -68,7 +69,7 @@ var templateFuncs = template.FuncMap{
 		}
 		return code
 	},
-	"languages": booking.Languages,
+	"languages": vocab.Languages,
 	"add":       func(a, b int) int { return a + b },
 	"eq64":      func(a, b int64) bool { return a == b },
 	"has64": func(list []int64, v int64) bool {
