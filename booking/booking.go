@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sprakpool/sprakpool/booking/vocab"
 	"gorm.io/gorm"
 )
 
@@ -240,7 +241,7 @@ func (s *Service) validate(ctx context.Context, actor *User, b *Booking, supervi
 	} else if b.Area == "" {
 		b.Area = w.Kind
 	}
-	if _, ok := LanguageByCode(b.Language); !ok {
+	if _, ok := vocab.LanguageByCode(b.Language); !ok {
 		p.Add("language", "choose_language", "unknown language %q; use an ISO 639 code such as ar or so", b.Language)
 	}
 	if b.Area != "" && !oneOf(b.Area, Areas) {
@@ -327,7 +328,7 @@ func (s *Service) endsSameDay(start, end time.Time) bool {
 }
 
 func languageName(code string) string {
-	if l, ok := LanguageByCode(code); ok {
+	if l, ok := vocab.LanguageByCode(code); ok {
 		return l.NameEN
 	}
 	return code

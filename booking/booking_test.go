@@ -13,6 +13,7 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 
 	"github.com/sprakpool/sprakpool/migrations/testdb"
 )
@@ -650,7 +651,7 @@ func TestBookingValidation(t *testing.T) {
 func bkWorkdays(day time.Time, n int) []time.Time {
 	var out []time.Time
 	for ; len(out) < n; day = day.AddDate(0, 0, 1) {
-		_, closed := ClosedDayOn(day)
+		_, closed := vocab.ClosedDayOn(day)
 		if wd := day.Weekday(); wd != time.Saturday && wd != time.Sunday && !closed {
 			out = append(out, day)
 		}

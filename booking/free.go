@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/sprakpool/sprakpool/booking/vocab"
 )
 
 // FreeQuery asks who could be booked for a window.
@@ -31,7 +33,7 @@ func (s *Service) FreeSupervisors(ctx context.Context, actor *User, q FreeQuery)
 	var p Problems
 	start := parseTime(&p, "start", q.Start)
 	end := parseTime(&p, "end", q.End)
-	if _, ok := LanguageByCode(q.Language); !ok {
+	if _, ok := vocab.LanguageByCode(q.Language); !ok {
 		p.Add("language", "choose_language", "unknown language %q; use an ISO 639 code such as ar or so", q.Language)
 	}
 	if q.Area != "" && !oneOf(q.Area, Areas) {

@@ -3,6 +3,8 @@ package booking
 import (
 	"slices"
 	"time"
+
+	"github.com/sprakpool/sprakpool/booking/vocab"
 )
 
 // Violation is one broken booking rule, as reported in a conflict.
@@ -93,7 +95,7 @@ func (r Rules) Fits(p *Proposal, sc *Schedule, travel bool) bool {
 type localSlot struct {
 	slot
 	dayStart, dayEnd time.Time // the local day's midnight and the next one
-	closed           *ClosedDay
+	closed           *vocab.ClosedDay
 	weekday          int
 	startMin, endMin int // wall-clock minutes; endMin 1440 when it ends at midnight
 }
@@ -107,7 +109,7 @@ func (r ruleSet) at(c slot) localSlot {
 	if !le.Before(next) {
 		a.endMin = 1440 // ends at midnight
 	}
-	if cd, ok := ClosedDayOn(ls); ok {
+	if cd, ok := vocab.ClosedDayOn(ls); ok {
 		a.closed = &cd
 	}
 	return a

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sprakpool/sprakpool/booking/vocab"
 	"gorm.io/gorm"
 )
 
@@ -73,7 +74,7 @@ func (in *SupervisorInput) validate(creating bool) error {
 			p.Add("languages", "required", "at least one language is required")
 		}
 		for _, l := range langs {
-			if _, ok := LanguageByCode(l); !ok {
+			if _, ok := vocab.LanguageByCode(l); !ok {
 				p.Add("languages", "choose_language", "unknown language %q", l)
 			}
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/outbox"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 )
 
 //go:embed templates/*.txt templates/layout.html
@@ -180,7 +181,7 @@ func (n *Notifier) view(d *outbox.BookingDetails, lang string) bookingView {
 	start, end := b.Start.In(n.loc), b.End.In(n.loc)
 	v := bookingView{ID: b.ID, Weekday: weekday(start, lang), Date: dateText(start, lang),
 		Start: clockText(start), End: clockText(end), Workplace: oneLine(d.Workplace.Name),
-		Supervisor: oneLine(d.Supervisor.Name), ModeText: booking.Label(booking.VocabMode, b.Mode, lang), PurposeText: booking.Label(booking.VocabPurpose, b.Purpose, lang),
+		Supervisor: oneLine(d.Supervisor.Name), ModeText: vocab.Label(vocab.VocabMode, b.Mode, lang), PurposeText: vocab.Label(vocab.VocabPurpose, b.Purpose, lang),
 		Notes: b.Notes, Participants: b.ParticipantsExpected, Link: fmt.Sprintf("%s/bookings/%d", n.cfg.BaseURL, b.ID), Mode: b.Mode}
 	if b.Mode == "on_site" {
 		v.Address = oneLine(d.Workplace.Address)
@@ -189,7 +190,7 @@ func (n *Notifier) view(d *outbox.BookingDetails, lang string) bookingView {
 		v.MeetingURL = *b.MeetingURL
 	}
 	v.LanguageName = b.Language
-	if l, ok := booking.LanguageByCode(b.Language); ok {
+	if l, ok := vocab.LanguageByCode(b.Language); ok {
 		v.LanguageName = l.NameSV
 		if lang == "en" {
 			v.LanguageName = l.NameEN
@@ -199,10 +200,10 @@ func (n *Notifier) view(d *outbox.BookingDetails, lang string) bookingView {
 }
 
 func weekday(t time.Time, lang string) string {
-	return booking.WeekdayName(t.Weekday(), lang)
+	return vocab.WeekdayName(t.Weekday(), lang)
 }
 
 // dateText is "30 mars 2026" or "30 March 2026".
 func dateText(t time.Time, lang string) string {
-	return fmt.Sprintf("%d %s %d", t.Day(), booking.MonthName(t.Month(), lang), t.Year())
+	return fmt.Sprintf("%d %s %d", t.Day(), vocab.MonthName(t.Month(), lang), t.Year())
 }

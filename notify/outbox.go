@@ -11,6 +11,7 @@ import (
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/outbox"
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 	"github.com/sprakpool/sprakpool/notify/channel"
 )
 
@@ -166,7 +167,7 @@ func (n *Notifier) compose(ctx context.Context, m booking.Message) (channel.Mess
 		}
 		d.Before = n.before(payload, lang)
 		if b := det.Booking; b.CancelReasonCode != nil {
-			d.Reason = booking.Label(booking.VocabReason, *b.CancelReasonCode, lang)
+			d.Reason = vocab.Label(vocab.VocabReason, *b.CancelReasonCode, lang)
 			if b.CancelReason != nil && *b.CancelReason != "" {
 				d.Reason += ": " + *b.CancelReason
 			}
@@ -293,7 +294,7 @@ func (n *Notifier) monthly(ctx context.Context, m booking.Message, payload map[s
 	if err != nil {
 		return nil, fmt.Errorf("monthly report month %q: %w", period, err)
 	}
-	d.Month = fmt.Sprintf("%s %d", booking.MonthName(month.Month(), lang), month.Year())
+	d.Month = fmt.Sprintf("%s %d", vocab.MonthName(month.Month(), lang), month.Year())
 	if m.UserID == nil {
 		return nil, fmt.Errorf("monthly report %d has no coordinator", m.ID)
 	}

@@ -24,6 +24,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/account"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 	"github.com/sprakpool/sprakpool/migrations/testdb"
 	"github.com/sprakpool/sprakpool/ui"
 )
@@ -387,7 +388,7 @@ func (f *authz) slot() time.Time {
 			d := s.AddDate(0, 0, 1)
 			f.nextSlot = time.Date(d.Year(), d.Month(), d.Day(), 8, 0, 0, 0, f.loc)
 		}
-		if _, closed := booking.ClosedDayOn(s); s.Weekday() != time.Saturday && s.Weekday() != time.Sunday && !closed {
+		if _, closed := vocab.ClosedDayOn(s); s.Weekday() != time.Saturday && s.Weekday() != time.Sunday && !closed {
 			return s
 		}
 	}
@@ -402,7 +403,7 @@ func (f *authz) past() time.Time {
 			d := s.AddDate(0, 0, -1)
 			f.pastSlot = time.Date(d.Year(), d.Month(), d.Day(), 15, 0, 0, 0, f.loc)
 		}
-		if _, closed := booking.ClosedDayOn(s); s.Weekday() != time.Saturday && s.Weekday() != time.Sunday && !closed {
+		if _, closed := vocab.ClosedDayOn(s); s.Weekday() != time.Saturday && s.Weekday() != time.Sunday && !closed {
 			return s
 		}
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/internal/sqldb"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 )
 
 // This file turns bookings into iCalendar (RFC 5545) for the feeds and into
@@ -292,7 +293,7 @@ func eventSummary(b *booking.Booking, w *booking.Workplace) string {
 	lang := languageNameSV(b.Language)
 	what := "Språkstöd " + lang
 	if b.Purpose != "workplace_support" {
-		what = booking.Capitalize(booking.Label(booking.VocabPurpose, b.Purpose, "sv")) + " på " + lang
+		what = vocab.Capitalize(vocab.Label(vocab.VocabPurpose, b.Purpose, "sv")) + " på " + lang
 	}
 	return what + " – " + w.Name
 }
@@ -302,12 +303,12 @@ func eventSummary(b *booking.Booking, w *booking.Workplace) string {
 func (s *Service) eventLocation(e *calendarEntry) string {
 	switch e.Booking.Mode {
 	case "phone":
-		return booking.Capitalize(booking.Label(booking.VocabMode, "phone", "sv"))
+		return vocab.Capitalize(vocab.Label(vocab.VocabMode, "phone", "sv"))
 	case "video":
 		if e.Booking.MeetingURL != nil {
 			return *e.Booking.MeetingURL
 		}
-		return booking.Capitalize(booking.Label(booking.VocabMode, "video", "sv"))
+		return vocab.Capitalize(vocab.Label(vocab.VocabMode, "video", "sv"))
 	}
 	if e.Workplace.Address != "" {
 		return e.Workplace.Name + ", " + e.Workplace.Address
@@ -326,16 +327,16 @@ func (s *Service) eventDescription(e *calendarEntry, link string) string {
 		}
 	}
 	if b.Status == booking.StatusCancelled {
-		reason := booking.Label(booking.VocabReason, deref(b.CancelReasonCode), "sv")
+		reason := vocab.Label(vocab.VocabReason, deref(b.CancelReasonCode), "sv")
 		if r := strings.TrimSpace(deref(b.CancelReason)); r != "" {
 			reason += " – " + r
 		}
 		add("INSTÄLLD", reason)
 	}
-	add("Syfte", booking.Capitalize(booking.Label(booking.VocabPurpose, b.Purpose, "sv")))
+	add("Syfte", vocab.Capitalize(vocab.Label(vocab.VocabPurpose, b.Purpose, "sv")))
 	add("Språk", languageNameSV(b.Language))
-	add("Område", booking.Label(booking.VocabArea, b.Area, "sv"))
-	add("Form", booking.Label(booking.VocabMode, b.Mode, "sv"))
+	add("Område", vocab.Label(vocab.VocabArea, b.Area, "sv"))
+	add("Form", vocab.Label(vocab.VocabMode, b.Mode, "sv"))
 	if b.Mode == "video" && b.MeetingURL != nil {
 		add("Möteslänk", *b.MeetingURL)
 	}
@@ -365,7 +366,7 @@ func joinNonEmpty(sep string, parts ...string) string {
 }
 
 func languageNameSV(code string) string {
-	if l, ok := booking.LanguageByCode(code); ok {
+	if l, ok := vocab.LanguageByCode(code); ok {
 		return l.NameSV
 	}
 	return code

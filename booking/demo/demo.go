@@ -22,6 +22,7 @@ import (
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/outbox"
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 )
 
 // Login is one demo account, printed by `serve --demo` as "EMAIL PASSWORD ROLE".
@@ -736,7 +737,7 @@ func demoComments(rating int) []string {
 
 func demoWhyBooked(purpose, kind, lang string) []string {
 	name := lang
-	if l, ok := booking.LanguageByCode(lang); ok {
+	if l, ok := vocab.LanguageByCode(lang); ok {
 		name = l.NameSV
 	}
 	switch purpose {

@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 )
 
 // GenerateSpec describes a synthetic pool for benchmarks: how many supervisors,
@@ -74,7 +75,7 @@ func Generate(ctx context.Context, svc *booking.Service, spec GenerateSpec) erro
 	var days []time.Time
 	last := time.Date(first.Year()+spec.Years, first.Month(), first.Day(), 0, 0, 0, 0, svc.Config().Location)
 	for d := first; d.Before(last); d = nextDay(d) {
-		if _, closed := booking.ClosedDayOn(d); !closed && booking.ISOWeekday(d) <= 5 {
+		if _, closed := vocab.ClosedDayOn(d); !closed && booking.ISOWeekday(d) <= 5 {
 			days = append(days, d)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/internal/pooltest"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 )
 
 // TestGenerateSmall generates a small pool and checks it against the rules; the
@@ -42,7 +43,7 @@ func TestGenerateSmall(t *testing.T) {
 	}
 	loc := s.Config().Location
 	for _, b := range all {
-		if _, closed := booking.ClosedDayOn(b.Start.In(loc)); closed || !insideWorkday(b.Start.In(loc), b.End.In(loc)) {
+		if _, closed := vocab.ClosedDayOn(b.Start.In(loc)); closed || !insideWorkday(b.Start.In(loc), b.End.In(loc)) {
 			outside++
 		}
 	}

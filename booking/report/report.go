@@ -26,6 +26,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/internal/sqldb"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 )
 
 // Service computes the reports and keeps the rates, over the booking service's
@@ -256,22 +257,22 @@ func (s *Service) utilizationRows(db *gorm.DB, by string, aggs map[string]aggRow
 	case "language":
 		for key := range aggs {
 			label := key
-			if l, ok := booking.LanguageByCode(key); ok {
+			if l, ok := vocab.LanguageByCode(key); ok {
 				label = l.NameSV
 			}
 			row(key, label, 0)
 		}
 	case "area", "purpose":
-		vocab := map[string]string{"area": booking.VocabArea, "purpose": booking.VocabPurpose}[by]
+		voc := map[string]string{"area": vocab.VocabArea, "purpose": vocab.VocabPurpose}[by]
 		for _, key := range map[string][]string{"area": booking.Areas, "purpose": booking.Purposes}[by] {
 			if _, ok := aggs[key]; ok {
-				row(key, booking.Label(vocab, key, "sv"), 0)
+				row(key, vocab.Label(voc, key, "sv"), 0)
 			}
 		}
 		return rows, nil
 	}
 	slices.SortFunc(rows, func(a, b UtilizationRow) int {
-		if c := booking.CompareSwedish(a.Label, b.Label); c != 0 {
+		if c := vocab.CompareSwedish(a.Label, b.Label); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.Key, b.Key)
@@ -321,7 +322,7 @@ func periods(by string, start, end time.Time) []period {
 			key, label = fmt.Sprintf("%04d-W%02d", wy, wn), fmt.Sprintf("vecka %d, %d", wn, wy)
 		} else {
 			next = time.Date(y, m+1, 1, 0, 0, 0, 0, loc)
-			key, label = fmt.Sprintf("%04d-%02d", y, int(m)), fmt.Sprintf("%s %d", booking.MonthName(m, "sv"), y)
+			key, label = fmt.Sprintf("%04d-%02d", y, int(m)), fmt.Sprintf("%s %d", vocab.MonthName(m, "sv"), y)
 		}
 		if next.After(end) {
 			next = end
@@ -496,7 +497,7 @@ func (s *Service) available(db *gorm.DB, start, end time.Time) (availability, er
 	for id, ws := range week {
 		merged := mergeIntervals(away[id])
 		for i, d := range av.days {
-			if _, closed := booking.ClosedDayOn(d); closed {
+			if _, closed := vocab.ClosedDayOn(d); closed {
 				continue
 			}
 			y, m, dd := d.Date()
@@ -611,7 +612,7 @@ func (s *Service) Cancellations(ctx context.Context, actor *booking.User, from, 
 	}
 	rep := &Cancellations{From: from, To: to, ByReason: []CancellationRow{}, ByCanceller: []CancellationRow{}}
 	for _, code := range booking.CancelReasons {
-		r := CancellationRow{Key: code, Label: booking.Label(booking.VocabReason, code, "sv")}
+		r := CancellationRow{Key: code, Label: vocab.Label(vocab.VocabReason, code, "sv")}
 		r.add(byReason[code])
 		rep.ByReason = append(rep.ByReason, r)
 		rep.Total.add(byReason[code])
@@ -628,7 +629,7 @@ func (s *Service) Cancellations(ctx context.Context, actor *booking.User, from, 
 			rep.ByCanceller = append(rep.ByCanceller, r)
 		}
 	}
-	slices.SortFunc(rep.ByCanceller, func(a, b CancellationRow) int { return booking.CompareSwedish(a.Label, b.Label) })
+	slices.SortFunc(rep.ByCanceller, func(a, b CancellationRow) int { return vocab.CompareSwedish(a.Label, b.Label) })
 	return rep, nil
 }
 
@@ -733,9 +734,9 @@ func (s *Service) Followups(ctx context.Context, actor *booking.User, from, to s
 		rep.Total.add(a)
 	}
 	rep.Total.finish()
-	slices.SortFunc(rep.Rows, func(a, b FollowupRow) int { return booking.CompareSwedish(a.Label, b.Label) })
+	slices.SortFunc(rep.Rows, func(a, b FollowupRow) int { return vocab.CompareSwedish(a.Label, b.Label) })
 	for _, p := range booking.Purposes {
-		rep.Reasons = append(rep.Reasons, ReasonCount{Key: p, Label: booking.Label(booking.VocabPurpose, p, "sv"), Count: byPurpose[p].followups})
+		rep.Reasons = append(rep.Reasons, ReasonCount{Key: p, Label: vocab.Label(vocab.VocabPurpose, p, "sv"), Count: byPurpose[p].followups})
 	}
 	if rep.Comments, err = s.followupComments(db, start, end, names); err != nil {
 		return nil, fmt.Errorf("follow-up report: %w", err)
@@ -900,7 +901,7 @@ func (s *Service) Billing(ctx context.Context, actor *booking.User, from, to str
 		rows = append(rows, r)
 	}
 	slices.SortFunc(rows, func(a, b BillingRow) int {
-		if c := booking.CompareSwedish(a.Workplace, b.Workplace); c != 0 {
+		if c := vocab.CompareSwedish(a.Workplace, b.Workplace); c != 0 {
 			return c
 		}
 		if c := cmp.Compare(a.WorkplaceID, b.WorkplaceID); c != 0 {

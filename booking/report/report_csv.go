@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 )
 
 // Tabular is a report as a table: a header of column names, then rows of
@@ -153,10 +154,10 @@ func (r *Cancellations) Table(lang string) [][]string {
 		return []string{group, key, label, role, itoa(f.Cancelled), itoa(f.Minutes), itoa(f.LateCancelled), itoa(f.LateMinutes)}
 	}
 	for _, row := range r.ByReason {
-		out = append(out, cells(wordReason.in(lang), row.Key, booking.Label(booking.VocabReason, row.Key, lang), "", row.CancellationFigures))
+		out = append(out, cells(wordReason.in(lang), row.Key, vocab.Label(vocab.VocabReason, row.Key, lang), "", row.CancellationFigures))
 	}
 	for _, row := range r.ByCanceller {
-		out = append(out, cells(wordCancelledBy.in(lang), row.Key, row.Label, booking.Label(booking.VocabRole, row.Role, lang), row.CancellationFigures))
+		out = append(out, cells(wordCancelledBy.in(lang), row.Key, row.Label, vocab.Label(vocab.VocabRole, row.Role, lang), row.CancellationFigures))
 	}
 	return append(out, cells(wordTotal.in(lang), "", "", "", r.Total))
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/internal/sqldb"
 	"github.com/sprakpool/sprakpool/booking/search"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 )
 
 // Statuses of a request.
@@ -203,7 +204,7 @@ func (s *Service) validate(ctx context.Context, actor *booking.User, r *Request,
 	} else if r.Area == "" {
 		r.Area = w.Kind
 	}
-	if _, ok := booking.LanguageByCode(r.Language); !ok {
+	if _, ok := vocab.LanguageByCode(r.Language); !ok {
 		p.Add("language", "choose_language", "unknown language %q; use an ISO 639 code such as ar or so", r.Language)
 	}
 	if r.Area != "" && !slices.Contains(booking.Areas, r.Area) {

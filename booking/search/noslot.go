@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 )
 
 // Why no free time fits a search, so that the page can say it in plain words
@@ -42,7 +43,7 @@ type NoSlots struct {
 	// Reason is one of the NoSlot… constants; empty when the search has slots.
 	Reason string
 	// ClosedDays are the closed days among the range's days that have not passed.
-	ClosedDays []booking.ClosedDay
+	ClosedDays []vocab.ClosedDay
 	// Next are the first free times after the range (from today when the range
 	// has passed), within 60 days: the earliest start of each of up to five days,
 	// so that the choice is between days, not between quarter hours of one
@@ -106,7 +107,7 @@ func (s *Service) NoSlotReason(ctx context.Context, actor *booking.User, q SlotQ
 // emptyRangeReason tells past, closed days, weekends, days nobody works and busy
 // apart for a range without a free time; windows says on which weekdays some
 // candidate works. It lists the range's closed days in closed.
-func (s *Service) emptyRangeReason(plan *slotPlan, windows [8]bool, closed *[]booking.ClosedDay) string {
+func (s *Service) emptyRangeReason(plan *slotPlan, windows [8]bool, closed *[]vocab.ClosedDay) string {
 	now := s.svc.Clock()
 	live, closedWeekday, weekend, noWork := 0, false, false, false
 	for d := plan.from; d.Before(plan.to); d = nextDay(d) {
@@ -115,7 +116,7 @@ func (s *Service) emptyRangeReason(plan *slotPlan, windows [8]bool, closed *[]bo
 		}
 		live++
 		wd := booking.ISOWeekday(d)
-		if cd, ok := booking.ClosedDayOn(d); ok {
+		if cd, ok := vocab.ClosedDayOn(d); ok {
 			*closed = append(*closed, cd)
 			closedWeekday = closedWeekday || wd <= 5
 			continue

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 )
 
 // Service searches the free times of the pool it was built from.
@@ -25,7 +26,7 @@ func New(svc *booking.Service) *Service { return &Service{svc: svc} }
 func forbidden(msg string) error { return &booking.Error{Code: booking.CodeForbidden, Message: msg} }
 
 func languageName(code string) string {
-	if l, ok := booking.LanguageByCode(code); ok {
+	if l, ok := vocab.LanguageByCode(code); ok {
 		return l.NameEN
 	}
 	return code

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 )
 
 // MaxSlotDays is the most days one search for free times covers, both ends included.
@@ -85,7 +86,7 @@ func (s *Service) planSlots(ctx context.Context, actor *booking.User, q SlotQuer
 	loc := s.svc.Config().Location
 	plan := &slotPlan{language: q.Language, area: q.Area, mode: q.Mode}
 	var p booking.Problems
-	if _, ok := booking.LanguageByCode(q.Language); !ok {
+	if _, ok := vocab.LanguageByCode(q.Language); !ok {
 		p.Add("language", "choose_language", "unknown language %q; use an ISO 639 code such as ar or so", q.Language)
 	}
 	from := booking.ParseDate(&p, "from", q.From, loc)
@@ -198,7 +199,7 @@ func (s *Service) freeSlots(ctx context.Context, plan *slotPlan, from, to time.T
 	var arena []int64
 	var week time.Time
 	for d := from; d.Before(to); d = nextDay(d) {
-		if _, closed := booking.ClosedDayOn(d); closed {
+		if _, closed := vocab.ClosedDayOn(d); closed {
 			continue // every start would break closed_day
 		}
 		wd := booking.ISOWeekday(d)

@@ -14,6 +14,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 )
 
 // TestBackupDuringBookings backs the database up with the CLI while bookings are
@@ -45,7 +46,7 @@ func TestBackupDuringBookings(t *testing.T) {
 	var days []time.Time
 	for d := time.Now().In(loc).AddDate(0, 0, 14); len(days) < 40; d = d.AddDate(0, 0, 1) {
 		day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
-		if _, closed := booking.ClosedDayOn(day); !closed && booking.ISOWeekday(day) <= 5 {
+		if _, closed := vocab.ClosedDayOn(day); !closed && booking.ISOWeekday(day) <= 5 {
 			days = append(days, day)
 		}
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/outbox"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 	"github.com/sprakpool/sprakpool/migrations/testdb"
 )
 
@@ -87,7 +88,7 @@ func TestTwoServersOnePostgres(t *testing.T) {
 	var days []time.Time
 	for d := time.Now().In(loc).AddDate(0, 0, 21); len(days) < 2; d = d.AddDate(0, 0, 1) {
 		day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
-		if _, closed := booking.ClosedDayOn(day); !closed && booking.ISOWeekday(day) <= 5 {
+		if _, closed := vocab.ClosedDayOn(day); !closed && booking.ISOWeekday(day) <= 5 {
 			days = append(days, day)
 		}
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/account"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 	"github.com/sprakpool/sprakpool/migrations/testdb"
 	"github.com/sprakpool/sprakpool/ui"
 )
@@ -280,7 +281,7 @@ func TestFeedsDoNotStarveBookings(t *testing.T) {
 	var days []time.Time
 	for d := time.Now().In(loc).AddDate(0, 0, 7); len(days) < 30; d = d.AddDate(0, 0, 1) {
 		day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
-		if _, closed := booking.ClosedDayOn(day); !closed && booking.ISOWeekday(day) <= 5 {
+		if _, closed := vocab.ClosedDayOn(day); !closed && booking.ISOWeekday(day) <= 5 {
 			days = append(days, day)
 		}
 	}

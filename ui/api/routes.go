@@ -7,6 +7,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 	"github.com/sprakpool/sprakpool/ui/feed"
 	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
@@ -116,5 +117,5 @@ func (s *Server) me(c echo.Context) error {
 }
 
 func (s *Server) languages(c echo.Context) error {
-	return c.JSON(http.StatusOK, booking.Languages())
+	return c.JSON(http.StatusOK, vocab.Languages())
 }

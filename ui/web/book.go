@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
@@ -164,7 +165,7 @@ func (s *Server) bookingInput(f *form, l Lang) (booking.BookingInput, bool) {
 	if err != nil || wid <= 0 {
 		f.Fail("workplace_id", req)
 	}
-	if _, ok := booking.LanguageByCode(f.V("language")); !ok {
+	if _, ok := vocab.LanguageByCode(f.V("language")); !ok {
 		f.Fail("language", l.T("err.choose_language"))
 	}
 	day, err := time.ParseInLocation(time.DateOnly, f.V("date"), s.loc)

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 )
 
 // Lang is the language a page is written in: Swedish unless the user chose
@@ -44,8 +44,8 @@ func (l Lang) T(key string, args ...any) string {
 
 // vocabularies are the prefixes of the keys whose texts are the domain's words
 // for its codes: "purpose.other" is booking's label of the purpose other.
-var vocabularies = []string{booking.VocabPurpose, booking.VocabReason, booking.VocabMode, booking.VocabArea,
-	booking.VocabOutcome, booking.VocabRule, booking.VocabStatus, booking.VocabRole, booking.VocabEvent, booking.VocabRating}
+var vocabularies = []string{vocab.VocabPurpose, vocab.VocabReason, vocab.VocabMode, vocab.VocabArea,
+	vocab.VocabOutcome, vocab.VocabRule, vocab.VocabStatus, vocab.VocabRole, vocab.VocabEvent, vocab.VocabRating}
 
 // text is the text of key from the catalog, or the word for a code from
 // booking, capitalised, as a page shows it on its own.
@@ -53,8 +53,8 @@ func (l Lang) text(key string) (string, bool) {
 	if pair, ok := catalog[key]; ok {
 		return pair[l.idx], true
 	}
-	if vocab, code, ok := strings.Cut(key, "."); ok && slices.Contains(vocabularies, vocab) {
-		return booking.Capitalize(booking.Label(vocab, code, l.Code)), true
+	if voc, code, ok := strings.Cut(key, "."); ok && slices.Contains(vocabularies, voc) {
+		return vocab.Capitalize(vocab.Label(voc, code, l.Code)), true
 	}
 	return "", false
 }
@@ -63,19 +63,19 @@ func isoWeekday(t time.Time) int { return (int(t.Weekday())+6)%7 + 1 }
 
 // Date is "mån 30 mars 2026".
 func (l Lang) Date(t time.Time) string {
-	return fmt.Sprintf("%s %d %s %d", booking.WeekdayShort(t.Weekday(), l.Code), t.Day(), booking.MonthName(t.Month(), l.Code), t.Year())
+	return fmt.Sprintf("%s %d %s %d", vocab.WeekdayShort(t.Weekday(), l.Code), t.Day(), vocab.MonthName(t.Month(), l.Code), t.Year())
 }
 
 // DayMonth is "30 mars".
 func (l Lang) DayMonth(t time.Time) string {
-	return fmt.Sprintf("%d %s", t.Day(), booking.MonthName(t.Month(), l.Code))
+	return fmt.Sprintf("%d %s", t.Day(), vocab.MonthName(t.Month(), l.Code))
 }
 
 // Weekday is "måndag".
-func (l Lang) Weekday(n int) string { return booking.WeekdayName(time.Weekday(n%7), l.Code) }
+func (l Lang) Weekday(n int) string { return vocab.WeekdayName(time.Weekday(n%7), l.Code) }
 
 // WeekdayShort is "mån" for 1 (Monday) to 7.
-func (l Lang) WeekdayShort(t time.Time) string { return booking.WeekdayShort(t.Weekday(), l.Code) }
+func (l Lang) WeekdayShort(t time.Time) string { return vocab.WeekdayShort(t.Weekday(), l.Code) }
 
 // Clock is the 24-hour time "09:00".
 func (l Lang) Clock(t time.Time) string { return t.Format("15:04") }

@@ -17,6 +17,7 @@ import (
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/request"
 	"github.com/sprakpool/sprakpool/booking/search"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
@@ -61,7 +62,7 @@ var templateFuncs = template.FuncMap{
 		return fd
 	},
 	"langName": func(l Lang, code string) string {
-		if lang, ok := booking.LanguageByCode(code); ok {
+		if lang, ok := vocab.LanguageByCode(code); ok {
 			if l.Code == "en" {
 				return lang.NameEN
 			}
@@ -69,7 +70,7 @@ var templateFuncs = template.FuncMap{
 		}
 		return code
 	},
-	"languages": booking.Languages,
+	"languages": vocab.Languages,
 	"add":       func(a, b int) int { return a + b },
 	"eq64":      func(a, b int64) bool { return a == b },
 	"has64": func(list []int64, v int64) bool {

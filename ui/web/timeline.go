@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
@@ -84,7 +85,7 @@ func (s *Server) fillTimeline(p *timelinePage, n *names, list []booking.Booking)
 			p.Rows = append(p.Rows, *r)
 		}
 	}
-	for _, l := range booking.Languages() {
+	for _, l := range vocab.Languages() {
 		if langs[l.Code] || l.Code == p.Language {
 			p.Languages = append(p.Languages, l.Code)
 		}

@@ -1,4 +1,4 @@
-package booking
+package vocab
 
 import (
 	"slices"

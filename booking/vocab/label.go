@@ -1,6 +1,8 @@
-package booking
+package vocab
 
 import (
+	"maps"
+	"slices"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -9,15 +11,15 @@ import (
 // The vocabularies whose codes have words in Swedish and English: the first
 // argument of Label, and the prefix of a page's catalog key ("purpose.other").
 const (
-	VocabPurpose = "purpose" // Purposes
-	VocabReason  = "reason"  // CancelReasons
-	VocabMode    = "mode"    // Modes
-	VocabArea    = "area"    // Areas
-	VocabOutcome = "outcome" // Outcomes
-	VocabRule    = "rule"    // the Rule* constants
+	VocabPurpose = "purpose" // booking.Purposes
+	VocabReason  = "reason"  // booking.CancelReasons
+	VocabMode    = "mode"    // booking.Modes
+	VocabArea    = "area"    // booking.Areas
+	VocabOutcome = "outcome" // booking.Outcomes
+	VocabRule    = "rule"    // booking's Rule* constants
 	VocabStatus  = "status"  // a booking's status, and active or inactive
-	VocabRole    = "role"    // the Role* constants
-	VocabEvent   = "event"   // the Event* constants of a booking's history
+	VocabRole    = "role"    // booking's Role* constants
+	VocabEvent   = "event"   // booking's Event* constants of a booking's history
 	VocabRating  = "rating"  // a follow-up's rating, 1 to 5
 )
 
@@ -58,31 +60,31 @@ var labels = map[string]map[string][2]string{
 		"not_held": {"passet hölls inte", "the session did not take place"},
 	},
 	VocabRule: {
-		RuleOverlap:             {"Handledaren är redan bokad den tiden.", "The supervisor is already booked at that time."},
-		RuleOutsideAvailability: {"Tiden ligger utanför handledarens arbetstid.", "The time is outside the supervisor's working hours."},
-		RuleAbsence:             {"Handledaren är frånvarande den tiden.", "The supervisor is absent at that time."},
-		RuleClosedDay:           {"Språkpoolen har stängt den dagen (helgdag).", "The pool is closed that day (public holiday)."},
-		RuleTravelBuffer:        {"Handledaren hinner inte resa mellan verksamheterna.", "The supervisor would not have time to travel between workplaces."},
-		RuleDailyLimit:          {"Handledaren skulle bli bokad mer än en arbetsdag.", "The supervisor would be booked for more than a working day."},
-		RuleNoFreeSupervisor:    {"Ingen handledare som talar språket är ledig den tiden.", "No supervisor who speaks the language is free at that time."},
+		"overlap":              {"Handledaren är redan bokad den tiden.", "The supervisor is already booked at that time."},
+		"outside_availability": {"Tiden ligger utanför handledarens arbetstid.", "The time is outside the supervisor's working hours."},
+		"absence":              {"Handledaren är frånvarande den tiden.", "The supervisor is absent at that time."},
+		"closed_day":           {"Språkpoolen har stängt den dagen (helgdag).", "The pool is closed that day (public holiday)."},
+		"travel_buffer":        {"Handledaren hinner inte resa mellan verksamheterna.", "The supervisor would not have time to travel between workplaces."},
+		"daily_limit":          {"Handledaren skulle bli bokad mer än en arbetsdag.", "The supervisor would be booked for more than a working day."},
+		"no_free_supervisor":   {"Ingen handledare som talar språket är ledig den tiden.", "No supervisor who speaks the language is free at that time."},
 	},
 	VocabStatus: {
-		StatusConfirmed: {"bokad", "booked"},
-		StatusCancelled: {"avbokad", "cancelled"},
-		"active":        {"aktiv", "active"},
-		"inactive":      {"inaktiv", "inactive"},
+		"confirmed": {"bokad", "booked"},
+		"cancelled": {"avbokad", "cancelled"},
+		"active":    {"aktiv", "active"},
+		"inactive":  {"inaktiv", "inactive"},
 	},
 	VocabRole: {
-		RoleAdmin:      {"samordnare", "coordinator"},
-		RoleManager:    {"chef", "manager"},
-		RoleSupervisor: {"handledare", "supervisor"},
+		"admin":      {"samordnare", "coordinator"},
+		"manager":    {"chef", "manager"},
+		"supervisor": {"handledare", "supervisor"},
 	},
 	VocabEvent: {
-		EventCreated:   {"bokad", "booked"},
-		EventChanged:   {"ändrad", "changed"},
-		EventCancelled: {"avbokad", "cancelled"},
-		EventFollowup:  {"uppföljning", "follow-up"},
-		EventConfirmed: {"utfall bekräftat", "outcome confirmed"},
+		"created":   {"bokad", "booked"},
+		"changed":   {"ändrad", "changed"},
+		"cancelled": {"avbokad", "cancelled"},
+		"followup":  {"uppföljning", "follow-up"},
+		"confirmed": {"utfall bekräftat", "outcome confirmed"},
 	},
 	VocabRating: {
 		"1": {"1 – inte alls nöjda", "1 – not at all satisfied"},
@@ -111,6 +113,12 @@ func Label(vocab, code, lang string) string {
 		return code
 	}
 	return w[column(lang)]
+}
+
+// Codes are the codes of vocab that have words, sorted: booking's tests check
+// them against its own lists of codes.
+func Codes(vocab string) []string {
+	return slices.Sorted(maps.Keys(labels[vocab]))
 }
 
 // Capitalize starts s with a capital letter, for a label that begins a line,
