@@ -63,21 +63,3 @@ func (s *Service) recordUnmet(ctx context.Context, kind string, actor *User, b *
 	}
 	return nil
 }
-
-// UnmetAttempts lists, for coordinators, the unmet attempts that start on the
-// dates from..to (both included), ordered by start: the demand report reads them.
-func (s *Service) UnmetAttempts(ctx context.Context, actor *User, from, to string) ([]UnmetAttempt, error) {
-	if !actor.IsAdmin() {
-		return nil, errForbidden("only coordinators see the unmet demand")
-	}
-	start, end, err := s.ParseRange(from, to)
-	if err != nil {
-		return nil, err
-	}
-	list := []UnmetAttempt{}
-	if err := s.store.Read(ctx).Where("start_at >= ? AND start_at < ?", start.UTC(), end.UTC()).
-		Order("start_at, id").Find(&list).Error; err != nil {
-		return nil, fmt.Errorf("list unmet attempts: %w", err)
-	}
-	return list, nil
-}

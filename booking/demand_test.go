@@ -6,6 +6,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/internal/pooltest"
+	"github.com/sprakpool/sprakpool/booking/request"
 )
 
 // demandPool: Amina and Bilal speak Arabic (weekdays 08–18 and 08–12), and a
@@ -72,7 +73,7 @@ func TestUnmetAttemptsAreKept(t *testing.T) {
 	if err := ask(nil, "xx", "2027-03-23 10:00", "2027-03-23 11:00"); booking.ErrorCode(err) != booking.CodeInvalid {
 		t.Fatalf("want invalid, got %v", err)
 	}
-	list, err := p.S.UnmetAttempts(p.Ctx, p.Admin, "2027-03-01", "2027-03-31")
+	list, err := request.New(p.S).UnmetAttempts(p.Ctx, p.Admin, "2027-03-01", "2027-03-31")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,7 @@ func TestUnmetAttemptsAreKept(t *testing.T) {
 	if list[1].Language != "wo" {
 		t.Errorf("second attempt %+v", list[1])
 	}
-	if _, err := p.S.UnmetAttempts(p.Ctx, p.manager, "2027-03-01", "2027-03-31"); booking.ErrorCode(err) != booking.CodeForbidden {
+	if _, err := request.New(p.S).UnmetAttempts(p.Ctx, p.manager, "2027-03-01", "2027-03-31"); booking.ErrorCode(err) != booking.CodeForbidden {
 		t.Errorf("manager: %v, want forbidden", err)
 	}
 }

@@ -109,3 +109,11 @@ func (s *Service) DB() *sqldb.DB { return s.store.DB }
 // Clock is the service's current time, in UTC: the packages under booking/
 // read the time only through it, so a test's clock reaches them too.
 func (s *Service) Clock() time.Time { return s.now() }
+
+// ErrBackupPostgres is Backup's answer on PostgreSQL, whose own tool makes a
+// consistent copy of a running database.
+var ErrBackupPostgres = sqldb.ErrBackupPostgres
+
+// Backup writes a consistent copy of the SQLite database to the new file path
+// while the pool keeps serving (sqldb.DB.Backup).
+func (s *Service) Backup(ctx context.Context, path string) error { return s.store.Backup(ctx, path) }

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/outbox"
 )
 
 // metrics are this instance's Prometheus figures: requests and their latencies
@@ -27,7 +28,7 @@ type metrics struct {
 	handler  http.Handler
 }
 
-func newMetrics(svc *booking.Service) *metrics {
+func newMetrics(box *outbox.Service) *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "sprakpool_http_requests_total",
 		Help: "HTTP requests answered, by method, route and status."}, []string{"method", "route", "status"})
@@ -36,7 +37,7 @@ func newMetrics(svc *booking.Service) *metrics {
 		Buckets: []float64{.001, .002, .005, .01, .02, .05, .1, .25, .5, 1, 2.5}}, []string{"method", "route"})
 	m.created = prometheus.NewCounter(prometheus.CounterOpts{Name: "sprakpool_bookings_created_total",
 		Help: "Bookings created through this instance (API and web form)."})
-	m.reg.MustRegister(m.requests, m.latency, m.created, statsCollector{svc},
+	m.reg.MustRegister(m.requests, m.latency, m.created, statsCollector{box},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 	return m
@@ -79,7 +80,7 @@ var (
 )
 
 // statsCollector reads the pool's counts at scrape time.
-type statsCollector struct{ svc *booking.Service }
+type statsCollector struct{ box *outbox.Service }
 
 func (statsCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- bookingsDesc
@@ -91,7 +92,7 @@ func (statsCollector) Describe(ch chan<- *prometheus.Desc) {
 func (sc statsCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	st, err := sc.svc.Stats(ctx)
+	st, err := sc.box.Stats(ctx)
 	if err != nil {
 		ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, 0)
 		return

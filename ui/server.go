@@ -110,7 +110,7 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 			return err
 		},
 	}))
-	s.metrics = newMetrics(svc)
+	s.metrics = newMetrics(cfg.Outbox)
 	e.Use(s.metrics.observe)
 	e.Use(s.logRequests)
 	e.Use(s.securityHeaders, s.unrouted)

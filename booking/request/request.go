@@ -519,3 +519,21 @@ func (s *Service) ExpireRequests(ctx context.Context, at time.Time) (int64, erro
 	}
 	return n, nil
 }
+
+// UnmetAttempts lists, for coordinators, the unmet attempts that start on the
+// dates from..to (both included), ordered by start: the demand report reads them.
+func (s *Service) UnmetAttempts(ctx context.Context, actor *booking.User, from, to string) ([]booking.UnmetAttempt, error) {
+	if !actor.IsAdmin() {
+		return nil, &booking.Error{Code: booking.CodeForbidden, Message: "only coordinators see the unmet demand"}
+	}
+	start, end, err := s.svc.ParseRange(from, to)
+	if err != nil {
+		return nil, err
+	}
+	list := []booking.UnmetAttempt{}
+	if err := s.db.Read(ctx).Where("start_at >= ? AND start_at < ?", start.UTC(), end.UTC()).
+		Order("start_at, id").Find(&list).Error; err != nil {
+		return nil, fmt.Errorf("list unmet attempts: %w", err)
+	}
+	return list, nil
+}

@@ -1,4 +1,4 @@
-package booking
+package sqldb
 
 import (
 	"context"
@@ -14,11 +14,11 @@ var ErrBackupPostgres = errors.New("the database is PostgreSQL: make the backup 
 // while the pool keeps serving: VACUUM INTO reads one snapshot (WAL readers do
 // not block the writer), so the copy holds every transaction committed before it
 // began and none that committed later, and it is a compact, checked database.
-func (s *Service) Backup(ctx context.Context, path string) error {
-	if !s.store.SQLite {
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if !db.SQLite {
 		return ErrBackupPostgres
 	}
-	if err := s.store.Read(ctx).Exec("VACUUM INTO ?", path).Error; err != nil {
+	if err := db.Read(ctx).Exec("VACUUM INTO ?", path).Error; err != nil {
 		return fmt.Errorf("back up to %s: %w", path, err)
 	}
 	return nil
