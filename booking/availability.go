@@ -167,12 +167,12 @@ func (s *Service) CreateAbsence(ctx context.Context, actor *User, supervisorID i
 		return nil, errForbidden("only coordinators and the supervisor may record absences")
 	}
 	var p Problems
-	start := parseTime(&p, "start", in.Start)
-	end := parseTime(&p, "end", in.End)
+	start := ParseTime(&p, "start", in.Start)
+	end := ParseTime(&p, "end", in.End)
 	if len(p) == 0 && !end.After(start) {
 		p.Add("end", "end_before_start", "must be after start")
 	}
-	checkText(&p, "reason", in.Reason, 500, false)
+	CheckText(&p, "reason", in.Reason, 500, false)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}

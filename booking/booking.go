@@ -154,8 +154,8 @@ func (s *Service) CreateBookingWith(ctx context.Context, actor *User, in Booking
 		Area: in.Area, Mode: in.Mode, MeetingURL: in.MeetingURL, Purpose: in.Purpose,
 		ParticipantsExpected: in.ParticipantsExpected, Notes: in.Notes, Status: StatusConfirmed}
 	var p Problems
-	b.Start = parseTime(&p, "start", in.Start)
-	b.End = parseTime(&p, "end", in.End)
+	b.Start = ParseTime(&p, "start", in.Start)
+	b.End = ParseTime(&p, "end", in.End)
 	if err := s.validate(ctx, actor, b, in.SupervisorID != nil, in.Override, p); err != nil {
 		return nil, err
 	}
@@ -698,10 +698,10 @@ func applyPatch(p *Problems, b *Booking, in BookingPatch) {
 		b.MeetingURL = in.MeetingURL
 	}
 	if in.Start != nil {
-		b.Start = parseTime(p, "start", *in.Start)
+		b.Start = ParseTime(p, "start", *in.Start)
 	}
 	if in.End != nil {
-		b.End = parseTime(p, "end", *in.End)
+		b.End = ParseTime(p, "end", *in.End)
 	}
 	if in.Purpose != nil {
 		b.Purpose = *in.Purpose
@@ -723,7 +723,7 @@ func (s *Service) CancelBooking(ctx context.Context, actor *User, id int64, code
 	if !oneOf(code, CancelReasons) {
 		p.Add("reason_code", "reason_code", "must be one of %s", strings.Join(CancelReasons, ", "))
 	}
-	checkText(&p, "reason", reason, 2000, code == "other")
+	CheckText(&p, "reason", reason, 2000, code == "other")
 	var b *Booking
 	err := s.store.write(ctx, func(tx *gorm.DB) error {
 		var err error

@@ -52,12 +52,12 @@ func (s *Service) ConfirmBooking(ctx context.Context, actor *User, id int64, in 
 	}
 	var start, end time.Time
 	if in.ActualStart != "" {
-		start = parseTime(&p, "actual_start", in.ActualStart)
+		start = ParseTime(&p, "actual_start", in.ActualStart)
 	}
 	if in.ActualEnd != "" {
-		end = parseTime(&p, "actual_end", in.ActualEnd)
+		end = ParseTime(&p, "actual_end", in.ActualEnd)
 	}
-	checkText(&p, "note", in.Note, 2000, false)
+	CheckText(&p, "note", in.Note, 2000, false)
 	var b *Booking
 	err := s.store.write(ctx, func(tx *gorm.DB) error {
 		var err error

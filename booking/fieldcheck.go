@@ -2,16 +2,11 @@ package booking
 
 import (
 	"strings"
-	"time"
 )
 
 // The checks a booking's fields go through, exported for the packages under
 // booking/ whose input carries the same fields (a request): one rule and one
 // message per field, wherever it is typed.
-
-// ParseTime reads an RFC 3339 time with an offset into field, as a booking's
-// start and end are read; a time without an offset is refused.
-func ParseTime(p *Problems, field, v string) time.Time { return parseTime(p, field, v) }
 
 // CheckMode checks a session's mode and meeting link as a booking's are:
 // mode defaults to on_site, an empty link is none, a video session needs an
@@ -38,5 +33,5 @@ func checkSessionFields(p *Problems, b *Booking) {
 	if b.ParticipantsExpected < 0 || b.ParticipantsExpected > 10000 {
 		p.Add("participants_expected", "count", "must be between 0 and 10000")
 	}
-	checkText(p, "notes", b.Notes, 4000, false)
+	CheckText(p, "notes", b.Notes, 4000, false)
 }

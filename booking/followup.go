@@ -29,8 +29,8 @@ func (s *Service) RecordFollowup(ctx context.Context, actor *User, id int64, in 
 	if in.Rating < 1 || in.Rating > 5 {
 		p.Add("rating", "rating", "must be 1 to 5")
 	}
-	checkText(&p, "comment", in.Comment, 4000, false)
-	checkText(&p, "why_booked", in.WhyBooked, 2000, false)
+	CheckText(&p, "comment", in.Comment, 4000, false)
+	CheckText(&p, "why_booked", in.WhyBooked, 2000, false)
 	var b *Booking
 	err := s.store.write(ctx, func(tx *gorm.DB) error {
 		var err error

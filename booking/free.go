@@ -31,8 +31,8 @@ func (s *Service) FreeSupervisors(ctx context.Context, actor *User, q FreeQuery)
 		return nil, errForbidden("only coordinators and managers may search for free supervisors")
 	}
 	var p Problems
-	start := parseTime(&p, "start", q.Start)
-	end := parseTime(&p, "end", q.End)
+	start := ParseTime(&p, "start", q.Start)
+	end := ParseTime(&p, "end", q.End)
 	if _, ok := vocab.LanguageByCode(q.Language); !ok {
 		p.Add("language", "choose_language", "unknown language %q; use an ISO 639 code such as ar or so", q.Language)
 	}

@@ -31,7 +31,7 @@ func FuzzParseTime(f *testing.F) {
 	loc := DefaultConfig().Location
 	f.Fuzz(func(t *testing.T, v string) {
 		var p Problems
-		got := parseTime(&p, "start", v)
+		got := ParseTime(&p, "start", v)
 		if len(p) > 0 {
 			if !got.IsZero() {
 				t.Fatalf("%q refused but returned %v", v, got)
@@ -40,7 +40,7 @@ func FuzzParseTime(f *testing.F) {
 		}
 		for _, out := range []string{got.In(loc).Format(time.RFC3339Nano), got.UTC().Format(time.RFC3339Nano)} {
 			var q Problems
-			back := parseTime(&q, "start", out)
+			back := ParseTime(&q, "start", out)
 			if len(q) > 0 || !back.Equal(got) {
 				t.Fatalf("%q: accepted as %v, written %q, read back as %v %v", v, got, out, back, q)
 			}

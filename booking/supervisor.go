@@ -63,7 +63,7 @@ func (in *SupervisorInput) validate(creating bool) error {
 		checkLine(&p, "name", deref(in.Name), 200, true)
 	}
 	if in.Email != nil && *in.Email != "" && oneLine(&p, "email", *in.Email) {
-		checkEmail(&p, "email", *in.Email)
+		CheckEmail(&p, "email", *in.Email)
 	}
 	if in.Phone != nil {
 		checkLine(&p, "phone", *in.Phone, 40, false)
@@ -342,7 +342,8 @@ func derefSlice[T any](p *[]T) []T {
 	return *p
 }
 
-func checkEmail(p *Problems, field, v string) {
+// CheckEmail validates an e-mail address the way the pool does everywhere.
+func CheckEmail(p *Problems, field, v string) {
 	if !validEmail(v) {
 		p.Add(field, "email", "must be an e-mail address such as name@example.se")
 	}

@@ -6,19 +6,10 @@ import (
 	"unicode/utf8"
 )
 
-// CheckText is checkText for the packages under booking/, so that every free
-// text of the pool follows the same rules.
+// CheckText validates free text: valid UTF-8, no control characters but line
+// breaks and tabs, at most max characters, and present when required. Every
+// package under booking/ checks its free text with it.
 func CheckText(p *Problems, field, v string, max int, required bool) {
-	checkText(p, field, v, max, required)
-}
-
-// CheckEmail validates an e-mail address the way the pool does everywhere, for
-// the packages under booking/ that take one (the outbox's recipients).
-func CheckEmail(p *Problems, field, v string) { checkEmail(p, field, v) }
-
-// checkText validates free text: valid UTF-8, no control characters but line
-// breaks and tabs, at most max characters, and present when required.
-func checkText(p *Problems, field, v string, max int, required bool) {
 	switch {
 	case !utf8.ValidString(v):
 		p.Add(field, "utf8", "is not valid UTF-8 text")
@@ -37,7 +28,7 @@ func checkText(p *Problems, field, v string, max int, required bool) {
 // It checks the value as sent, before any trimming, so a break anywhere counts.
 func checkLine(p *Problems, field, v string, max int, required bool) {
 	if oneLine(p, field, v) {
-		checkText(p, field, v, max, required)
+		CheckText(p, field, v, max, required)
 	}
 }
 

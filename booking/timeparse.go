@@ -19,7 +19,7 @@ var (
 
 // parseTime reads an RFC 3339 time that carries an offset; a time with no offset
 // is refused, since it would be ambiguous.
-func parseTime(p *Problems, field, v string) time.Time {
+func ParseTime(p *Problems, field, v string) time.Time {
 	if v == "" {
 		p.Add(field, "required", "is required")
 		return time.Time{}

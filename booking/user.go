@@ -77,11 +77,11 @@ const MinPasswordLength = 8
 func (in *UserInput) validate(p *Problems) {
 	if oneLine(p, "email", in.Email) {
 		in.Email = strings.ToLower(strings.TrimSpace(in.Email))
-		checkEmail(p, "email", in.Email)
+		CheckEmail(p, "email", in.Email)
 	}
 	if oneLine(p, "name", in.Name) {
 		in.Name = strings.TrimSpace(in.Name)
-		checkText(p, "name", in.Name, 200, true)
+		CheckText(p, "name", in.Name, 200, true)
 	}
 	in.WorkplaceIDs = uniqueIDs(in.WorkplaceIDs)
 	checkRole(p, in.Role, in.WorkplaceIDs, in.SupervisorID)
@@ -269,7 +269,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id int64, in User
 	}
 	var p Problems
 	if in.Name != nil && oneLine(&p, "name", *in.Name) {
-		checkText(&p, "name", strings.TrimSpace(*in.Name), 200, true)
+		CheckText(&p, "name", strings.TrimSpace(*in.Name), 200, true)
 	}
 	if actor.ID == id && in.Active != nil && !*in.Active {
 		p.Add("active", "self", "you cannot deactivate yourself")

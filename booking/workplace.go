@@ -47,10 +47,10 @@ func (in *WorkplaceInput) validate(creating bool) error {
 		}
 	}
 	if in.Address != nil {
-		checkText(&p, "address", *in.Address, 300, false)
+		CheckText(&p, "address", *in.Address, 300, false)
 	}
 	if in.CostCenter != nil {
-		checkText(&p, "cost_center", *in.CostCenter, 50, false)
+		CheckText(&p, "cost_center", *in.CostCenter, 50, false)
 	}
 	return p.Err()
 }
