@@ -20,6 +20,7 @@ import (
 	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/privacy"
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/booking/request"
 	"github.com/sprakpool/sprakpool/ui/api"
 	"github.com/sprakpool/sprakpool/ui/feed"
 	"github.com/sprakpool/sprakpool/ui/web"
@@ -39,6 +40,8 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	// Calendar renders the feeds and imports absences; nil: calendar.New(svc).
 	Calendar *calendar.Service
+	// Requests keeps the managers' requests when no time fits; nil: request.New(svc).
+	Requests *request.Service
 }
 
 // server is the mount: the parts, and what every request goes through.
@@ -69,8 +72,12 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	if cfg.Privacy == nil {
 		cfg.Privacy = privacy.New(svc)
 	}
+	if cfg.Requests == nil {
+		cfg.Requests = request.New(svc)
+	}
 	s := &server{svc: svc, log: cfg.Logger, loc: svc.Config().Location, secure: strings.HasPrefix(cfg.BaseURL, "https://")}
-	pages, err := web.New(svc, web.Config{BaseURL: cfg.BaseURL, Logger: cfg.Logger, Reports: cfg.Reports, Privacy: cfg.Privacy, Calendar: cfg.Calendar})
+	pages, err := web.New(svc, web.Config{BaseURL: cfg.BaseURL, Logger: cfg.Logger, Reports: cfg.Reports, Privacy: cfg.Privacy, Calendar: cfg.Calendar,
+		Requests: cfg.Requests})
 	if err != nil {
 		panic(err) // the templates are embedded: a test parses every one of them
 	}

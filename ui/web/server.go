@@ -16,6 +16,7 @@ import (
 	"github.com/sprakpool/sprakpool/booking/calendar"
 	"github.com/sprakpool/sprakpool/booking/privacy"
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/booking/request"
 )
 
 // Config is what the pages need beyond the booking service.
@@ -25,6 +26,7 @@ type Config struct {
 	Reports  *report.Service   // the reports' pages and the overview's utilization
 	Privacy  *privacy.Service  // the export download and the erasure
 	Calendar *calendar.Service // the .ics import of absences
+	Requests *request.Service  // the managers' requests and the coordinators' queue
 }
 
 // Server holds the pages' dependencies.
