@@ -14,7 +14,7 @@ func sampleTimes(start time.Time, wp booking.Workplace) []*timesPage {
 	f := newForm()
 	f.Values["language"], f.Values["duration"], f.Values["purpose"], f.Values["mode"] = "ar", "60", "other", "on_site"
 	link := slotLink{Start: start, End: start.Add(time.Hour), Href: "/book?" + url.Values{"date": {"2026-03-30"}}.Encode()}
-	week := slotWeek{Monday: start, WeekNo: 14, Days: []slotDay{{Date: start, Weekday: 1, Times: []slotLink{link}},
+	week := slotWeek{Monday: start, WeekNo: 14, Count: 1, Days: []slotDay{{Date: start, Weekday: 1, Times: []slotLink{link}},
 		{Date: start.AddDate(0, 0, 1), Weekday: 2}, {Date: start.AddDate(0, 0, 4), Weekday: 5, Closed: booking.ClosedDay{Date: "2026-04-03", NameSV: "Långfredagen", NameEN: "Good Friday"}}}}
 	req := requestDefaults(f, start, start.AddDate(0, 0, 13))
 	return []*timesPage{

@@ -45,6 +45,7 @@ type timesPage struct {
 type slotWeek struct {
 	Monday time.Time
 	WeekNo int
+	Count  int // free start times in the week
 	Days   []slotDay
 }
 
@@ -258,6 +259,7 @@ func (s *Server) slotWeeks(from, last time.Time, slots []booking.Slot, base url.
 		n += len(day.Times)
 		w := &weeks[len(weeks)-1]
 		w.Days = append(w.Days, day)
+		w.Count += len(day.Times)
 	}
 	return weeks, n
 }
