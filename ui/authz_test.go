@@ -808,6 +808,26 @@ func authzRows() []row {
 		page("POST", "/book", [nRoles]int{401, 303, 403, 403, 403, 303, 401, 401}, func(f *authz, r int) req {
 			return req{path: "/book", body: bookForm(f, f.slot())}
 		}),
+		// Free times and requests (issue 14): managers of A's workplace and
+		// coordinators; the queue, fill and decline are the coordinators'.
+		page("GET", "/book/times", pageBookGET, fixed("/book/times")),
+		page("GET", "/requests", pageBookGET, fixed("/requests")),
+		page("GET", "/requests/new", pageBookGET, fixed("/requests/new")),
+		page("POST", "/requests", [nRoles]int{401, 303, 403, 403, 403, 303, 401, 401}, func(f *authz, r int) req {
+			return req{path: "/requests", body: requestForm(f, f.slot())}
+		}),
+		page("POST", "/requests/:id/withdraw", [nRoles]int{401, 303, 404, 403, 403, 303, 401, 401}, func(f *authz, r int) req {
+			return req{path: p("/requests/%d/withdraw", f.openRequest(f.slot())), body: url.Values{}}
+		}),
+		page("GET", "/requests/queue", pageCoordGET, fixed("/requests/queue")),
+		page("POST", "/requests/:id/fill", pageCoordPOST, func(f *authz, r int) req {
+			s := f.slot()
+			return req{path: p("/requests/%d/fill", f.openRequest(s)), body: url.Values{"supervisor_id": {itoa(f.X)},
+				"start": {s.Format(time.RFC3339)}, "end": {s.Add(time.Hour).Format(time.RFC3339)}}}
+		}),
+		page("POST", "/requests/:id/decline", pageCoordPOST, func(f *authz, r int) req {
+			return req{path: p("/requests/%d/decline", f.openRequest(f.slot())), body: url.Values{"reason": {"Ingen ledig"}}}
+		}),
 		{method: "GET", route: "/bookings/:id", kind: kindPage, want: [nRoles]int{303, 200, 404, 200, 404, 200, 303, 303},
 			prep: func(f *authz, r int) req { return req{path: p("/bookings/%d", f.xa)} }},
 		page("POST", "/bookings/:id/cancel", [nRoles]int{401, 303, 404, 403, 403, 303, 401, 401}, func(f *authz, r int) req {

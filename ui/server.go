@@ -92,7 +92,7 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	}
 	s := &server{svc: svc, account: cfg.Account, log: cfg.Logger, loc: svc.Config().Location, secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	pages, err := web.New(svc, web.Config{BaseURL: cfg.BaseURL, Logger: cfg.Logger, Reports: cfg.Reports, Privacy: cfg.Privacy,
-		Calendar: cfg.Calendar, Outbox: cfg.Outbox, Account: cfg.Account})
+		Calendar: cfg.Calendar, Outbox: cfg.Outbox, Account: cfg.Account, Requests: cfg.Requests})
 	if err != nil {
 		panic(err) // the templates are embedded: a test parses every one of them
 	}

@@ -14,6 +14,8 @@ import (
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/booking/request"
+	"github.com/sprakpool/sprakpool/booking/search"
 )
 
 // samplePages gives each page template data with every branch filled, so that
@@ -69,6 +71,9 @@ func samplePages(loc *time.Location) map[string]any {
 			return &accountPage{Form: f, Tokens: []tokenView{{ID: 7, CreatedAt: start, LastUsed: &end}, {ID: 8, CreatedAt: start}}}
 		}(),
 		"error":        "error.forbidden",
+		"times":        sampleTimes(start, wp),
+		"request_new":  &requestFormPage{Request: failed("workplace_id", "language", "earliest_date", "latest_time", "duration", "notes"), Workplaces: []booking.Workplace{wp, wp}, Lengths: sessionLengths},
+		"requests":     sampleRequests(start, sv, wp),
 		"home_manager": &managerHomePage{Coming: []bookingView{bv}, Waiting: []bookingView{bv}, Feeds: []workplaceFeed{{ID: 5, Name: "Solrosen", URL: "https://x/ical/workplaces/t.ics"}}, FeedRenewed: true},
 		"book": []*bookPage{
 			{Form: bookForm, Workplaces: []booking.Workplace{wp, wp}, Step: "form", Free: free},
@@ -148,6 +153,14 @@ func TestTemplatesRenderEveryPage(t *testing.T) {
 			for _, x := range v {
 				list = append(list, x)
 			}
+		case []*timesPage:
+			for _, x := range v {
+				list = append(list, x)
+			}
+		case []*requestsPage:
+			for _, x := range v {
+				list = append(list, x)
+			}
 		case []*confirmPageData:
 			for _, x := range v {
 				list = append(list, x)
@@ -212,6 +225,8 @@ func TestCatalogCoversEveryKey(t *testing.T) {
 		{"status.", []string{booking.StatusConfirmed, booking.StatusCancelled}}, {"role.", []string{"admin", "manager", "supervisor"}},
 		{"rating.", []string{"1", "2", "3", "4", "5"}}, {"event.", []string{booking.EventCreated, booking.EventChanged, booking.EventCancelled, booking.EventFollowup, booking.EventConfirmed}}, {"outcome.", booking.Outcomes},
 		{"rule.", append(slices.Clone(booking.OverridableRules), booking.RuleOverlap, booking.RuleNoFreeSupervisor)},
+		{"reqstatus.", request.Statuses}, {"noslot.", []string{search.NoSlotNoSupervisor, search.NoSlotNoSupervisorInArea, search.NoSlotPast,
+			search.NoSlotTooLong, search.NoSlotClosedDay, search.NoSlotWeekend, search.NoSlotNoAvailability, search.NoSlotBusy}},
 		{"link.title.", []string{account.TokenInvite, account.TokenPasswordReset}}, {"reports.by.", report.UtilizationKeys}, {"reports.", report.Names()}, {"account.done.", []string{"password", "locale"}}, {"booking.done.", []string{"booked", "cancelled", "followup", "confirmed"}},
 		{"error.", []string{"forbidden", "not_found", "unauthenticated", "rate_limited", "conflict", "csrf", "internal", "other"}}} {
 		for _, v := range set.values {

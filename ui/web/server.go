@@ -18,6 +18,8 @@ import (
 	"github.com/sprakpool/sprakpool/booking/outbox"
 	"github.com/sprakpool/sprakpool/booking/privacy"
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/booking/request"
+	"github.com/sprakpool/sprakpool/booking/search"
 )
 
 // Config is what the pages need beyond the booking service.
@@ -29,6 +31,8 @@ type Config struct {
 	Calendar *calendar.Service // the .ics import of absences
 	Outbox   *outbox.Service   // the overview's mail that failed
 	Account  *account.Service  // sign-in, sessions, CSRF key, tokens and account links
+	Requests *request.Service  // the managers' requests and the coordinators' queue
+	Search   *search.Service   // free times; nil: search.New(svc)
 }
 
 // Server holds the pages' dependencies.
@@ -50,6 +54,9 @@ func New(svc *booking.Service, cfg Config) (*Server, error) {
 	pg, err := loadPages()
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Search == nil {
+		cfg.Search = search.New(svc)
 	}
 	return &Server{svc: svc, cfg: cfg, log: cfg.Logger, loc: svc.Config().Location, reports: cfg.Reports,
 		privacy: cfg.Privacy, outbox: cfg.Outbox, account: cfg.Account, pages: pg,
