@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sprakpool/sprakpool/booking/internal/feedtoken"
 	"github.com/sprakpool/sprakpool/booking/internal/sqldb"
 )
 
@@ -72,7 +73,7 @@ func (s *Service) Migrate(ctx context.Context) error {
 	if err := s.store.Migrate(ctx); err != nil {
 		return err
 	}
-	return s.issueFeedTokens(ctx)
+	return s.store.write(ctx, feedtoken.IssueMissing)
 }
 
 // Close releases the database.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sprakpool/sprakpool/booking/internal/feedtoken"
 	"github.com/sprakpool/sprakpool/booking/vocab"
 	"gorm.io/gorm"
 )
@@ -196,13 +197,10 @@ func (s *Service) CreateSupervisor(ctx context.Context, actor *User, in Supervis
 	now := s.now()
 	sv := &Supervisor{Active: true, CreatedAt: now, UpdatedAt: now}
 	in.apply(sv)
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
-		key, err := feedKey(tx)
-		if err != nil {
+	err := s.store.write(ctx, func(tx *gorm.DB) (err error) {
+		if sv.FeedNonce, sv.FeedTokenHash, sv.FeedToken, err = feedtoken.New(tx, FeedSupervisor); err != nil {
 			return err
 		}
-		sv.FeedNonce, sv.FeedTokenHash = newFeedNonce(key, FeedSupervisor)
-		sv.FeedToken = deriveFeedToken(key, FeedSupervisor, sv.FeedNonce)
 		if err := tx.Create(sv).Error; err != nil {
 			return err
 		}
@@ -260,12 +258,9 @@ func (s *Service) RenewSupervisorFeedToken(ctx context.Context, actor *User, id 
 		if sv, err = s.supervisor(ctx, tx, id); err != nil {
 			return err
 		}
-		key, err := feedKey(tx)
-		if err != nil {
+		if sv.FeedNonce, sv.FeedTokenHash, sv.FeedToken, err = feedtoken.New(tx, FeedSupervisor); err != nil {
 			return err
 		}
-		sv.FeedNonce, sv.FeedTokenHash = newFeedNonce(key, FeedSupervisor)
-		sv.FeedToken = deriveFeedToken(key, FeedSupervisor, sv.FeedNonce)
 		return tx.Model(sv).Updates(map[string]any{"feed_nonce": sv.FeedNonce, "feed_token_hash": sv.FeedTokenHash}).Error
 	})
 	if err != nil {

@@ -2,8 +2,6 @@ package booking
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,6 +9,8 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
+
+	"github.com/sprakpool/sprakpool/booking/internal/feedtoken"
 )
 
 // User is someone who signs in: a coordinator (admin), a manager tied to
@@ -228,11 +228,6 @@ func (s *Service) loadUserWorkplaces(ctx context.Context, u *User) error {
 	return nil
 }
 
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
 func (s *Service) userByID(ctx context.Context, id int64) (*User, error) {
 	var u User
 	err := s.store.Read(ctx).First(&u, id).Error
@@ -396,24 +391,15 @@ func lostFeeds(before, after []feedRef) []feedRef {
 // renewFeeds gives each feed a new secret, as renewing it by hand does: the
 // old URL answers 404 at once.
 func renewFeeds(tx *gorm.DB, feeds []feedRef) error {
-	if len(feeds) == 0 {
-		return nil
-	}
-	key, err := feedKey(tx)
-	if err != nil {
-		return err
-	}
 	for _, f := range feeds {
 		var err error
 		switch f.kind {
 		case FeedPool:
-			err = tx.Model(&feedSecret{}).Where("name = ?", "pool").Update("value", randomToken(16)).Error
+			err = feedtoken.RenewPool(tx)
 		case FeedWorkplace:
-			nonce, hash := newFeedNonce(key, FeedWorkplace)
-			err = tx.Model(&Workplace{ID: f.id}).Updates(map[string]any{"feed_nonce": nonce, "feed_token_hash": hash}).Error
+			err = feedtoken.Renew(tx, FeedWorkplace, &Workplace{ID: f.id})
 		case FeedSupervisor:
-			nonce, hash := newFeedNonce(key, FeedSupervisor)
-			err = tx.Model(&Supervisor{ID: f.id}).Updates(map[string]any{"feed_nonce": nonce, "feed_token_hash": hash}).Error
+			err = feedtoken.Renew(tx, FeedSupervisor, &Supervisor{ID: f.id})
 		}
 		if err != nil {
 			return fmt.Errorf("renew the %s feed %d: %w", f.kind, f.id, err)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/sprakpool/sprakpool/booking/internal/feedtoken"
 )
 
 // Workplace is a preschool, care home, kitchen or other unit that books supervisors.
@@ -117,13 +119,10 @@ func (s *Service) CreateWorkplace(ctx context.Context, actor *User, in Workplace
 	now := s.now()
 	w := &Workplace{Active: true, CreatedAt: now, UpdatedAt: now}
 	in.apply(w)
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
-		key, err := feedKey(tx)
-		if err != nil {
+	err := s.store.write(ctx, func(tx *gorm.DB) (err error) {
+		if w.FeedNonce, w.FeedTokenHash, w.FeedToken, err = feedtoken.New(tx, FeedWorkplace); err != nil {
 			return err
 		}
-		w.FeedNonce, w.FeedTokenHash = newFeedNonce(key, FeedWorkplace)
-		w.FeedToken = deriveFeedToken(key, FeedWorkplace, w.FeedNonce)
 		return tx.Create(w).Error
 	})
 	if err != nil {
@@ -167,12 +166,9 @@ func (s *Service) RenewWorkplaceFeedToken(ctx context.Context, actor *User, id i
 		if w, err = workplaceByID(tx, id); err != nil {
 			return err
 		}
-		key, err := feedKey(tx)
-		if err != nil {
+		if w.FeedNonce, w.FeedTokenHash, w.FeedToken, err = feedtoken.New(tx, FeedWorkplace); err != nil {
 			return err
 		}
-		w.FeedNonce, w.FeedTokenHash = newFeedNonce(key, FeedWorkplace)
-		w.FeedToken = deriveFeedToken(key, FeedWorkplace, w.FeedNonce)
 		return tx.Model(w).Updates(map[string]any{"feed_nonce": w.FeedNonce, "feed_token_hash": w.FeedTokenHash}).Error
 	})
 	if err != nil {

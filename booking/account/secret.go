@@ -6,7 +6,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 
-	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/internal/feedtoken"
 )
 
 // SigningKey returns a key for one purpose (such as the web layer's CSRF
@@ -16,7 +16,7 @@ import (
 // without the database can make one. The purpose is part of the derivation,
 // so a key never doubles as the feed key or as another purpose's key.
 func (s *Service) SigningKey(ctx context.Context, purpose string) ([]byte, error) {
-	key, err := booking.FeedKey(s.db.Read(ctx))
+	key, err := feedtoken.Key(s.db.Read(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("signing key for %s: %w", purpose, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
@@ -11,11 +12,12 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/internal/feedtoken"
 )
 
 // Calendar feeds: a supervisor's, a workplace's and the whole pool's bookings,
 // behind secret URLs that phones and Outlook poll. The tokens in those URLs are
-// booking's (FeedByToken finds the feed a token opens).
+// booking/internal/feedtoken's (ByToken finds the feed a token opens).
 
 // FeedWindow is how far back a feed reaches, and how long a cancelled booking
 // stays in it as CANCELLED after its cancellation.
@@ -34,7 +36,7 @@ type Feed struct {
 // SupervisorFeed renders the feed of the supervisor whose token this is.
 func (s *Service) SupervisorFeed(ctx context.Context, token string) (*Feed, error) {
 	db := s.db.Read(ctx)
-	id, err := booking.FeedByToken(db, booking.FeedSupervisor, token)
+	id, err := feedByToken(db, booking.FeedSupervisor, token)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +57,7 @@ func (s *Service) SupervisorFeed(ctx context.Context, token string) (*Feed, erro
 // WorkplaceFeed renders the feed of the workplace whose token this is.
 func (s *Service) WorkplaceFeed(ctx context.Context, token string) (*Feed, error) {
 	db := s.db.Read(ctx)
-	id, err := booking.FeedByToken(db, booking.FeedWorkplace, token)
+	id, err := feedByToken(db, booking.FeedWorkplace, token)
 	if err != nil {
 		return nil, err
 	}
@@ -76,10 +78,19 @@ func (s *Service) WorkplaceFeed(ctx context.Context, token string) (*Feed, error
 // PoolFeed renders every booking, for the pool's token.
 func (s *Service) PoolFeed(ctx context.Context, token string) (*Feed, error) {
 	db := s.db.Read(ctx)
-	if _, err := booking.FeedByToken(db, booking.FeedPool, token); err != nil {
+	if _, err := feedByToken(db, booking.FeedPool, token); err != nil {
 		return nil, err
 	}
 	return s.cachedFeed(db, booking.FeedPool, "Språkpool – alla bokningar", time.Time{}, func(q *gorm.DB) *gorm.DB { return q })
+}
+
+// feedByToken is feedtoken.ByToken with booking's not-found error.
+func feedByToken(db *gorm.DB, kind, token string) (int64, error) {
+	id, err := feedtoken.ByToken(db, kind, token)
+	if errors.Is(err, feedtoken.ErrNotFound) {
+		return 0, notFound("calendar")
+	}
+	return id, err
 }
 
 // feedChange is the last moment a booking left a feed other than by age; the

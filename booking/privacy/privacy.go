@@ -18,6 +18,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/internal/feedtoken"
 	"github.com/sprakpool/sprakpool/booking/internal/sqldb"
 )
 
@@ -564,7 +565,7 @@ func (s *Service) erase(tx *gorm.DB, sv *booking.Supervisor) (map[string]any, er
 		}
 		userIDs = append(userIDs, u.ID)
 	}
-	nonce, hash, err := booking.NewFeedNonceTx(tx, booking.FeedSupervisor)
+	nonce, hash, err := feedtoken.NewNonceTx(tx, booking.FeedSupervisor)
 	if err != nil {
 		return nil, err
 	}
