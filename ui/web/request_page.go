@@ -21,6 +21,11 @@ import (
 var requestFields = []string{"workplace_id", "language", "purpose", "mode", "meeting_url", "participants_expected", "notes",
 	"duration", "earliest_date", "earliest_time", "latest_date", "latest_time"}
 
+// requestPages are the pages of issue 14: free times (times_page.go), the
+// request form, my requests and the coordinators' queue; a room of their own
+// on the pages' Server.
+type requestPages struct{ *Server }
+
 // requestFormPage is the request form on a page of its own.
 type requestFormPage struct {
 	Request    *form
@@ -54,7 +59,7 @@ type requestsPage struct {
 	FailedID int64
 }
 
-func (s *Server) requestService() *request.Service {
+func (s requestPages) requestService() *request.Service {
 	if s.cfg.Requests != nil {
 		return s.cfg.Requests
 	}
@@ -62,7 +67,7 @@ func (s *Server) requestService() *request.Service {
 }
 
 // requestForm is the request form on its own page, prefilled from the query.
-func (s *Server) requestForm(c echo.Context) error {
+func (s requestPages) requestForm(c echo.Context) error {
 	p := &requestFormPage{Request: formFrom(c, requestFields...), Lengths: sessionLengths}
 	var err error
 	if p.Workplaces, err = s.bookableWorkplaces(c); err != nil {
@@ -82,7 +87,7 @@ func (s *Server) requestForm(c echo.Context) error {
 
 // createRequest sends the request form: the manager's list on success, the
 // form with an error at each field otherwise.
-func (s *Server) createRequest(c echo.Context) error {
+func (s requestPages) createRequest(c echo.Context) error {
 	l := s.lang(c)
 	f := formFrom(c, requestFields...)
 	p := &requestFormPage{Request: f, Lengths: sessionLengths}
@@ -126,7 +131,7 @@ func (s *Server) createRequest(c echo.Context) error {
 }
 
 // wallTime reads a date and a clock time of the form as RFC 3339, or fails the fields.
-func (s *Server) wallTime(f *form, l Lang, dateField, clockField string) string {
+func (s requestPages) wallTime(f *form, l Lang, dateField, clockField string) string {
 	day, err := time.ParseInLocation(time.DateOnly, f.V(dateField), s.loc)
 	if err != nil {
 		f.Fail(dateField, l.T("err.date"))
@@ -147,7 +152,7 @@ func (s *Server) wallTime(f *form, l Lang, dateField, clockField string) string 
 }
 
 // myRequests lists the requests of the manager's workplaces, newest first.
-func (s *Server) myRequests(c echo.Context) error {
+func (s requestPages) myRequests(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := httpx.Actor(c)
 	list, err := s.requestService().List(ctx, u, "")
@@ -163,7 +168,7 @@ func (s *Server) myRequests(c echo.Context) error {
 }
 
 // withdrawRequest closes an open request on the manager's behalf.
-func (s *Server) withdrawRequest(c echo.Context) error {
+func (s requestPages) withdrawRequest(c echo.Context) error {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		return &booking.Error{Code: booking.CodeNotFound, Message: "request not found"}
@@ -176,11 +181,11 @@ func (s *Server) withdrawRequest(c echo.Context) error {
 
 // requestQueue is the coordinators' queue: every open request, oldest first,
 // with who could take it now.
-func (s *Server) requestQueue(c echo.Context) error {
+func (s requestPages) requestQueue(c echo.Context) error {
 	return s.renderQueue(c, http.StatusOK, &requestsPage{Queue: true, Done: c.QueryParam("done")}, nil)
 }
 
-func (s *Server) renderQueue(c echo.Context, status int, p *requestsPage, failed *form) error {
+func (s requestPages) renderQueue(c echo.Context, status int, p *requestsPage, failed *form) error {
 	ctx := c.Request().Context()
 	u := httpx.Actor(c)
 	list, err := s.requestService().List(ctx, u, request.StatusOpen)
@@ -205,7 +210,7 @@ func (s *Server) renderQueue(c echo.Context, status int, p *requestsPage, failed
 	return s.render(c, status, "requests", s.lang(c).T("queue.title"), p)
 }
 
-func (s *Server) requestViews(c echo.Context, list []request.Request, candidates bool) ([]requestView, error) {
+func (s requestPages) requestViews(c echo.Context, list []request.Request, candidates bool) ([]requestView, error) {
 	n, err := s.names(c.Request().Context(), httpx.Actor(c))
 	if err != nil {
 		return nil, err
@@ -225,7 +230,7 @@ func (s *Server) requestViews(c echo.Context, list []request.Request, candidates
 }
 
 // fillRequest books a candidate for the request (one click in the queue).
-func (s *Server) fillRequest(c echo.Context) error {
+func (s requestPages) fillRequest(c echo.Context) error {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		return &booking.Error{Code: booking.CodeNotFound, Message: "request not found"}
@@ -255,7 +260,7 @@ func (s *Server) fillRequest(c echo.Context) error {
 }
 
 // declineRequest closes a request with the reason its managers are shown.
-func (s *Server) declineRequest(c echo.Context) error {
+func (s requestPages) declineRequest(c echo.Context) error {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		return &booking.Error{Code: booking.CodeNotFound, Message: "request not found"}

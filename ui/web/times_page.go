@@ -72,7 +72,7 @@ type noSlotView struct {
 	Next       []slotLink
 }
 
-func (s *Server) timesPage(c echo.Context) error {
+func (s requestPages) timesPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := httpx.Actor(c)
 	l := s.lang(c)
@@ -154,7 +154,7 @@ func (s *Server) timesPage(c echo.Context) error {
 }
 
 // bookableWorkplaces are the active workplaces the user may book for.
-func (s *Server) bookableWorkplaces(c echo.Context) ([]booking.Workplace, error) {
+func (s requestPages) bookableWorkplaces(c echo.Context) ([]booking.Workplace, error) {
 	u := httpx.Actor(c)
 	all, err := s.svc.ListWorkplaces(c.Request().Context(), u)
 	if err != nil {
@@ -184,7 +184,7 @@ func defaults(f *form, wps []booking.Workplace) {
 }
 
 // timesQuery is what a time's link carries to the booking's confirm screen.
-func (s *Server) timesQuery(f *form) url.Values {
+func (s requestPages) timesQuery(f *form) url.Values {
 	q := url.Values{"step": {"choose"}}
 	for _, n := range []string{"workplace_id", "language", "purpose", "mode", "meeting_url", "participants_expected", "notes"} {
 		if v := f.V(n); v != "" {
@@ -206,7 +206,7 @@ func timesLink(f *form, from time.Time) string {
 	return "/book/times?" + q.Encode()
 }
 
-func (s *Server) slotLink(sl search.Slot, base url.Values) slotLink {
+func (s requestPages) slotLink(sl search.Slot, base url.Values) slotLink {
 	start, end := sl.Start.In(s.loc), sl.End.In(s.loc)
 	q := url.Values{}
 	for k, v := range base {
@@ -238,7 +238,7 @@ func thinSlots(slots []search.Slot, loc *time.Location) []search.Slot {
 }
 
 // slotWeeks lays the slots out by ISO week and day, from..last.
-func (s *Server) slotWeeks(from, last time.Time, slots []search.Slot, base url.Values) ([]slotWeek, int) {
+func (s requestPages) slotWeeks(from, last time.Time, slots []search.Slot, base url.Values) ([]slotWeek, int) {
 	var weeks []slotWeek
 	byDay := map[string][]slotLink{}
 	for _, sl := range slots {
