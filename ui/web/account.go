@@ -70,7 +70,7 @@ func (s *Server) changePassword(c echo.Context) error {
 	if !f.OK() {
 		return s.showAccount(c, http.StatusUnprocessableEntity, f)
 	}
-	if err := s.sessions.start(c, u); err != nil {
+	if err := s.sessions.Start(c, u); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/account?done=password")

@@ -20,7 +20,7 @@ func (s *Server) home(c echo.Context) error {
 	case u == nil:
 		if l := c.QueryParam("lang"); l == "sv" || l == "en" {
 			// A visitor's choice of language holds for the forms that follow.
-			c.SetCookie(&http.Cookie{Name: "sprakpool_lang", Value: l, Path: "/", HttpOnly: true, Secure: s.sessions.secure,
+			c.SetCookie(&http.Cookie{Name: "sprakpool_lang", Value: l, Path: "/", HttpOnly: true, Secure: s.sessions.Secure(),
 				SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
 		}
 		f := newForm()
@@ -61,14 +61,14 @@ func (s *Server) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.sessions.start(c, u); err != nil {
+	if err := s.sessions.Start(c, u); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, safeNext(f.V("next")))
 }
 
 func (s *Server) logout(c echo.Context) error {
-	if err := s.sessions.end(c); err != nil {
+	if err := s.sessions.End(c); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/")
@@ -146,7 +146,7 @@ func (s *Server) usePasswordLink(kind string) echo.HandlerFunc {
 		if !f.OK() {
 			return s.render(c, http.StatusUnprocessableEntity, "password_link", l.T("link.title."+kind), f)
 		}
-		if err := s.sessions.start(c, u); err != nil {
+		if err := s.sessions.Start(c, u); err != nil {
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/")

@@ -19,6 +19,7 @@ import (
 	"github.com/sprakpool/sprakpool/booking/search"
 	"github.com/sprakpool/sprakpool/booking/vocab"
 	"github.com/sprakpool/sprakpool/ui/internal/httpx"
+	"github.com/sprakpool/sprakpool/ui/internal/session"
 )
 
 //go:embed templates/*.html
@@ -189,7 +190,7 @@ func (s *Server) renderPart(c echo.Context, name, block string, page any) error 
 
 func (s *Server) pageData(c echo.Context, title string, page any) pageData {
 	u := httpx.Actor(c)
-	return pageData{L: s.lang(c), User: u, CSRF: s.sessions.csrfToken(c), Title: title, Nav: c.Path(),
+	return pageData{L: s.lang(c), User: u, CSRF: s.sessions.CSRFToken(c), Title: title, Nav: c.Path(),
 		Assets: s.pages.assets, Now: s.svc.Now().In(s.loc), Loc: s.loc, Page: page}
 }
 
@@ -297,7 +298,7 @@ func (s *Server) ErrorPage(c echo.Context, status int, _ httpx.APIError) {
 			key = "error.internal"
 		}
 	}
-	if status == http.StatusForbidden && c.Get(csrfKey) != nil && c.Request().Method != http.MethodGet && httpx.Actor(c) == nil {
+	if status == http.StatusForbidden && session.CSRFChecked(c) && c.Request().Method != http.MethodGet && httpx.Actor(c) == nil {
 		key = "error.csrf"
 	}
 	if err := s.render(c, status, "error", s.lang(c).T("error.title"), key); err != nil {

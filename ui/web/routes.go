@@ -1,6 +1,11 @@
 package web
 
 import (
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/account"
 	"github.com/sprakpool/sprakpool/ui/internal/httpx"
@@ -88,4 +93,26 @@ func (s *Server) Routes(r httpx.Routes) {
 	r.GET("/users", s.usersPage, coord)
 	r.POST("/users", s.inviteUser, coord)
 	r.POST("/users/:id/deactivate", s.deactivateUser, coord)
+}
+
+// requirePage lets only signed-in users with one of the roles see a page;
+// visitors are sent to the login form, which brings them back afterwards.
+func requirePage(roles ...string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			u := httpx.Actor(c)
+			if u == nil {
+				if c.Request().Method != http.MethodGet {
+					return &booking.Error{Code: booking.CodeUnauthorized, Message: "sign in first"}
+				}
+				return c.Redirect(http.StatusSeeOther, "/?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+			}
+			for _, r := range roles {
+				if u.Role == r {
+					return next(c)
+				}
+			}
+			return &booking.Error{Code: booking.CodeForbidden, Message: "your role may not see this page"}
+		}
+	}
 }

@@ -1,6 +1,6 @@
 // Package web is Språkpool's pages: HTML in Swedish and English (the catalog
-// in catalog.go), server-side sessions and the CSRF tokens bound to them, the
-// forms, the templates and the static files, embedded and parsed once.
+// in catalog.go), the forms, the templates and the static files, embedded and
+// parsed once; the sign-ins and CSRF tokens are ui/internal/session's.
 // Handlers are thin: they read the form, call the booking service and render
 // a page, or the form again with an error on each field that failed.
 package web
@@ -20,6 +20,7 @@ import (
 	"github.com/sprakpool/sprakpool/booking/report"
 	"github.com/sprakpool/sprakpool/booking/request"
 	"github.com/sprakpool/sprakpool/booking/search"
+	"github.com/sprakpool/sprakpool/ui/internal/session"
 )
 
 // Config is what the pages need beyond the booking service.
@@ -45,8 +46,8 @@ type Server struct {
 	privacy  *privacy.Service
 	outbox   *outbox.Service
 	account  *account.Service
-	pages    *pages    // the templates and the content-hashed static files
-	sessions *sessions // the browsers' sign-ins and their CSRF tokens
+	pages    *pages           // the templates and the content-hashed static files
+	sessions *session.Manager // the browsers' sign-ins and their CSRF tokens
 }
 
 // New is the pages of svc; it fails only if an embedded template does not parse.
@@ -60,20 +61,20 @@ func New(svc *booking.Service, cfg Config) (*Server, error) {
 	}
 	return &Server{svc: svc, cfg: cfg, log: cfg.Logger, loc: svc.Config().Location, reports: cfg.Reports,
 		privacy: cfg.Privacy, outbox: cfg.Outbox, account: cfg.Account, pages: pg,
-		sessions: newSessions(svc, cfg.Account, strings.HasPrefix(cfg.BaseURL, "https://"), cfg.Logger)}, nil
+		sessions: session.New(svc, cfg.Account, strings.HasPrefix(cfg.BaseURL, "https://"), cfg.Logger)}, nil
 }
 
 // Session loads and saves the browser's session around a request; its user,
 // if any, becomes the caller (httpx.SetSessionUser). The API takes sessions
 // too.
-func (s *Server) Session() echo.MiddlewareFunc { return s.sessions.middleware() }
+func (s *Server) Session() echo.MiddlewareFunc { return s.sessions.Middleware() }
 
 // CSRF checks the token on the unsafe requests of the pages (and of whatever
 // sits behind their middleware), sent in the form or in the header.
-func (s *Server) CSRF(next echo.HandlerFunc) echo.HandlerFunc { return s.sessions.csrf(next, false) }
+func (s *Server) CSRF(next echo.HandlerFunc) echo.HandlerFunc { return s.sessions.CSRF(next, false) }
 
 // CSRFHeader checks the token on the API's unsafe requests that a browser's
 // session authorises, sent in the X-CSRF-Token header.
 func (s *Server) CSRFHeader(next echo.HandlerFunc) echo.HandlerFunc {
-	return s.sessions.csrf(next, true)
+	return s.sessions.CSRF(next, true)
 }

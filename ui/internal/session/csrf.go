@@ -1,4 +1,4 @@
-package web
+package session
 
 import (
 	"context"
@@ -28,7 +28,7 @@ const (
 	csrfCookie = "sprakpool_csrf"
 	csrfField  = "_csrf"
 	csrfHeader = "X-CSRF-Token"
-	// csrfKey holds the visitor value of the request; set once csrf has run.
+	// csrfKey holds the visitor value of the request; set once CSRF has run.
 	csrfKey = "csrf"
 	// csrfPurpose names the signing key of CSRF tokens (booking.Service.SigningKey).
 	csrfPurpose = "csrf"
@@ -47,12 +47,12 @@ func newCSRFToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// csrf checks the token on every unsafe request that a browser's cookies could
+// CSRF checks the token on every unsafe request that a browser's cookies could
 // authorise. For the API (api), calls with a Bearer token, or without a
 // signed-in session, carry no ambient authority and are not checked, and the
 // token is read from the header only; elsewhere a form may carry it. The body
 // was bounded, and a page's form parsed, by the body limit before this runs.
-func (s *sessions) csrf(next echo.HandlerFunc, api bool) echo.HandlerFunc {
+func (s *Manager) CSRF(next echo.HandlerFunc, api bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		visitor := ""
 		if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) == 43 {
@@ -91,8 +91,8 @@ func (s *sessions) csrf(next echo.HandlerFunc, api bool) echo.HandlerFunc {
 }
 
 // expectedCSRF is the token the request must carry: bound to the signed-in
-// session, else to the visitor value of the cookie ("" before csrf has run).
-func (s *sessions) expectedCSRF(c echo.Context) (string, error) {
+// session, else to the visitor value of the cookie ("" before CSRF has run).
+func (s *Manager) expectedCSRF(c echo.Context) (string, error) {
 	ctx := c.Request().Context()
 	binding := ""
 	if v, _ := c.Get(csrfKey).(string); v != "" {
@@ -116,7 +116,7 @@ func (s *sessions) expectedCSRF(c echo.Context) (string, error) {
 }
 
 // csrfSigningKey reads the key once; until a read succeeds, every call tries again.
-func (s *sessions) csrfSigningKey(ctx context.Context) ([]byte, error) {
+func (s *Manager) csrfSigningKey(ctx context.Context) ([]byte, error) {
 	s.csrfMu.Lock()
 	defer s.csrfMu.Unlock()
 	if s.csrfSecret == nil {
@@ -129,24 +129,28 @@ func (s *sessions) csrfSigningKey(ctx context.Context) ([]byte, error) {
 	return s.csrfSecret, nil
 }
 
-func (s *sessions) setCSRFCookie(c echo.Context, token string) {
+func (s *Manager) setCSRFCookie(c echo.Context, token string) {
 	c.SetCookie(&http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true,
 		Secure: s.secure, SameSite: http.SameSiteLaxMode})
 }
 
 // rotateCSRF gives the browser a new visitor value at sign-in and sign-out; once
 // signed in, the token follows the session's new token anyway.
-func (s *sessions) rotateCSRF(c echo.Context) {
+func (s *Manager) rotateCSRF(c echo.Context) {
 	token := newCSRFToken()
 	s.setCSRFCookie(c, token)
 	c.Set(csrfKey, token)
 }
 
-// csrfToken is the token the page's forms must send back.
-func (s *sessions) csrfToken(c echo.Context) string {
+// CSRFToken is the token the page's forms must send back.
+func (s *Manager) CSRFToken(c echo.Context) string {
 	t, err := s.expectedCSRF(c)
 	if err != nil {
 		s.log.Error("csrf token", "err", err)
 	}
 	return t
 }
+
+// CSRFChecked is whether the request went through CSRF (the pages' errors
+// tell an expired form from a forbidden one by it).
+func CSRFChecked(c echo.Context) bool { return c.Get(csrfKey) != nil }

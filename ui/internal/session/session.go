@@ -1,10 +1,12 @@
-package web
+// Package session is the browsers' sign-ins: server-side sessions in the
+// database, where only a random token travels in the cookie, and the CSRF
+// tokens bound to them.
+package session
 
 import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"sync"
 	"time"
 
@@ -22,10 +24,10 @@ const sessionCookie = "sprakpool_session"
 // sessionLifetime is how long a sign-in lasts at most.
 const sessionLifetime = 12 * time.Hour
 
-// sessions are the browsers' sign-ins: server-side sessions in the database,
+// Manager is the browsers' sign-ins: server-side sessions in the database,
 // where only a random token travels in the cookie, so a session can be revoked
 // at any time, and the CSRF tokens bound to them (csrf.go).
-type sessions struct {
+type Manager struct {
 	svc     *booking.Service
 	acct    *account.Service // the session store and the CSRF key
 	manager *scs.SessionManager
@@ -36,8 +38,9 @@ type sessions struct {
 	csrfSecret []byte
 }
 
-// newSessions sets up server-side sessions in the database.
-func newSessions(svc *booking.Service, acct *account.Service, secure bool, log *slog.Logger) *sessions {
+// New sets up server-side sessions in the database; secure makes the cookies
+// Secure.
+func New(svc *booking.Service, acct *account.Service, secure bool, log *slog.Logger) *Manager {
 	sm := scs.New()
 	sm.Store = acct.Sessions()
 	sm.Lifetime = sessionLifetime
@@ -46,13 +49,13 @@ func newSessions(svc *booking.Service, acct *account.Service, secure bool, log *
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = secure
 	sm.Cookie.Persist = false
-	return &sessions{svc: svc, acct: acct, manager: sm, secure: secure, log: log}
+	return &Manager{svc: svc, acct: acct, manager: sm, secure: secure, log: log}
 }
 
-// middleware loads and saves the session around each request and puts the
+// Middleware loads and saves the session around each request and puts the
 // signed-in user, if any, in the context. Errors are rendered inside it, so
 // the session is saved before the answer is written.
-func (s *sessions) middleware() echo.MiddlewareFunc {
+func (s *Manager) Middleware() echo.MiddlewareFunc {
 	load := echo.WrapMiddleware(s.manager.LoadAndSave)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return load(func(c echo.Context) error {
@@ -70,7 +73,7 @@ func (s *sessions) middleware() echo.MiddlewareFunc {
 
 // user finds the user of the session; a deactivated or vanished user's
 // session is destroyed.
-func (s *sessions) user(c echo.Context) error {
+func (s *Manager) user(c echo.Context) error {
 	ctx := c.Request().Context()
 	id := s.manager.GetInt64(ctx, "user_id")
 	if id == 0 {
@@ -87,10 +90,10 @@ func (s *sessions) user(c echo.Context) error {
 	return nil
 }
 
-// start signs the browser in as u: a new session token (never the one the
+// Start signs the browser in as u: a new session token (never the one the
 // visitor had before), bound to the user so it can be revoked, and a new CSRF
 // token.
-func (s *sessions) start(c echo.Context, u *booking.User) error {
+func (s *Manager) Start(c echo.Context, u *booking.User) error {
 	ctx := c.Request().Context()
 	if err := s.manager.RenewToken(ctx); err != nil {
 		return fmt.Errorf("start session: %w", err)
@@ -108,8 +111,8 @@ func (s *sessions) start(c echo.Context, u *booking.User) error {
 	return nil
 }
 
-// end signs the browser out.
-func (s *sessions) end(c echo.Context) error {
+// End signs the browser out.
+func (s *Manager) End(c echo.Context) error {
 	if err := s.manager.Destroy(c.Request().Context()); err != nil {
 		return fmt.Errorf("end session: %w", err)
 	}
@@ -117,24 +120,5 @@ func (s *sessions) end(c echo.Context) error {
 	return nil
 }
 
-// requirePage lets only signed-in users with one of the roles see a page;
-// visitors are sent to the login form, which brings them back afterwards.
-func requirePage(roles ...string) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			u := httpx.Actor(c)
-			if u == nil {
-				if c.Request().Method != http.MethodGet {
-					return &booking.Error{Code: booking.CodeUnauthorized, Message: "sign in first"}
-				}
-				return c.Redirect(http.StatusSeeOther, "/?next="+url.QueryEscape(c.Request().URL.RequestURI()))
-			}
-			for _, r := range roles {
-				if u.Role == r {
-					return next(c)
-				}
-			}
-			return &booking.Error{Code: booking.CodeForbidden, Message: "your role may not see this page"}
-		}
-	}
-}
+// Secure is whether the cookies are Secure (the base URL is https).
+func (s *Manager) Secure() bool { return s.secure }
