@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking/vocab"
+	"github.com/sprakpool/sprakpool/ui/internal/catalog"
 )
 
 // Lang is the language a page is written in: Swedish unless the user chose
 // English. Templates call its methods for every user-facing string and date.
 type Lang struct {
 	Code string
-	idx  int // 0 Swedish, 1 English: the column of catalog
+	idx  int // 0 Swedish, 1 English: the column of ui/internal/catalog
 }
 
 var (
@@ -47,11 +48,11 @@ func (l Lang) T(key string, args ...any) string {
 var vocabularies = []string{vocab.VocabPurpose, vocab.VocabReason, vocab.VocabMode, vocab.VocabArea,
 	vocab.VocabOutcome, vocab.VocabRule, vocab.VocabStatus, vocab.VocabRole, vocab.VocabEvent, vocab.VocabRating}
 
-// text is the text of key from the catalog, or the word for a code from
+// text is the text of key from ui/internal/catalog, or the word for a code from
 // booking, capitalised, as a page shows it on its own.
 func (l Lang) text(key string) (string, bool) {
-	if pair, ok := catalog[key]; ok {
-		return pair[l.idx], true
+	if text, ok := catalog.Text(key, l.idx); ok {
+		return text, true
 	}
 	if voc, code, ok := strings.Cut(key, "."); ok && slices.Contains(vocabularies, voc) {
 		return vocab.Capitalize(vocab.Label(voc, code, l.Code)), true

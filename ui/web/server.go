@@ -1,5 +1,5 @@
-// Package web is Språkpool's pages: HTML in Swedish and English (the catalog
-// in catalog.go), the forms, the templates and the static files, embedded and
+// Package web is Språkpool's pages: HTML in Swedish and English (the texts
+// in ui/internal/catalog), the forms, the templates and the static files, embedded and
 // parsed once; the sign-ins and CSRF tokens are ui/internal/session's.
 // Handlers are thin: they read the form, call the booking service and render
 // a page, or the form again with an error on each field that failed.

@@ -1,9 +1,21 @@
-package web
+// Package catalog is the text of the pages (ui/web): every user-facing string,
+// in Swedish and English, as data with a lookup.
+package catalog
+
+// Text is the text of key in the language of column col: 0 Swedish, 1
+// English; ok is false for a key the catalog lacks.
+func Text(key string, col int) (text string, ok bool) {
+	pair, ok := catalog[key]
+	if !ok {
+		return "", false
+	}
+	return pair[col], true
+}
 
 // catalog holds every user-facing string of the pages: Swedish first, then
 // English. The words for the domain's codes ("purpose.other", "reason.illness")
-// are booking's labels, which Lang.T finds there. A test checks that every key
-// a template or handler uses has its text.
+// are booking's labels, which web.Lang.T finds there. A test in ui/web checks
+// that every key a template or handler uses has its text.
 var catalog = map[string][2]string{
 	"nav.skip": {"Hoppa till innehållet", "Skip to content"}, "nav.label": {"Huvudmeny", "Main menu"},
 	"nav.dashboard": {"Översikt", "Overview"}, "nav.timeline": {"Tidslinje", "Timeline"},
