@@ -12,8 +12,21 @@ func Text(key string, col int) (text string, ok bool) {
 	return pair[col], true
 }
 
+// add merges a part of the catalog kept in its own file (one per noun, so a
+// new page's text does not crowd this one); a key defined twice is a
+// programming error caught when the package loads.
+func add(part map[string][2]string) {
+	for k, v := range part {
+		if _, dup := catalog[k]; dup {
+			panic("catalog: key defined twice: " + k)
+		}
+		catalog[k] = v
+	}
+}
+
 // catalog holds every user-facing string of the pages: Swedish first, then
-// English. The words for the domain's codes ("purpose.other", "reason.illness")
+// English. Parts for newer pages live in their own files (request.go, …) and
+// join it with add in an init. The words for the domain's codes ("purpose.other", "reason.illness")
 // are booking's labels, which web.Lang.T finds there. A test in ui/web checks
 // that every key a template or handler uses has its text.
 var catalog = map[string][2]string{
