@@ -30,6 +30,7 @@ func (s *Server) Routes(g *echo.Group) {
 	api := g.Group("", authenticate)
 	anyone := allow(admin, manager, supervisor)
 	api.GET("/me", s.me, anyone)
+	api.PATCH("/me", s.patchMe, anyone)
 	api.GET("/languages", s.languages, anyone)
 
 	api.GET("/supervisors", s.listSupervisors, anyone)
@@ -97,6 +98,8 @@ type meJSON struct {
 	WorkplaceIDs []int64 `json:"workplace_ids"`
 	SupervisorID *int64  `json:"supervisor_id"`
 	PoolFeedURL  string  `json:"pool_feed_url,omitempty"`
+	Phone        string  `json:"phone"`
+	SMSReminders bool    `json:"sms_reminders"`
 }
 
 func (s *Server) me(c echo.Context) error {
@@ -105,7 +108,8 @@ func (s *Server) me(c echo.Context) error {
 	if ids == nil {
 		ids = []int64{}
 	}
-	out := meJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, WorkplaceIDs: ids, SupervisorID: u.SupervisorID}
+	out := meJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, WorkplaceIDs: ids, SupervisorID: u.SupervisorID,
+		Phone: u.Phone, SMSReminders: u.SMSReminders}
 	if u.IsAdmin() {
 		token, err := s.svc.PoolFeedToken(c.Request().Context(), u)
 		if err != nil {
