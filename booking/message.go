@@ -54,6 +54,10 @@ func (Message) TableName() string { return "outbox" }
 // ChannelEmail is e-mail, the outbox's channel unless a message names another.
 const ChannelEmail = "email"
 
+// ChannelSMS is a text message to a user's own phone (Recipient is the number
+// in E.164); its key is the key of the e-mail it goes beside.
+const ChannelSMS = "sms"
+
 // Statuses of a message.
 const (
 	MessagePending = "pending"

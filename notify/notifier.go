@@ -27,8 +27,9 @@ type Config struct {
 	Lease  time.Duration
 	Logger *slog.Logger
 	// Senders deliver the messages of each outbox channel (booking.ChannelEmail:
-	// notify/email's SMTP). A channel without one has its messages logged and
-	// counted as sent.
+	// notify/email's SMTP; booking.ChannelSMS: notify/sms's gateway). A channel
+	// without one has its messages logged and counted as sent; without an SMS
+	// sender no SMS is planned.
 	Senders map[string]channel.Sender
 	// Reports makes the monthly report's figures and CSV; nil: report.New(svc).
 	Reports *report.Service
@@ -84,6 +85,9 @@ func New(svc *booking.Service, cfg Config) (*Notifier, error) {
 	}
 	if cfg.Outbox == nil {
 		cfg.Outbox = outbox.New(svc)
+	}
+	if cfg.Senders[booking.ChannelSMS] != nil {
+		cfg.Outbox.EnableSMS() // a gateway is there: SMS are planned beside mail
 	}
 	return &Notifier{svc: svc, outbox: cfg.Outbox, reports: cfg.Reports, cal: cfg.Calendar, cfg: cfg, loc: svc.Config().Location,
 		log: cfg.Logger, senders: cfg.Senders, tmpl: t, batch: 50, lease: cfg.Lease}, nil

@@ -138,6 +138,9 @@ type mailData struct {
 // compose renders one outbox row into a message in its recipient's language,
 // for its channel.
 func (n *Notifier) compose(ctx context.Context, m booking.Message) (channel.Message, error) {
+	if m.Channel == booking.ChannelSMS {
+		return n.composeSMS(ctx, m)
+	}
 	lang := m.Locale
 	var payload map[string]any
 	if err := json.Unmarshal([]byte(m.Payload), &payload); err != nil {

@@ -32,6 +32,8 @@ type Service struct {
 	store *sqldb.DB
 	// cfg is the pool's configuration: its zone.
 	cfg booking.Config
+	// sms: the pool has an SMS gateway, so SMS are planned beside mail (sms.go).
+	sms bool
 }
 
 // New is the outbox of the pool svc.
@@ -110,11 +112,14 @@ func (s *Service) Queue(ctx context.Context, m Input) error {
 }
 
 // recipient is someone a booking's mail goes to; left marks someone a change
-// took off it.
+// took off it. phone is set when the user wants SMS reminders; supervisor marks
+// the supervisor's own user.
 type recipient struct {
-	userID *int64
-	email  string
-	left   bool
+	userID     *int64
+	email      string
+	left       bool
+	phone      string
+	supervisor bool
 }
 
 // bookingRecipients are the supervisor (their users, else the supervisor's own
@@ -144,7 +149,11 @@ func bookingRecipients(tx *gorm.DB, b *booking.Booking, managers, supervisor boo
 		}
 		if e := strings.ToLower(u.Email); !seen[e] {
 			seen[e] = true
-			out = append(out, recipient{userID: &u.ID, email: u.Email})
+			r := recipient{userID: &u.ID, email: u.Email, supervisor: u.Role == booking.RoleSupervisor}
+			if u.SMSReminders {
+				r.phone = u.Phone
+			}
+			out = append(out, r)
 		}
 	}
 	if supervisor && !hasSupervisorUser {
@@ -219,13 +228,19 @@ func (s *Service) planEventBatch(ctx context.Context, limit int) (added int, mor
 				if r.left {
 					kind = KindBookingRemoved
 				}
-				ok, err := s.svc.InsertMessage(tx, &booking.Message{Key: key, Kind: kind, Recipient: r.email, UserID: r.userID,
-					BookingID: &b.ID, Sequence: &seq, Payload: e.Data, DueAt: e.At})
+				m := &booking.Message{Key: key, Kind: kind, Recipient: r.email, UserID: r.userID,
+					BookingID: &b.ID, Sequence: &seq, Payload: e.Data, DueAt: e.At}
+				ok, err := s.svc.InsertMessage(tx, m)
 				if err != nil {
 					return err
 				}
 				if ok {
 					added++
+				}
+				if s.sms && r.supervisor && soonAfter(e, b, SMSWindow) {
+					if added, err = s.insertSMS(tx, m, r, added); err != nil {
+						return err
+					}
 				}
 			}
 		}
@@ -330,7 +345,9 @@ func (s *Service) PlanReminders(ctx context.Context, at time.Time, lead, ahead t
 
 // plannedKeys returns the keys of the mail of a kind already planned for the
 // bookings, without their recipient part ("reminder:17:1774854000:"), so a job
-// that runs every minute skips what it planned before without taking the write lock.
+// that runs every minute skips what it planned before without taking the write
+// lock. It looks at e-mail alone: an SMS is planned in the same transaction as
+// the mail it goes beside and has its key, so the mail speaks for both.
 func (s *Service) plannedKeys(ctx context.Context, kind string, list []booking.Booking) (map[string]bool, error) {
 	done := map[string]bool{}
 	if len(list) == 0 {
@@ -341,7 +358,7 @@ func (s *Service) plannedKeys(ctx context.Context, kind string, list []booking.B
 		ids[i] = b.ID
 	}
 	var keys []string
-	if err := s.store.Read(ctx).Model(&booking.Message{}).Where("kind = ? AND booking_id IN ?", kind, ids).Pluck("key", &keys).Error; err != nil {
+	if err := s.store.Read(ctx).Model(&booking.Message{}).Where("kind = ? AND channel = ? AND booking_id IN ?", kind, booking.ChannelEmail, ids).Pluck("key", &keys).Error; err != nil {
 		return nil, err
 	}
 	for _, k := range keys {
@@ -361,12 +378,18 @@ func (s *Service) planForBooking(ctx context.Context, b *booking.Booking, manage
 			return err
 		}
 		for _, r := range rs {
-			ok, err := s.svc.InsertMessage(tx, row(r))
+			m := row(r)
+			ok, err := s.svc.InsertMessage(tx, m)
 			if err != nil {
 				return err
 			}
 			if ok {
 				added++
+			}
+			if s.sms && m.Kind == KindReminder {
+				if added, err = s.insertSMS(tx, m, r, added); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -604,7 +627,11 @@ func (s *Service) stale(tx *gorm.DB, m *booking.Message) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if !slices.ContainsFunc(rs, func(r recipient) bool { return strings.EqualFold(r.email, m.Recipient) }) {
+		if m.Channel == booking.ChannelSMS {
+			if why, err := s.staleSMS(tx, m, rs); why != "" || err != nil {
+				return why, err
+			}
+		} else if !slices.ContainsFunc(rs, func(r recipient) bool { return strings.EqualFold(r.email, m.Recipient) }) {
 			return "the booking was given to someone else", nil
 		}
 		var p struct{ Start time.Time }

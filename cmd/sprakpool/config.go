@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/notify/sms"
 )
 
 // Config is the whole configuration, read from SPRAKPOOL_* variables; a flag
@@ -22,6 +23,8 @@ type Config struct {
 	TZ               string
 	SMTPURL          string
 	MailFrom         string
+	SMSURL           string
+	SMSFrom          string
 	Scheduler        string
 	ReminderLead     time.Duration
 	MailLease        time.Duration
@@ -54,6 +57,8 @@ func (c *Config) settings() []setting {
 		{name: "tz", def: "Europe/Stockholm", help: "the pool's time zone", str: &c.TZ},
 		{name: "smtp-url", def: "", help: "smtp://user:pass@host:port?tls=starttls|implicit|none; empty logs mail", str: &c.SMTPURL},
 		{name: "mail-from", def: "sprakpool@localhost", help: "sender address", str: &c.MailFrom},
+		{name: "sms-url", def: "", help: "https://user:password@gateway/path taking POSTs of from, to, message as 46elks does; empty: no SMS", str: &c.SMSURL},
+		{name: "sms-from", def: "Sprakpool", help: "the SMS sender shown on the phone", str: &c.SMSFrom},
 		{name: "scheduler", def: "on", help: "on or off: run scheduled jobs in this process", str: &c.Scheduler},
 		{name: "reminder-lead", def: "24h", help: "how long before the start a reminder goes out", dur: &c.ReminderLead},
 		{name: "mail-lease", def: "5m", help: "how long a message being sent is held before another process, or this one after a crash, sends it again", dur: &c.MailLease},
@@ -129,6 +134,11 @@ func (c *Config) finish(raw map[string]*string) error {
 	}
 	if !validAddress(c.MailFrom) {
 		return fmt.Errorf("SPRAKPOOL_MAIL_FROM: %q is not an e-mail address", c.MailFrom)
+	}
+	if c.SMSURL != "" {
+		if _, err := sms.NewGateway(c.SMSURL, c.SMSFrom); err != nil {
+			return fmt.Errorf("SPRAKPOOL_SMS_URL: %w", err)
+		}
 	}
 	if c.Scheduler != "on" && c.Scheduler != "off" {
 		return fmt.Errorf("SPRAKPOOL_SCHEDULER: %q must be on or off", c.Scheduler)

@@ -14,6 +14,7 @@ import (
 	"github.com/sprakpool/sprakpool/notify"
 	"github.com/sprakpool/sprakpool/notify/channel"
 	"github.com/sprakpool/sprakpool/notify/email"
+	"github.com/sprakpool/sprakpool/notify/sms"
 )
 
 // notifyConfig is notify's part of the configuration.
@@ -22,7 +23,8 @@ func (c *Config) notifyConfig() notify.Config {
 }
 
 // senders are notify's senders, one per channel: e-mail over SMTP when an
-// SMTP URL is set (without one, notify logs the mail instead).
+// SMTP URL is set (without one, notify logs the mail instead), SMS through the
+// gateway when an SMS URL is set (without one, no SMS is planned).
 func (c *Config) senders() (map[string]channel.Sender, error) {
 	out := map[string]channel.Sender{}
 	if c.SMTPURL != "" {
@@ -31,6 +33,13 @@ func (c *Config) senders() (map[string]channel.Sender, error) {
 			return nil, fmt.Errorf("notify: %w", err)
 		}
 		out[booking.ChannelEmail] = smtp
+	}
+	if c.SMSURL != "" {
+		gw, err := sms.NewGateway(c.SMSURL, c.SMSFrom)
+		if err != nil {
+			return nil, fmt.Errorf("notify: %w", err)
+		}
+		out[booking.ChannelSMS] = gw
 	}
 	return out, nil
 }
