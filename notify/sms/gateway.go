@@ -140,6 +140,10 @@ func (g *Gateway) post(ctx context.Context, m channel.Message) error {
 	}
 }
 
+// SetTimeout changes how long one request may take (Timeout by default); for
+// tests, which cannot wait 15 seconds.
+func (g *Gateway) SetTimeout(d time.Duration) { g.client.Timeout = d }
+
 func (g *Gateway) host() string {
 	u, err := url.Parse(g.endpoint)
 	if err != nil {
