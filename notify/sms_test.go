@@ -373,3 +373,78 @@ func TestSMSGatewayFailures(t *testing.T) {
 		t.Fatalf("the gateway accepted %d SMS, want 2", got)
 	}
 }
+
+// TestSMSReminderFollowsTheUser: an SMS reminder planned ahead is checked
+// against the user when it is sent, not against an e-mail address: it goes
+// to a number changed since, is skipped when the user turned SMS reminders
+// off, and when the booking was given to another supervisor; the mail beside
+// it is judged as before.
+func TestSMSReminderFollowsTheUser(t *testing.T) {
+	p := newPool(t, time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC))
+	on, off := true, false
+	phone, newPhone := "0701234567", "0709876543"
+	if err := p.svc.SetContact(p.ctx, p.svUser, booking.ContactPatch{Phone: &phone, SMSReminders: &on}); err != nil {
+		t.Fatal(err)
+	}
+	srv, elks := newMailServer(t), newElksServer(t)
+	n := p.smsNotifier(srv, p.gateway(elks, elksPassword), 24*time.Hour)
+	moved := p.book("2026-03-24 09:00", "2026-03-24 10:00")
+	silenced := p.book("2026-03-24 11:00", "2026-03-24 12:00")
+	given := p.book("2026-03-24 13:00", "2026-03-24 14:00")
+	run(t, n, "outbox", p.clock.Now())
+	// Plan the reminders an hour ahead of their time (Monday 08:00–12:00 for Tuesday).
+	run(t, n, "reminders", p.at("2026-03-23 08:30"))
+	run(t, n, "reminders", p.at("2026-03-23 10:30"))
+	run(t, n, "reminders", p.at("2026-03-23 12:30"))
+	if rows := smsRows(t, p); len(rows) != 3 {
+		t.Fatalf("%d SMS reminders planned, want 3", len(rows))
+	}
+
+	if err := p.svc.SetContact(p.ctx, p.svUser, booking.ContactPatch{Phone: &newPhone}); err != nil {
+		t.Fatal(err)
+	}
+	run(t, n, "outbox", p.at("2026-03-23 09:00"))
+	if got := elks.received(); len(got) != 1 || got[0].To != "+46709876543" {
+		t.Fatalf("the first reminder after the number changed: %+v", got)
+	}
+
+	if err := p.svc.SetContact(p.ctx, p.svUser, booking.ContactPatch{SMSReminders: &off}); err != nil {
+		t.Fatal(err)
+	}
+	run(t, n, "outbox", p.at("2026-03-23 11:00"))
+	if err := p.svc.SetContact(p.ctx, p.svUser, booking.ContactPatch{SMSReminders: &on}); err != nil {
+		t.Fatal(err)
+	}
+	svName, svEmail := "Omar Ali", "omar@example.org"
+	langs, areas := []string{"ar"}, append([]string(nil), booking.Areas...)
+	other, err := p.svc.CreateSupervisor(p.ctx, p.admin, booking.SupervisorInput{Name: &svName, Email: &svEmail, Languages: &langs, Areas: &areas})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.clock.set(p.at("2026-03-23 12:40"))
+	if _, err := p.svc.UpdateBooking(p.ctx, p.admin, given.ID, booking.BookingPatch{SupervisorID: &other.ID,
+		Override: booking.OverridableRules}); err != nil {
+		t.Fatal(err)
+	}
+	run(t, n, "outbox", p.at("2026-03-23 13:00"))
+	if got := elks.received(); len(got) != 1 {
+		t.Fatalf("SMS after the user turned them off and the booking was given away: %+v", got[1:])
+	}
+	for _, m := range smsRows(t, p) {
+		want := map[int64]string{moved.ID: booking.MessageSent, silenced.ID: booking.MessageSkipped, given.ID: booking.MessageSkipped}[*m.BookingID]
+		if m.Kind == outbox.KindReminder && m.Status != want {
+			t.Errorf("SMS reminder of booking %d is %s (%s), want %s", *m.BookingID, m.Status, m.LastError, want)
+		}
+	}
+	// The mail beside the silenced SMS still went out; the one beside the
+	// given-away SMS did not.
+	toSupervisor := 0
+	for _, m := range byKind(srv.messages(), outbox.KindReminder) {
+		if strings.Join(m.To, ",") == p.svUser.Email {
+			toSupervisor++
+		}
+	}
+	if toSupervisor != 2 {
+		t.Errorf("%d reminder mails to the supervisor, want 2", toSupervisor)
+	}
+}
