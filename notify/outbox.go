@@ -88,6 +88,16 @@ func (n *Notifier) sendBatch(ctx context.Context, at time.Time, claimed []bookin
 	defer cancel()
 	for _, ch := range channels {
 		b := batches[ch]
+		if err := sendCtx.Err(); err != nil {
+			// An earlier channel's sender (a gateway that did not answer) used up
+			// the time: these go back as they were, not failed, for the next run.
+			for _, m := range b.rows {
+				if err := n.record(ctx, at, m, fmt.Errorf("%w: %w", channel.ErrNotTried, err), out); err != nil {
+					return err
+				}
+			}
+			continue
+		}
 		if err := n.sender(ch).Send(sendCtx, b.msgs, func(i int, err error) error {
 			return n.record(ctx, at, b.rows[i], err, out)
 		}); err != nil {

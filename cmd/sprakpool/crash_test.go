@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,7 +29,9 @@ import (
 // the same file and checks that nothing answered 201 was lost, nothing refused
 // was kept, no two confirmed bookings of a supervisor overlap, the file passes
 // its integrity check, and every booking's confirmation reaches the SMTP server
-// exactly once, including those pending or being sent at the kill.
+// exactly once, including those pending or being sent at the kill; and every
+// booking of the next 24 hours reaches its supervisor's phone by SMS exactly
+// once, through an SMS gateway held at the kill as the SMTP server is.
 func TestCrashSQLite(t *testing.T) {
 	crashTest(t, filepath.Join(t.TempDir(), "pool.db"))
 }
@@ -58,11 +61,14 @@ type crashRequest struct {
 
 func crashTest(t *testing.T, dsn string) {
 	postgres := testdb.IsPostgres(dsn)
-	sink := newMailSink(t)
+	sink, smsGateway := newMailSink(t), newSMSSink(t)
+	// A reminder lead of a minute: the bookings of the next day (made for their
+	// SMS) get no reminder while the test runs.
 	env := func() []string {
 		return cleanEnv("SPRAKPOOL_DB="+dsn, "SPRAKPOOL_ADDR="+freeAddr(t), "SPRAKPOOL_BASE_URL=http://pool.kommun.example",
 			"SPRAKPOOL_SMTP_URL=smtp://"+sink.addr+"?tls=none", "SPRAKPOOL_MAIL_FROM=pool@kommun.example",
-			"SPRAKPOOL_MAIL_LEASE="+crashLease.String(), "SPRAKPOOL_SCHEDULER=on")
+			"SPRAKPOOL_MAIL_LEASE="+crashLease.String(), "SPRAKPOOL_SCHEDULER=on",
+			"SPRAKPOOL_SMS_URL="+smsGateway.url(), "SPRAKPOOL_REMINDER_LEAD=1m")
 	}
 	first := startServe(t, env())
 
@@ -93,6 +99,28 @@ func crashTest(t *testing.T, dsn string) {
 		c.call("PUT", fmt.Sprintf("%s/api/v1/supervisors/%d/availability", first.base, sv.ID), week, 200, nil)
 		supervisors, svEmail[sv.ID] = append(supervisors, sv.ID), email
 	}
+	// Two more supervisors sign in and have SMS reminders on their own phones;
+	// their bookings are for the next day, so each is also texted to them.
+	var smsSupervisors []int64
+	phoneOf := map[int64]string{}
+	for i := range 2 {
+		var sv struct{ ID int64 }
+		email := fmt.Sprintf("sms-handledare%d@kommun.example", i)
+		c.call("POST", first.base+"/api/v1/supervisors", map[string]any{"name": fmt.Sprintf("SMS-handledare %d", i), "email": email,
+			"languages": []string{"ar"}, "areas": []string{"childcare"}}, 201, &sv)
+		if code := run(ctx, []string{"user", "add", "--db", dsn, "--email", email, "--name", fmt.Sprintf("SMS-handledare %d", i), "--role", "supervisor",
+			"--supervisor", fmt.Sprint(sv.ID)}, strings.NewReader("ett-långt-lösenord\n"), &out, &errb); code != 0 {
+			t.Fatalf("user add supervisor: exit %d: %s", code, errb.String())
+		}
+		out.Reset()
+		if code := run(ctx, []string{"token", "create", "--db", dsn, "--email", email}, nil, &out, &errb); code != 0 {
+			t.Fatalf("token create: exit %d: %s", code, errb.String())
+		}
+		own := &apiClient{t: t, token: strings.TrimSpace(out.String())}
+		phone := fmt.Sprintf("+4670123450%d", i)
+		own.call("PATCH", first.base+"/api/v1/me", map[string]any{"phone": phone, "sms_reminders": true}, 200, nil)
+		smsSupervisors, svEmail[sv.ID], phoneOf[sv.ID] = append(smsSupervisors, sv.ID), email, phone
+	}
 	for i := range 2 {
 		var wp struct{ ID int64 }
 		c.call("POST", first.base+"/api/v1/workplaces", map[string]any{"name": fmt.Sprintf("Förskolan %d", i), "kind": "childcare"}, 201, &wp)
@@ -120,16 +148,44 @@ func crashTest(t *testing.T, dsn string) {
 	type slot struct {
 		supervisor, workplace int64
 		start                 time.Time
+		// override: a booking of the next day, at any hour, past the rules a
+		// coordinator may override (availability, closed days, …).
+		override bool
 	}
 	var slots []slot
 	for _, sv := range supervisors {
 		for _, day := range days {
 			for h := 8; h < 16; h++ {
-				slots = append(slots, slot{sv, workplaces[rand.IntN(2)], day.Add(time.Duration(h) * time.Hour)})
+				slots = append(slots, slot{sv, workplaces[rand.IntN(2)], day.Add(time.Duration(h) * time.Hour), false})
 			}
 		}
 	}
+	// The SMS supervisors' hours from two to 23 hours ahead, but none today
+	// from 07:00 on, when today's day plan would go out.
+	now := time.Now().In(loc)
+	dayplanToday := time.Date(now.Year(), now.Month(), now.Day(), 7, 0, 0, 0, loc)
+	var next []slot
+	for h := now.Truncate(time.Hour).Add(2 * time.Hour); h.Before(now.Add(23 * time.Hour)); h = h.Add(time.Hour) {
+		if y, m, d := h.Date(); y == now.Year() && m == now.Month() && d == now.Day() && !dayplanToday.After(now.Add(10*time.Minute)) {
+			continue
+		}
+		for _, sv := range smsSupervisors {
+			next = append(next, slot{sv, workplaces[rand.IntN(2)], h, true})
+		}
+	}
 	rand.Shuffle(len(slots), func(i, j int) { slots[i], slots[j] = slots[j], slots[i] })
+	// The next day's slots are dealt among the first 100 of each client's
+	// sequence, asked for before the kill, so that some of their SMS have gone
+	// out at the kill and some wait (their events not yet planned).
+	smsSlots, regular := len(next), slots
+	slots = nil
+	for k := range 6 {
+		seq := append([]slot(nil), regular[k*len(regular)/6:(k+1)*len(regular)/6]...)
+		for _, sl := range next[k*len(next)/6 : (k+1)*len(next)/6] {
+			seq = slices.Insert(seq, rand.IntN(min(100, len(seq))), sl)
+		}
+		slots = append(slots, seq...)
+	}
 	const clients = 12
 	var answered201, inFlight atomic.Int64
 	results := make([][]crashRequest, clients)
@@ -143,17 +199,21 @@ func crashTest(t *testing.T, dsn string) {
 			for k := 0; k < 2*len(seq); k++ {
 				s := seq[k%len(seq)]
 				r := crashRequest{notes: fmt.Sprintf("crash-%d-%d", cl, k)}
-				inFlight.Add(1)
-				status, body, err := c.do("POST", first.base+"/api/v1/bookings", map[string]any{"supervisor_id": s.supervisor,
+				body := map[string]any{"supervisor_id": s.supervisor,
 					"workplace_id": s.workplace, "language": "ar", "purpose": "workplace_support", "notes": r.notes,
-					"start": s.start.Format(time.RFC3339), "end": s.start.Add(time.Hour).Format(time.RFC3339)})
+					"start": s.start.Format(time.RFC3339), "end": s.start.Add(time.Hour).Format(time.RFC3339)}
+				if s.override {
+					body["override"] = booking.OverridableRules
+				}
+				inFlight.Add(1)
+				status, body2, err := c.do("POST", first.base+"/api/v1/bookings", body)
 				inFlight.Add(-1)
 				if err == nil {
 					r.status = status
 					if status == 201 {
 						var b struct{ ID int64 }
-						if json.Unmarshal(body, &b) != nil || b.ID == 0 {
-							t.Errorf("201 without an id: %s", body)
+						if json.Unmarshal(body2, &b) != nil || b.ID == 0 {
+							t.Errorf("201 without an id: %s", body2)
 						}
 						r.id = b.ID
 						answered201.Add(1)
@@ -167,23 +227,26 @@ func crashTest(t *testing.T, dsn string) {
 		}()
 	}
 
-	// Once 60 bookings are answered and 20 mails delivered, the SMTP server stops
+	// Once 60 bookings are answered and 20 mails (and 3 SMS) delivered, the SMTP server stops
 	// answering every message but the first of each connection: the outbox is
 	// then stuck inside a batch, one message taken and one claimed but
 	// unanswered. Kill then, with bookings in flight.
-	waitFor(t, 60*time.Second, "60 bookings answered 201 and 20 mails delivered", func() bool {
-		return answered201.Load() >= 60 && len(sink.received()) >= 20
+	waitFor(t, 60*time.Second, "60 bookings answered 201, 20 mails and 3 SMS delivered", func() bool {
+		return answered201.Load() >= 60 && len(sink.received()) >= 20 && len(smsGateway.received()) >= 3
 	})
 	sink.hold()
 	waitFor(t, 30*time.Second, "the outbox to be held inside an SMTP batch", func() bool { return sink.heldCount() > 0 })
+	// The gateway holds from now on too: an SMS tried after this is never answered.
+	smsGateway.hold()
 	flying := inFlight.Load()
 	if err := first.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
 	first.cmd.Wait()
 	wg.Wait()
-	mailsBefore := len(sink.received())
+	mailsBefore, smsBefore := len(sink.received()), len(smsGateway.received())
 	sink.release() // the held messages were never answered: the sender must send them again
+	smsGateway.release()
 
 	var reqs []crashRequest
 	for _, rs := range results {
@@ -292,7 +355,7 @@ func crashTest(t *testing.T, dsn string) {
 		recipient string
 	}
 	byMessageID := map[string]mailKey{}
-	rows, err = db.Query("SELECT booking_id, recipient, message_id, status FROM outbox WHERE kind = 'booking_confirmed'")
+	rows, err = db.Query("SELECT booking_id, recipient, message_id, status FROM outbox WHERE kind = 'booking_confirmed' AND channel = 'email'")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,6 +407,69 @@ func crashTest(t *testing.T, dsn string) {
 	}
 	t.Logf("mail: %d expected, %d received before the kill, %d sent after the restart, duplicates %d, missing %d, unexpected %d",
 		len(want), mailsBefore, afterRestart, duplicates, missing, stray)
+
+	// SMS, counted as mail is: every confirmed booking of an SMS supervisor
+	// reached the supervisor's phone exactly once, by Idempotency-Key and by
+	// booking; no other SMS arrived.
+	type smsKey struct {
+		booking int64
+		phone   string
+	}
+	smsByID := map[string]smsKey{}
+	rows, err = db.Query("SELECT booking_id, recipient, message_id, status, kind FROM outbox WHERE channel = 'sms'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k smsKey
+		var id, status, kind string
+		if err := rows.Scan(&k.booking, &k.phone, &id, &status, &kind); err != nil {
+			t.Fatal(err)
+		}
+		if status != booking.MessageSent || kind != outbox.KindBookingConfirmed {
+			t.Errorf("SMS %s of booking %d to %s is %s", kind, k.booking, k.phone, status)
+		}
+		smsByID[id] = k
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wantSMS := map[smsKey]int{}
+	for _, b := range stored {
+		if phone := phoneOf[b.supervisor]; phone != "" && b.status == booking.StatusConfirmed {
+			wantSMS[smsKey{b.id, phone}] = 0
+		}
+	}
+	seenSMS := map[string]int{}
+	smsAfter, smsDuplicates, smsStray := 0, 0, 0
+	for i, m := range smsGateway.received() {
+		if i >= smsBefore {
+			smsAfter++
+		}
+		if seenSMS[m.key]++; seenSMS[m.key] > 1 {
+			smsDuplicates++
+			t.Errorf("SMS %s to %s arrived %d times: %q", m.key, m.to, seenSMS[m.key], m.message)
+		}
+		k, known := smsByID[m.key]
+		if _, wanted := wantSMS[k]; !known || !wanted || m.to != k.phone || len([]rune(m.message)) > 160 {
+			smsStray++
+			t.Errorf("unexpected SMS %s to %s: %q (outbox: %+v)", m.key, m.to, m.message, k)
+			continue
+		}
+		wantSMS[k]++
+	}
+	smsMissing := 0
+	for k, n := range wantSMS {
+		if n == 0 {
+			smsMissing++
+			t.Errorf("the SMS of booking %d never reached %s", k.booking, k.phone)
+		}
+	}
+	t.Logf("SMS: %d slots of the next day asked for, %d expected, %d received before the kill, %d sent after the restart, duplicates %d, missing %d, unexpected %d",
+		smsSlots, len(wantSMS), smsBefore, smsAfter, smsDuplicates, smsMissing, smsStray)
+	if len(wantSMS) == 0 {
+		t.Errorf("no booking of the next day was made: the SMS were not tested")
+	}
 }
 
 // served is one running `serve` process.
