@@ -174,7 +174,7 @@ func crashTest(t *testing.T, dsn string) {
 		}
 	}
 	rand.Shuffle(len(slots), func(i, j int) { slots[i], slots[j] = slots[j], slots[i] })
-	// The next day's slots are dealt among the first 100 of each client's
+	// The next day's slots are dealt among the first 40 of each client's
 	// sequence, asked for before the kill, so that some of their SMS have gone
 	// out at the kill and some wait (their events not yet planned).
 	smsSlots, regular := len(next), slots
@@ -182,7 +182,7 @@ func crashTest(t *testing.T, dsn string) {
 	for k := range 6 {
 		seq := append([]slot(nil), regular[k*len(regular)/6:(k+1)*len(regular)/6]...)
 		for _, sl := range next[k*len(next)/6 : (k+1)*len(next)/6] {
-			seq = slices.Insert(seq, rand.IntN(min(100, len(seq))), sl)
+			seq = slices.Insert(seq, rand.IntN(min(40, len(seq))), sl)
 		}
 		slots = append(slots, seq...)
 	}
@@ -227,12 +227,12 @@ func crashTest(t *testing.T, dsn string) {
 		}()
 	}
 
-	// Once 60 bookings are answered and 20 mails (and 3 SMS) delivered, the SMTP server stops
+	// Once 60 bookings are answered and 20 mails (and an SMS) delivered, the SMTP server stops
 	// answering every message but the first of each connection: the outbox is
 	// then stuck inside a batch, one message taken and one claimed but
 	// unanswered. Kill then, with bookings in flight.
-	waitFor(t, 60*time.Second, "60 bookings answered 201, 20 mails and 3 SMS delivered", func() bool {
-		return answered201.Load() >= 60 && len(sink.received()) >= 20 && len(smsGateway.received()) >= 3
+	waitFor(t, 60*time.Second, "60 bookings answered 201, 20 mails and an SMS delivered", func() bool {
+		return answered201.Load() >= 60 && len(sink.received()) >= 20 && len(smsGateway.received()) >= 1
 	})
 	sink.hold()
 	waitFor(t, 30*time.Second, "the outbox to be held inside an SMTP batch", func() bool { return sink.heldCount() > 0 })
