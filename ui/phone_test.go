@@ -1,7 +1,9 @@
 package ui_test
 
 import (
+	"context"
 	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -97,5 +99,52 @@ func TestMePhoneAPI(t *testing.T) {
 	if !found {
 		raw, _ := json.Marshal(list)
 		t.Fatalf("users list does not show the number: %s", raw)
+	}
+}
+
+// TestAccountPageSMS: the account page has the same as PATCH /api/v1/me: the
+// number and an "SMS-påminnelser" checkbox, Swedish or English; a bad number
+// is shown at its field and keeps what was typed; a saved one shows in E.164.
+func TestAccountPageSMS(t *testing.T) {
+	p := newWebPool(t, march)
+	b := p.browser()
+	b.login(p.supUser)
+	status, body := b.get("/account")
+	if status != 200 || !strings.Contains(body, "<h2>SMS-påminnelser</h2>") || !strings.Contains(body, `type="tel" id="f-phone" name="phone" value=""`) ||
+		!strings.Contains(body, `name="sms_reminders" value="true"> SMS-påminnelser</label>`) {
+		t.Fatalf("the account page lacks the SMS form: %d\n%s", status, body)
+	}
+	status, body, _ = b.post("/account/sms", url.Values{"phone": {"07O-123 45 67"}, "sms_reminders": {"true"}})
+	if status != 422 || !hasFieldError(body, "phone", "Skriv ett mobilnummer, till exempel 070-123 45 67 eller &#43;46 70 123 45 67.") ||
+		!strings.Contains(body, `value="07O-123 45 67"`) || !strings.Contains(body, `value="true" checked`) {
+		t.Fatalf("a bad number: %d\n%s", status, body)
+	}
+	status, body, _ = b.post("/account/sms", url.Values{"sms_reminders": {"true"}})
+	if status != 422 || !strings.Contains(body, `id="err-sms_reminders">SMS-påminnelser kräver ett mobilnummer.`) {
+		t.Fatalf("SMS without a number: %d\n%s", status, body)
+	}
+	if status, _, resp := b.post("/account/sms", url.Values{"phone": {"070-123 45 67"}, "sms_reminders": {"true"}}); status != 303 ||
+		resp.Header.Get("Location") != "/account?done=sms" {
+		t.Fatalf("saving: %d", status)
+	}
+	_, body = b.get("/account?done=sms")
+	if !strings.Contains(body, "Ditt mobilnummer och ditt val om SMS är sparade.") || !strings.Contains(body, `value="&#43;46701234567"`) ||
+		!strings.Contains(body, `value="true" checked`) {
+		t.Fatalf("after saving:\n%s", body)
+	}
+	u, err := p.svc.UserByEmail(context.Background(), p.supUser)
+	if err != nil || u.Phone != "+46701234567" || !u.SMSReminders {
+		t.Fatalf("stored: %+v, %v", u, err)
+	}
+	// Unticked: the number stays, the SMS stop.
+	b.post("/account/sms", url.Values{"phone": {"+46701234567"}})
+	if u, _ := p.svc.UserByEmail(context.Background(), p.supUser); u.Phone != "+46701234567" || u.SMSReminders {
+		t.Fatalf("after unticking: %+v", u)
+	}
+	// In English.
+	b.post("/account/locale", url.Values{"locale": {"en"}})
+	_, body = b.get("/account")
+	if !strings.Contains(body, "<h2>SMS reminders</h2>") || !strings.Contains(body, "Mobile number") || strings.Contains(body, "SMS-påminnelser") {
+		t.Fatalf("the English page:\n%s", body)
 	}
 }

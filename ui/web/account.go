@@ -25,7 +25,7 @@ type tokenView struct {
 
 func (s *Server) accountPage(c echo.Context) error {
 	f := newForm()
-	if d := c.QueryParam("done"); d == "password" || d == "locale" || d == "token" {
+	if d := c.QueryParam("done"); d == "password" || d == "locale" || d == "token" || d == "sms" {
 		f.Values["done"] = d
 	}
 	return s.showAccount(c, http.StatusOK, f)
@@ -35,6 +35,7 @@ func (s *Server) accountPage(c echo.Context) error {
 func (s *Server) showAccount(c echo.Context, status int, f *form) error {
 	u := httpx.Actor(c)
 	f.Values["locale"] = u.Locale
+	contactValues(f, u)
 	tokens, err := s.account.APITokens(c.Request().Context(), u)
 	if err != nil {
 		return err

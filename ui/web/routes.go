@@ -36,6 +36,7 @@ func (s *Server) Routes(r httpx.Routes) {
 	r.GET("/account", s.accountPage, everyone)
 	r.POST("/account/password", s.changePassword, everyone)
 	r.POST("/account/locale", s.setLocale, everyone)
+	r.POST("/account/sms", s.setSMS, everyone)
 	r.POST("/account/tokens/:id/end", s.endToken, everyone)
 	// A supervisor downloads their own personal data; the coordinator anyone's.
 	r.GET("/supervisors/:id/export", s.exportSupervisorPage, requirePage(admin, supervisor))
