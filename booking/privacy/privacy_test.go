@@ -73,9 +73,10 @@ func newPrivacyPool(t *testing.T) *privacyPool {
 	p.yMarkers = []string{"Bashir", "bashir@example.se", "bashir.user@example.se", "070-999 88 77"}
 	p.xUser, err = s.CreateUser(ctx, booking.UserInput{Email: "amina.user@example.se", Name: "Amina Yusuf", Role: booking.RoleSupervisor, SupervisorID: &p.x.ID, Password: "amina-password"})
 	must(err)
-	// The user's own mobile number for SMS (the users API has no way to set it
-	// yet: the account page's SMS setting comes with the SMS channel).
-	must(s.DB().Gorm().Table("users").Where("id = ?", p.xUser.ID).Update("phone", "+46701112299").Error)
+	// The user's own mobile number, with SMS reminders on: the reminder planned
+	// below goes to it also by SMS, so the outbox holds the number too.
+	ownPhone, smsOn := "070-111 22 99", true
+	must(s.SetContact(ctx, p.xUser, booking.ContactPatch{Phone: &ownPhone, SMSReminders: &smsOn}))
 	p.xMarkers = append(p.xMarkers, "+46701112299")
 	p.yUser, err = s.CreateUser(ctx, booking.UserInput{Email: "bashir.user@example.se", Name: "Bashir Ali", Role: booking.RoleSupervisor, SupervisorID: &p.y.ID, Password: "bashir-password"})
 	must(err)
@@ -116,6 +117,11 @@ func newPrivacyPool(t *testing.T) *privacyPool {
 	must(err)
 	_, err = outbox.New(s).PlanEvents(ctx) // mail to X's user and Y's user about every booking
 	must(err)
+	sms := outbox.New(s)
+	sms.EnableSMS()
+	if n, err := sms.PlanReminders(ctx, time.Date(2026, 11, 30, 9, 0, 0, 0, loc), 24*time.Hour, time.Hour); err != nil || n != 3 {
+		t.Fatalf("reminders of X's first session: %d (want mail to X and the manager, SMS to X), %v", n, err)
+	}
 
 	*p.now = time.Date(2026, 12, 10, 12, 0, 0, 0, loc) // the December sessions are over
 	// A reset link asked for now still works when the tests erase: links live an hour.
