@@ -135,6 +135,9 @@ func (c *Config) finish(raw map[string]*string) error {
 	if !validAddress(c.MailFrom) {
 		return fmt.Errorf("SPRAKPOOL_MAIL_FROM: %q is not an e-mail address", c.MailFrom)
 	}
+	if err := sms.CheckFrom(c.SMSFrom); err != nil {
+		return fmt.Errorf("SPRAKPOOL_SMS_FROM: %w", err)
+	}
 	if c.SMSURL != "" {
 		if _, err := sms.NewGateway(c.SMSURL, c.SMSFrom); err != nil {
 			return fmt.Errorf("SPRAKPOOL_SMS_URL: %w", err)

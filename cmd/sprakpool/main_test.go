@@ -60,6 +60,8 @@ func TestBadConfigurationExitsTwoWithOneLine(t *testing.T) {
 		{"SPRAKPOOL_LOG=xml", "SPRAKPOOL_LOG"},
 		{"SPRAKPOOL_MAIL_LEASE=1s", "SPRAKPOOL_MAIL_LEASE"},
 		{"SPRAKPOOL_BASE_URL=ftp://x", "SPRAKPOOL_BASE_URL"},
+		{"SPRAKPOOL_SMS_URL=smtp://gateway.example", "SPRAKPOOL_SMS_URL"},
+		{"SPRAKPOOL_SMS_FROM=Språk pool", "SPRAKPOOL_SMS_FROM"},
 	}
 	for _, c := range cases {
 		t.Run(c.env, func(t *testing.T) {

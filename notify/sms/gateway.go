@@ -49,7 +49,7 @@ func NewGateway(raw, from string) (*Gateway, error) {
 	if from == "" {
 		from = DefaultFrom
 	}
-	if err := checkFrom(from); err != nil {
+	if err := CheckFrom(from); err != nil {
 		return nil, err
 	}
 	g := &Gateway{from: from, client: &http.Client{Timeout: Timeout}}
@@ -62,9 +62,9 @@ func NewGateway(raw, from string) (*Gateway, error) {
 	return g, nil
 }
 
-// checkFrom applies the rule of SMS sender ids: 3–11 letters and digits
+// CheckFrom applies the rule of SMS sender ids: 3–11 letters and digits
 // starting with a letter, or a phone number in E.164.
-func checkFrom(from string) error {
+func CheckFrom(from string) error {
 	if strings.HasPrefix(from, "+") {
 		for _, r := range from[1:] {
 			if r < '0' || r > '9' {
