@@ -790,6 +790,9 @@ func authzRows() []row {
 		page("POST", "/account/locale", [nRoles]int{401, 303, 303, 303, 303, 303, 401, 401}, func(f *authz, r int) req {
 			return req{path: "/account/locale", body: url.Values{"locale": {"sv"}}}
 		}),
+		page("POST", "/account/sms", [nRoles]int{401, 303, 303, 303, 303, 303, 401, 401}, func(f *authz, r int) req {
+			return req{path: "/account/sms", body: url.Values{"phone": {"070-123 45 67"}, "sms_reminders": {"true"}}}
+		}),
 		// Each user ends their own API token (finding 5 of issue 12); the
 		// visitor, the deactivated and the revoked column aim at the coordinator's.
 		page("POST", "/account/tokens/:id/end", [nRoles]int{401, 303, 303, 303, 303, 303, 401, 401}, func(f *authz, r int) req {
@@ -932,6 +935,9 @@ func authzRows() []row {
 			wantSession: &[nRoles]int{401, 422, 422, 422, 422, 422, 401, 401},
 			prep:        func(f *authz, r int) req { return req{path: "/api/v1/auth/token", as: f.fresh(r)} }},
 		api("GET", "/api/v1/me", anyUser, fixed("/api/v1/me")),
+		api("PATCH", "/api/v1/me", anyUser, func(f *authz, r int) req {
+			return req{path: "/api/v1/me", body: map[string]any{"phone": "070-123 45 67", "sms_reminders": true}}
+		}),
 		api("GET", "/api/v1/languages", anyUser, fixed("/api/v1/languages")),
 
 		api("GET", "/api/v1/supervisors", anyUser, fixed("/api/v1/supervisors")),
