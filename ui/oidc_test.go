@@ -147,7 +147,7 @@ func (u opUsers) GetUserByID(id string) *storage.User {
 	return nil
 }
 func (u opUsers) GetUserByUsername(name string) *storage.User { return u[name] }
-func (u opUsers) ExampleClientID() string                      { return "service" }
+func (u opUsers) ExampleClientID() string                     { return "service" }
 
 // zitadelOP starts zitadel/oidc's certified OpenID Provider on loopback,
 // with Språkpool as a web client and these accounts (password "verysecure").

@@ -84,7 +84,9 @@ func (o *oidcLogin) discover() (*oidc.Provider, *oauth2.Config, error) {
 }
 
 // ctx makes go-oidc and oauth2 reach the provider through o.client.
-func (o *oidcLogin) ctx(ctx context.Context) context.Context { return oidc.ClientContext(ctx, o.client) }
+func (o *oidcLogin) ctx(ctx context.Context) context.Context {
+	return oidc.ClientContext(ctx, o.client)
+}
 
 // start makes a new flow and the provider's URL that begins it.
 func (o *oidcLogin) start(next string) (*oidcFlow, string, error) {
@@ -105,7 +107,9 @@ type refusal struct {
 	Err    error // for the log
 }
 
-func (r *refusal) Error() string { return fmt.Sprintf("OpenID Connect login refused (%s): %v", r.Key, r.Err) }
+func (r *refusal) Error() string {
+	return fmt.Sprintf("OpenID Connect login refused (%s): %v", r.Key, r.Err)
+}
 
 func refuse(status int, key string, format string, args ...any) *refusal {
 	return &refusal{Status: status, Key: key, Err: fmt.Errorf(format, args...)}
