@@ -300,6 +300,13 @@ func TestOIDCPasswordLoginOff(t *testing.T) {
 	if token == nil {
 		t.Fatal("no CSRF token on /account")
 	}
+	if strings.Contains(body, `action="/account/password"`) {
+		t.Error("the account page offers to change a password with passwords off")
+	}
+	if status, _, _ := postForm(t, c, p.base+"/account/password", url.Values{"current_password": {"secret-password"},
+		"password": {"another-long-one"}, "password_again": {"another-long-one"}, "_csrf": {token[1]}}); status != http.StatusForbidden {
+		t.Errorf("POST /account/password with passwords off: %d, want 403", status)
+	}
 	status, body, _ = postForm(t, c, p.base+"/login", url.Values{"email": {"anna@kommun.example"},
 		"password": {"secret-password"}, "_csrf": {token[1]}})
 	if status != http.StatusForbidden || strings.Contains(body, "Formuläret har gått ut") {
