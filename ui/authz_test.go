@@ -118,7 +118,7 @@ type authz struct {
 	nextUser   atomic.Int64
 	srcAddr    atomic.Uint32
 	staticPath string
-	op         *signingOP // the municipality's OpenID Provider (oidc_test.go)
+	op         *signingOP     // the municipality's OpenID Provider (oidc_test.go)
 	rateYear   int            // the last year a rate was made for
 	secrets    map[int]string // column → the feed token only that column may see (nil: to be read again)
 }
