@@ -391,7 +391,7 @@ func (f *authz) oidcCallback(r int) req {
 	if email == "" {
 		email = "ingen@example.se"
 	}
-	f.op.tamper = func(c map[string]any) bool { c["email"] = email; return false }
+	f.op.set(func(c map[string]any) bool { c["email"] = email; return false }, false)
 	resp, err := w.web.client.Get(f.srv.URL + "/auth/oidc/login")
 	if err != nil {
 		f.t.Fatal(err)

@@ -334,11 +334,21 @@ type signingOP struct {
 	rogue  *rsa.PrivateKey // a key it does not publish
 	mu     sync.Mutex
 	codes  map[string]authReq
-	// tamper changes the claims (and may choose the rogue key) before signing.
+	// Guarded by mu. tamper changes the claims (and may choose the rogue key) before signing.
 	tamper func(claims map[string]any) (rogue bool)
+	// refuseCode: the token endpoint answers invalid_grant (a spent or forged code).
+	refuseCode bool
 }
 
 type authReq struct{ nonce, challenge string }
+
+// set chooses what the token endpoint does next (the test and the server's
+// goroutines share it).
+func (o *signingOP) set(tamper func(claims map[string]any) bool, refuseCode bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.tamper, o.refuseCode = tamper, refuseCode
+}
 
 func newSigningOP(t testing.TB) *signingOP {
 	o := &signingOP{t: t, codes: map[string]authReq{}}
@@ -399,9 +409,10 @@ func (o *signingOP) token(w http.ResponseWriter, r *http.Request) {
 	o.mu.Lock()
 	req, found := o.codes[r.FormValue("code")]
 	delete(o.codes, r.FormValue("code"))
+	tamper, refuseCode := o.tamper, o.refuseCode
 	o.mu.Unlock()
 	sum := sha256.Sum256([]byte(r.FormValue("code_verifier")))
-	if id != oidcClientID || secret != oidcClientSecret || !found || base64.RawURLEncoding.EncodeToString(sum[:]) != req.challenge {
+	if id != oidcClientID || secret != oidcClientSecret || !found || base64.RawURLEncoding.EncodeToString(sum[:]) != req.challenge || refuseCode {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)
 		io.WriteString(w, `{"error":"invalid_grant"}`)
@@ -411,7 +422,7 @@ func (o *signingOP) token(w http.ResponseWriter, r *http.Request) {
 	claims := map[string]any{"iss": o.issuer, "sub": "user-1", "aud": oidcClientID, "iat": now.Unix(),
 		"exp": now.Add(5 * time.Minute).Unix(), "nonce": req.nonce, "email": "anna@kommun.example", "email_verified": true}
 	key := o.key
-	if o.tamper != nil && o.tamper(claims) {
+	if tamper != nil && tamper(claims) {
 		key = o.rogue
 	}
 	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key},
@@ -454,7 +465,7 @@ func TestOIDCIDTokenChecks(t *testing.T) {
 		{"Entra: domain owner verified", func(c map[string]any) bool { delete(c, "email_verified"); c["xms_edov"] = true; return false }, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			op.tamper = tc.tamper
+			op.set(tc.tamper, false)
 			c := p.client()
 			status, body, at := get(t, c, p.base+"/auth/oidc/login")
 			email, in := p.signedIn(c)
@@ -473,7 +484,20 @@ func TestOIDCIDTokenChecks(t *testing.T) {
 			}
 		})
 	}
-	op.tamper = nil
+	op.set(nil, false)
+
+	t.Run("the provider refuses the code", func(t *testing.T) {
+		op.set(nil, true)
+		defer op.set(nil, false)
+		c := p.client()
+		status, body, _ := get(t, c, p.base+"/auth/oidc/login")
+		if status != http.StatusBadRequest || !strings.Contains(body, "kunde inte slutföras") {
+			t.Errorf("%d, want 400 and the login page:\n%s", status, body)
+		}
+		if email, in := p.signedIn(c); in {
+			t.Errorf("signed in as %s", email)
+		}
+	})
 
 	t.Run("forged state, and a callback used twice", func(t *testing.T) {
 		c := p.client()

@@ -142,7 +142,14 @@ func (o *oidcLogin) verifiedEmail(ctx context.Context, raw []byte, q func(string
 	ctx = o.ctx(ctx)
 	tok, err := cfg.Exchange(ctx, q("code"), oauth2.VerifierOption(f.Verifier))
 	if err != nil {
-		return "", "", &refusal{Status: http.StatusBadGateway, Key: "login.oidc.failed", Err: fmt.Errorf("exchange code: %w", err)}
+		// The provider refusing the code (4xx: spent, forged, a PKCE verifier
+		// that does not match) is the browser's request gone wrong; anything
+		// else is the provider's.
+		status := http.StatusBadGateway
+		if re := (*oauth2.RetrieveError)(nil); errors.As(err, &re) && re.Response != nil && re.Response.StatusCode < 500 {
+			status = http.StatusBadRequest
+		}
+		return "", "", &refusal{Status: status, Key: "login.oidc.failed", Err: fmt.Errorf("exchange code: %w", err)}
 	}
 	rawID, _ := tok.Extra("id_token").(string)
 	if rawID == "" {
@@ -174,7 +181,7 @@ func (o *oidcLogin) verifiedEmail(ctx context.Context, raw []byte, q func(string
 		}
 	}
 	if c.Email == "" || !c.verified() {
-		return "", "", refuse(http.StatusForbidden, "login.oidc.unverified", "e-mail %q is not verified", c.Email)
+		return "", "", refuse(http.StatusForbidden, "login.oidc.unverified", "no verified e-mail (subject %q)", id.Subject)
 	}
 	return c.Email, f.Next, nil
 }
@@ -190,7 +197,7 @@ type emailClaims struct {
 }
 
 func (c emailClaims) verified() bool {
-	yes := func(v any) bool { return v == true || v == "true" || v == "1" }
+	yes := func(v any) bool { return v == true || v == "true" }
 	return yes(c.EmailVerified) || yes(c.EntraVerified)
 }
 
