@@ -143,6 +143,9 @@ type mailData struct {
 	Day    []bookingView
 	Month  string
 	Report *report.Utilization
+	// SSO: the invitation asks the new user to sign in with the
+	// municipality's account instead of choosing a password.
+	SSO bool
 }
 
 // compose renders one outbox row into a message in its recipient's language,
@@ -213,6 +216,7 @@ func (n *Notifier) compose(ctx context.Context, m booking.Message) (channel.Mess
 		}
 	case outbox.KindInvite, outbox.KindPasswordReset:
 		d.Link, _ = payload["link"].(string)
+		d.SSO, _ = payload["sso"].(bool)
 		if d.Link == "" {
 			return channel.Message{}, fmt.Errorf("mail %d of kind %s has no link", m.ID, m.Kind)
 		}

@@ -27,6 +27,7 @@ import (
 	"github.com/sprakpool/sprakpool/booking/vocab"
 	"github.com/sprakpool/sprakpool/migrations/testdb"
 	"github.com/sprakpool/sprakpool/ui"
+	"github.com/sprakpool/sprakpool/ui/web"
 )
 
 // The authorization matrix (issue 8): every route of the server × every role,
@@ -117,6 +118,7 @@ type authz struct {
 	nextUser   atomic.Int64
 	srcAddr    atomic.Uint32
 	staticPath string
+	op         *signingOP     // the municipality's OpenID Provider (oidc_test.go)
 	rateYear   int            // the last year a rate was made for
 	secrets    map[int]string // column → the feed token only that column may see (nil: to be read again)
 }
@@ -243,11 +245,13 @@ func newAuthz(t *testing.T) *authz {
 	}
 	svc.Now = func() time.Time { return authzNow }
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e := ui.New(svc, ui.Config{BaseURL: "http://sprakpool.test", Logger: log})
+	op := newSigningOP(t)
+	e := ui.New(svc, ui.Config{BaseURL: "http://sprakpool.test", Logger: log,
+		OIDC: web.OIDC{Issuer: op.issuer, ClientID: oidcClientID, ClientSecret: oidcClientSecret}})
 	srv := httptest.NewServer(e)
 	t.Cleanup(func() { srv.Close(); svc.Close() })
 	f := &authz{env: &env{t: t, srv: srv, svc: svc, loc: cfg.Location}, t: t, e: e,
-		oldFeed: map[string]string{}}
+		oldFeed: map[string]string{}, op: op}
 	f.admin = f.user("admin@example.se", booking.RoleAdmin, nil, nil)
 	f.apiToken = f.admin
 	// Tomorrow, Thursday 5 March, is the first free slot (so this week's pages
@@ -376,6 +380,33 @@ func (f *authz) fresh(r int) *who {
 		return f.deactivated(booking.RoleAdmin, nil, nil)
 	}
 	return f.revokedToken(booking.RoleAdmin, nil, nil)
+}
+
+// oidcCallback starts the municipality's login in a fresh browser of column r
+// and returns the callback the provider sends it to, vouching for its user's
+// e-mail (a visitor's is no account's).
+func (f *authz) oidcCallback(r int) req {
+	w := f.fresh(r)
+	email := w.email
+	if email == "" {
+		email = "ingen@example.se"
+	}
+	f.op.set(func(c map[string]any) bool { c["email"] = email; return false }, false)
+	resp, err := w.web.client.Get(f.srv.URL + "/auth/oidc/login")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	resp.Body.Close()
+	resp, err = w.web.client.Get(resp.Header.Get("Location"))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	resp.Body.Close()
+	callback, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil || callback.Path != "/auth/oidc/callback" {
+		f.t.Fatalf("the provider sent the browser to %q: %v", resp.Header.Get("Location"), err)
+	}
+	return req{path: callback.RequestURI(), as: w}
 }
 
 // slot is the next free weekday hour in the future, inside X's and Y's
@@ -760,6 +791,13 @@ func authzRows() []row {
 		// until it loads a page again (issue 12, finding 1).
 		{method: "POST", route: "/logout", kind: kindPage, want: [nRoles]int{303, 303, 303, 303, 303, 303, 403, 303},
 			prep: func(f *authz, r int) req { return req{path: "/logout", body: url.Values{}, as: f.fresh(r)} }},
+		// The municipality's login: anyone may start it; its callback signs in
+		// (a fresh browser of) each column's user whose e-mail the provider
+		// vouches for, and no one without an active account.
+		{method: "GET", route: "/auth/oidc/login", kind: kindPage, want: [nRoles]int{303, 303, 303, 303, 303, 303, 303, 303},
+			prep: func(f *authz, r int) req { return req{path: "/auth/oidc/login", as: f.fresh(r)} }},
+		{method: "GET", route: "/auth/oidc/callback", kind: kindPage, want: [nRoles]int{403, 303, 303, 303, 303, 303, 403, 303},
+			prep: func(f *authz, r int) req { return f.oidcCallback(r) }},
 		page("GET", "/forgot", public, fixed("/forgot")),
 		// The same answer whether or not the address has an account.
 		page("POST", "/forgot", publicForm, func(f *authz, r int) req {

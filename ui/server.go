@@ -50,6 +50,9 @@ type Config struct {
 	// Account signs people in: passwords, API tokens, sessions, account
 	// links; nil: account.New(svc).
 	Account *account.Service
+	// OIDC is the municipality's login (SPRAKPOOL_OIDC_*); no Issuer: none.
+	// Whether passwords are taken too is Account's (account.Options).
+	OIDC web.OIDC
 }
 
 // server is the mount: the parts, and what every request goes through.
@@ -92,7 +95,7 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	}
 	s := &server{svc: svc, account: cfg.Account, log: cfg.Logger, loc: svc.Config().Location, secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	pages, err := web.New(svc, web.Config{BaseURL: cfg.BaseURL, Logger: cfg.Logger, Reports: cfg.Reports, Privacy: cfg.Privacy,
-		Calendar: cfg.Calendar, Outbox: cfg.Outbox, Account: cfg.Account, Requests: cfg.Requests})
+		Calendar: cfg.Calendar, Outbox: cfg.Outbox, Account: cfg.Account, Requests: cfg.Requests, OIDC: cfg.OIDC})
 	if err != nil {
 		panic(err) // the templates are embedded: a test parses every one of them
 	}

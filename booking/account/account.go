@@ -26,6 +26,7 @@ type Service struct {
 	// passwordChecks counts the bcrypt comparisons logins made, so tests can
 	// see that the limits bound them and that an unknown address costs one too.
 	passwordChecks *atomic.Int64
+	opts           Options // the ways in beside the password (oidc.go)
 }
 
 // New builds the sign-in of the pool that svc serves; it keeps no state but a

@@ -74,6 +74,9 @@ func (s *Service) InviteUser(ctx context.Context, actor *booking.User, in bookin
 // account; and it does the same work (one lookup, one write transaction, one
 // count) either way, so neither can its timing.
 func (s *Service) RequestPasswordReset(ctx context.Context, email string) (*booking.User, string, error) {
+	if s.opts.NoPasswords {
+		return nil, "", errPasswordsOff()
+	}
 	u, err := s.svc.UserByEmail(ctx, email)
 	if err != nil && booking.ErrorCode(err) != booking.CodeNotFound {
 		return nil, "", err
@@ -106,19 +109,30 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) (*book
 
 // mailAccountLink makes a one-time link of that kind for the user and puts
 // the mail that carries it into the outbox, inside the caller's transaction.
+//
+// In a pool where people sign in with the municipality's account, an
+// invitation carries no password link: it sends the new user to the login
+// page and its button (payload "sso": true), and no link is stored.
 func (s *Service) mailAccountLink(tx *gorm.DB, u *booking.User, kind string, life time.Duration) (string, error) {
-	secret := randomToken(32)
-	now := s.now()
-	if err := tx.Create(&accountToken{UserID: u.ID, Kind: kind, TokenHash: hashToken(secret),
-		ExpiresAt: now.Add(life), CreatedAt: now}).Error; err != nil {
-		return "", err
+	base := strings.TrimRight(s.svc.Config().BaseURL, "/")
+	var link string
+	sso := kind == TokenInvite && s.opts.SingleSignOn
+	if sso {
+		link = base + "/"
+	} else {
+		secret := randomToken(32)
+		now := s.now()
+		if err := tx.Create(&accountToken{UserID: u.ID, Kind: kind, TokenHash: hashToken(secret),
+			ExpiresAt: now.Add(life), CreatedAt: now}).Error; err != nil {
+			return "", err
+		}
+		path := "/reset/"
+		if kind == TokenInvite {
+			path = "/invite/"
+		}
+		link = base + path + secret
 	}
-	path := "/reset/"
-	if kind == TokenInvite {
-		path = "/invite/"
-	}
-	link := strings.TrimRight(s.svc.Config().BaseURL, "/") + path + secret
-	payload, err := json.Marshal(map[string]any{"link": link, "name": u.Name})
+	payload, err := json.Marshal(map[string]any{"link": link, "name": u.Name, "sso": sso})
 	if err != nil {
 		return "", err
 	}
@@ -170,6 +184,9 @@ func checkPassword(p *booking.Problems, field, password string) {
 // link and every other link of the user, and ends every session and API token
 // the user had. A deactivated user's link sets nothing.
 func (s *Service) SetPasswordWithToken(ctx context.Context, kind, secret, password string) (*booking.User, error) {
+	if s.opts.NoPasswords {
+		return nil, errPasswordsOff()
+	}
 	var p booking.Problems
 	checkPassword(&p, "password", password)
 	if err := p.Err(); err != nil {
@@ -213,6 +230,9 @@ func setPassword(tx *gorm.DB, userID int64, hash string, now time.Time) error {
 // every session and API token of the user (the caller starts a fresh session
 // for this browser).
 func (s *Service) ChangePassword(ctx context.Context, actor *booking.User, current, password string) error {
+	if s.opts.NoPasswords {
+		return errPasswordsOff()
+	}
 	var p booking.Problems
 	if actor == nil || bcrypt.CompareHashAndPassword([]byte(actor.PasswordHash), []byte(current)) != nil {
 		p.Add("current_password", "wrong_password", "is wrong")

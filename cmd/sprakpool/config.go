@@ -34,6 +34,11 @@ type Config struct {
 	LateCancelRemote time.Duration
 	Log              string
 	TrustedProxies   string
+	OIDCIssuer       string
+	OIDCClientID     string
+	OIDCClientSecret string
+	OIDCLabel        string
+	PasswordLogin    string
 
 	location       *time.Location
 	trustedProxies []*net.IPNet
@@ -68,6 +73,11 @@ func (c *Config) settings() []setting {
 		{name: "late-cancel-remote", def: "4h", help: "the same for phone and video", dur: &c.LateCancelRemote},
 		{name: "log", def: "text", help: "text or json log lines", str: &c.Log},
 		{name: "trusted-proxies", def: "", help: "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For names the client", str: &c.TrustedProxies},
+		{name: "oidc-issuer", def: "", help: "OpenID Connect issuer URL of the municipality's login, used as given; empty: none", str: &c.OIDCIssuer},
+		{name: "oidc-client-id", def: "", help: "the client registered at the issuer (redirect URI: base URL + /auth/oidc/callback)", str: &c.OIDCClientID},
+		{name: "oidc-client-secret", def: "", help: "the client's secret", str: &c.OIDCClientSecret},
+		{name: "oidc-label", def: defaultOIDCLabel, help: "the text of the login page's button", str: &c.OIDCLabel},
+		{name: "password-login", def: "on", help: "on or off: off hides the password form and refuses password logins", str: &c.PasswordLogin},
 	}
 }
 
@@ -150,6 +160,9 @@ func (c *Config) finish(raw map[string]*string) error {
 		return fmt.Errorf("SPRAKPOOL_LOG: %q must be text or json", c.Log)
 	}
 	if c.trustedProxies, err = parseProxies(c.TrustedProxies); err != nil {
+		return err
+	}
+	if err := c.checkLogin(); err != nil {
 		return err
 	}
 	if c.MailLease < 2*time.Second {

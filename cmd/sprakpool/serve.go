@@ -45,7 +45,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	reports, cal, messages := report.New(svc), calendar.New(svc), outbox.New(svc)
 	handler := ui.New(svc, ui.Config{BaseURL: c.cfg.BaseURL, Logger: c.log, Reports: reports,
-		Privacy: privacy.New(svc), Calendar: cal, Outbox: messages, Account: account.New(svc), TrustedProxies: c.cfg.trustedProxies})
+		Privacy: privacy.New(svc), Calendar: cal, Outbox: messages, Account: account.NewWith(svc, c.cfg.accountOptions()),
+		TrustedProxies: c.cfg.trustedProxies, OIDC: c.cfg.oidc()})
 	srv := newHTTPServer(handler, defaultTimeouts)
 	ln, err := net.Listen("tcp", c.cfg.Addr)
 	if err != nil {

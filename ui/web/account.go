@@ -12,8 +12,10 @@ import (
 
 // accountPage is the user's settings: password, language and API tokens.
 type accountPage struct {
-	Form   *form
-	Tokens []tokenView
+	Form *form
+	// NoPasswords: password login is off, so there is no password to change.
+	NoPasswords bool
+	Tokens      []tokenView
 }
 
 // tokenView is one API token as the account page lists it, in the pool's zone.
@@ -41,6 +43,7 @@ func (s *Server) showAccount(c echo.Context, status int, f *form) error {
 		return err
 	}
 	p := &accountPage{Form: f, Tokens: make([]tokenView, len(tokens))}
+	p.NoPasswords = !s.account.PasswordLogin()
 	for i, t := range tokens {
 		p.Tokens[i] = tokenView{ID: t.ID, CreatedAt: t.CreatedAt.In(s.loc)}
 		if t.LastUsedAt != nil {

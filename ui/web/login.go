@@ -25,7 +25,7 @@ func (s *Server) home(c echo.Context) error {
 		}
 		f := newForm()
 		f.Values["next"] = safeNext(c.QueryParam("next"))
-		return s.render(c, http.StatusOK, "login", s.lang(c).T("login.title"), f)
+		return s.renderLogin(c, http.StatusOK, f, "")
 	case u.IsAdmin():
 		return s.dashboard(c)
 	case u.Role == booking.RoleManager:
@@ -47,16 +47,16 @@ func (s *Server) login(c echo.Context) error {
 		f.Fail("password", l.T("err.required"))
 	}
 	if !f.OK() {
-		return s.render(c, http.StatusUnprocessableEntity, "login", l.T("login.title"), f)
+		return s.renderLogin(c, http.StatusUnprocessableEntity, f, "")
 	}
 	u, err := s.account.LoginFrom(c.Request().Context(), f.V("email"), password, c.RealIP())
 	switch booking.ErrorCode(err) {
 	case booking.CodeUnauthorized:
 		f.Fail("password", l.T("login.wrong"))
-		return s.render(c, http.StatusUnprocessableEntity, "login", l.T("login.title"), f)
+		return s.renderLogin(c, http.StatusUnprocessableEntity, f, "")
 	case booking.CodeRateLimited:
 		f.Fail("password", l.T("login.limited"))
-		return s.render(c, http.StatusTooManyRequests, "login", l.T("login.title"), f)
+		return s.renderLogin(c, http.StatusTooManyRequests, f, "")
 	}
 	if err != nil {
 		return err
@@ -65,6 +65,37 @@ func (s *Server) login(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, safeNext(f.V("next")))
+}
+
+// loginPage is the login page: the municipality's button when OpenID
+// Connect is configured, the password form unless password login is off,
+// and the message of a refused sign-in.
+type loginPage struct {
+	Form      *form
+	OIDCLabel string // empty: no such button
+	Passwords bool
+	Notice    string // a catalog key
+}
+
+func (s *Server) renderLogin(c echo.Context, status int, f *form, notice string) error {
+	p := loginPage{Form: f, Passwords: s.account.PasswordLogin(), Notice: notice}
+	if s.oidc != nil {
+		if p.OIDCLabel = s.oidc.cfg.Label; p.OIDCLabel == "" {
+			p.OIDCLabel = s.lang(c).T("login.oidc")
+		}
+	}
+	return s.render(c, status, "login", s.lang(c).T("login.title"), p)
+}
+
+// passwordsOn refuses the password form and the links that set a password
+// when password login is off (SPRAKPOOL_PASSWORD_LOGIN=off).
+func (s *Server) passwordsOn(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !s.account.PasswordLogin() {
+			return &booking.Error{Code: booking.CodeForbidden, Message: "password login is turned off; sign in with the municipality's account"}
+		}
+		return next(c)
+	}
 }
 
 func (s *Server) logout(c echo.Context) error {

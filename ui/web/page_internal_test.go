@@ -62,7 +62,9 @@ func samplePages(loc *time.Location) map[string]any {
 	free := []booking.FreeSupervisor{{Supervisor: sv}}
 	conflict := &conflictView{Reasons: []string{"upptagen"}, Alternatives: []alternativeView{{Supervisor: sv, Start: start, End: end}}}
 	return map[string]any{
-		"login":         loginForm,
+		"login": []*loginPage{{Form: loginForm, Passwords: true},
+			{Form: loginForm, Passwords: true, OIDCLabel: "Logga in med kommunens konto", Notice: "login.oidc.unknown"},
+			{Form: newForm(), OIDCLabel: "Logga in med kommunens konto", Notice: "login.oidc.failed"}},
 		"forgot":        failed("email"),
 		"password_link": linkForm,
 		"account": func() *accountPage {
@@ -158,6 +160,10 @@ func TestTemplatesRenderEveryPage(t *testing.T) {
 				list = append(list, x)
 			}
 		case []*requestsPage:
+			for _, x := range v {
+				list = append(list, x)
+			}
+		case []*loginPage:
 			for _, x := range v {
 				list = append(list, x)
 			}

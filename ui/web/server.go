@@ -34,6 +34,7 @@ type Config struct {
 	Account  *account.Service  // sign-in, sessions, CSRF key, tokens and account links
 	Requests *request.Service  // the managers' requests and the coordinators' queue
 	Search   *search.Service   // free times; nil: search.New(svc)
+	OIDC     OIDC              // the municipality's login (oidc.go); no Issuer: none
 }
 
 // Server holds the pages' dependencies.
@@ -48,6 +49,7 @@ type Server struct {
 	account  *account.Service
 	pages    *pages           // the templates and the content-hashed static files
 	sessions *session.Manager // the browsers' sign-ins and their CSRF tokens
+	oidc     *oidcLogin       // the municipality's login; nil: none
 }
 
 // New is the pages of svc; it fails only if an embedded template does not parse.
@@ -61,7 +63,8 @@ func New(svc *booking.Service, cfg Config) (*Server, error) {
 	}
 	return &Server{svc: svc, cfg: cfg, log: cfg.Logger, loc: svc.Config().Location, reports: cfg.Reports,
 		privacy: cfg.Privacy, outbox: cfg.Outbox, account: cfg.Account, pages: pg,
-		sessions: session.New(svc, cfg.Account, strings.HasPrefix(cfg.BaseURL, "https://"), cfg.Logger)}, nil
+		sessions: session.New(svc, cfg.Account, strings.HasPrefix(cfg.BaseURL, "https://"), cfg.Logger),
+		oidc:     newOIDCLogin(cfg.OIDC, cfg.BaseURL)}, nil
 }
 
 // Session loads and saves the browser's session around a request; its user,
