@@ -95,8 +95,12 @@ func (s *Service) ImportAbsences(ctx context.Context, actor *booking.User, super
 			}
 		}
 		ids, err := bookingsCovered(tx, supervisorID, created)
+		if err != nil {
+			return err
+		}
 		res.AffectedBookingIDs = ids
-		return err
+		// One message to the coordinators for the whole file, not one per absence.
+		return s.svc.NoteAttention(tx, supervisorID, "absence", fmt.Sprintf("import:%d:%d", supervisorID, now.UnixNano()), ids)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("import absences of supervisor %d: %w", supervisorID, err)
