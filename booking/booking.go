@@ -686,6 +686,10 @@ func (s *Service) UpdateBooking(ctx context.Context, actor *User, id int64, in B
 	if err != nil {
 		return nil, fmt.Errorf("update booking %d: %w", id, err)
 	}
+	// What it needed before the change (copied with old) may be gone now.
+	if err := s.fillAttention(s.store.Read(ctx), []*Booking{&b}); err != nil {
+		return nil, err
+	}
 	return &b, nil
 }
 
