@@ -47,6 +47,8 @@ func (s *Server) impactViews(c echo.Context, list []booking.Booking) ([]bookingV
 	}
 	out := make([]bookingView, len(list))
 	for i, b := range list {
+		// Nothing is saved yet: the list shows them as they are, booked.
+		b.Attention = nil
 		out[i] = n.view(b)
 	}
 	return out, nil

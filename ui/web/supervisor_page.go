@@ -89,10 +89,10 @@ func (s *Server) saveSupervisor(c echo.Context) error {
 			if err != nil {
 				return err
 			}
-			if p.Step, err = s.needsConfirm(c, "inactive", list); err != nil || p.Step != nil {
-				if err != nil {
-					return err
-				}
+			if p.Step, err = s.needsConfirm(c, "inactive", list); err != nil {
+				return err
+			}
+			if p.Step != nil {
 				return s.render(c, http.StatusOK, "supervisor_form", l.T("supervisor.title"), p)
 			}
 		}
