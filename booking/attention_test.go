@@ -126,3 +126,63 @@ func TestAttentionAfterAvailabilityAndDeactivation(t *testing.T) {
 		t.Errorf("a booking that is over needs %v", got)
 	}
 }
+
+// BenchmarkAttention1000 measures the coordinator's list of a week of 1,000
+// bookings (50 supervisors, four a day, Monday to Friday; ten supervisors
+// away all week) with attention on every row, and the attention alone: three
+// queries for the whole list, not a rule check per row.
+func BenchmarkAttention1000(b *testing.B) {
+	f := newFixture(b, time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	var sups []*Supervisor
+	for i := range 50 {
+		sups = append(sups, f.supervisor(fmt.Sprintf("Handledare %02d", i+1), []string{"ar"}))
+	}
+	for day := 2; day <= 6; day++ {
+		for slot := range 4 {
+			for _, sv := range sups {
+				start := fmt.Sprintf("2026-03-%02d %02d:00", day, 8+2*slot)
+				end := fmt.Sprintf("2026-03-%02d %02d:00", day, 10+2*slot)
+				if _, err := f.book(sv, f.wpA, start, end); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+	for _, sv := range sups[:10] {
+		if _, err := f.s.CreateAbsence(f.ctx, f.admin, sv.ID, AbsenceInput{Start: f.at("2026-03-02 00:00"), End: f.at("2026-03-07 00:00")}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	filter := BookingFilter{From: "2026-03-02", To: "2026-03-08"}
+	list, err := f.s.ListBookings(f.ctx, f.admin, filter)
+	if err != nil || len(list) != 1000 {
+		b.Fatalf("%d bookings, %v", len(list), err)
+	}
+	b.Run("list", func(b *testing.B) {
+		for range b.N {
+			if _, err := f.s.ListBookings(f.ctx, f.admin, filter); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("attention-only", func(b *testing.B) {
+		ptrs := make([]*Booking, len(list))
+		for i := range list {
+			ptrs[i] = &list[i]
+		}
+		for range b.N {
+			if err := f.s.fillAttention(f.s.store.Read(f.ctx), ptrs); err != nil {
+				b.Fatal(err)
+			}
+		}
+		n := 0
+		for _, p := range ptrs {
+			if len(p.Attention) > 0 {
+				n++
+			}
+		}
+		if n != 200 {
+			b.Fatalf("%d bookings need attention, want 200", n)
+		}
+	})
+}
