@@ -148,7 +148,17 @@ func TestWarnBeforeActAfterPages(t *testing.T) {
 	if got.SupervisorID != y || p.attentionCount() != 3 {
 		t.Errorf("after reassigning: supervisor %d, %d need attention", got.SupervisorID, p.attentionCount())
 	}
-	// The supervisor's own week shows a booking that needs attention as such.
+	// The timeline, the supervisor's own week and the manager's booking page
+	// show a booking that needs attention as such.
+	if _, body := b.get("/timeline?date=2026-12-10"); !strings.Contains(body, "badge attention") {
+		t.Error("the timeline shows a booking needing attention as plain booked")
+	}
+	m := p.browser()
+	m.login(p.mgrA)
+	if _, body := m.get(fmt.Sprintf("/bookings/%d", thu)); !strings.Contains(body, "Samordnaren har fått besked") ||
+		strings.Contains(body, "/reassign") || !strings.Contains(body, "badge attention") {
+		t.Error("the manager's booking page does not say the booking needs attention, or offers to reassign it")
+	}
 	s := p.browser()
 	s.login(p.supUser)
 	if _, body := s.get("/week?date=2026-12-10"); !strings.Contains(body, "badge attention") {

@@ -9,6 +9,8 @@ func init() {
 		"attention.count": {"behöver åtgärd", "need attention"},
 		"attention.intro": {"Handledaren kan inte längre ta de här bokade passen. Ge dem till någon annan eller avboka dem.",
 			"The supervisor can no longer take these booked sessions. Give them to someone else or cancel them."},
+		"attention.others": {"Samordnaren har fått besked och ger passet till en annan handledare eller avbokar det. Du får ett mejl när det är gjort.",
+			"The coordinator has been told and will give the session to another supervisor or cancel it. You get an e-mail when it is done."},
 		"attention.none":    {"Inga bokningar behöver åtgärd.", "No bookings need attention."},
 		"attention.replace": {"Ge passet till någon annan", "Give the session to someone else"},
 		"attention.replace_intro": {"De här handledarna talar språket, arbetar inom området och är lediga hela passet. Den som är minst bokad den veckan står först.",
