@@ -25,7 +25,7 @@ func (n *Notifier) attention(ctx context.Context, payload map[string]any, lang s
 		return errSkip
 	}
 	d.Date = d.Day[0].Supervisor
-	d.Link = n.cfg.BaseURL + "/"
+	d.Link = n.cfg.BaseURL + "/#attention"
 	return nil
 }
 

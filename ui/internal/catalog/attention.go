@@ -7,8 +7,8 @@ func init() {
 	add(map[string][2]string{
 		"attention.title": {"Behöver åtgärd", "Needs attention"},
 		"attention.count": {"behöver åtgärd", "need attention"},
-		"attention.intro": {"Handledaren kan inte längre ta de här bokade passen. Ge dem till någon annan eller avboka dem.",
-			"The supervisor can no longer take these booked sessions. Give them to someone else or cancel them."},
+		"attention.intro": {"Den bokade handledaren kan inte längre ta de här passen. Ge dem till någon annan eller avboka dem.",
+			"The booked supervisor can no longer take these sessions. Give them to someone else or cancel them."},
 		"attention.others": {"Samordnaren har fått besked och ger passet till en annan handledare eller avbokar det. Du får ett mejl när det är gjort.",
 			"The coordinator has been told and will give the session to another supervisor or cancel it. You get an e-mail when it is done."},
 		"attention.none":    {"Inga bokningar behöver åtgärd.", "No bookings need attention."},
