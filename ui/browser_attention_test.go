@@ -106,4 +106,17 @@ func TestBrowserAttention(t *testing.T) {
 	tb.click(`form[action$="/absences"] button[type=submit]`, "Booked sessions that will have no supervisor: 1")
 	tb.checkAxe("absence confirm step en 375px")
 	noScroll("absence confirm step en")
+	tb.do(chromedp.EmulateViewport(1280, 900))
+	tb.open("/timeline?date=2026-12-07")
+	tb.waitJS(`document.querySelector(".badge.attention")`)
+	tb.shot("attention-timeline-en-1280")
+
+	// The supervisor's week marks the booking that needs attention.
+	tb.do(chromedp.EmulateViewport(375, 740))
+	tb.login(p.supUser, "secret-password", "Logga ut")
+	tb.open("/week?date=2026-12-07")
+	tb.waitText("Behöver åtgärd")
+	tb.checkAxe("supervisor's week sv 375px")
+	noScroll("supervisor's week")
+	tb.shot("attention-week-sv-375")
 }
