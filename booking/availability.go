@@ -170,6 +170,7 @@ type AbsenceInput struct {
 	Reason string
 }
 
+// checkAbsence reads an absence's times and checks its fields, every problem at once.
 func (s *Service) checkAbsence(in AbsenceInput) (start, end time.Time, err error) {
 	var p Problems
 	start = ParseTime(&p, "start", in.Start)
@@ -197,8 +198,8 @@ func (s *Service) CreateAbsence(ctx context.Context, actor *User, supervisorID i
 		if _, err := s.supervisor(ctx, tx, supervisorID); err != nil {
 			return err
 		}
-		affected, err := s.impact(tx, supervisorID, func(in *attentionInput) {
-			in.absences = append(in.absences, Absence{Start: a.Start, End: a.End})
+		affected, err := s.impact(tx, supervisorID, func(sc *attentionInput) {
+			sc.absences = append(sc.absences, Absence{Start: a.Start, End: a.End})
 		})
 		if err != nil {
 			return err

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"strconv"
 	"time"
@@ -78,6 +81,31 @@ func (s *Server) needsConfirm(c echo.Context, key string, list []booking.Booking
 		return nil, err
 	}
 	return &impactStep{Impact: views, ConfirmKey: key}, nil
+}
+
+// importImpact is the confirm step of an .ics import that would leave
+// bookings, or nil; the key is the file's digest, so another file is asked
+// about again.
+func (s *Server) importImpact(c echo.Context, supervisorID int64, data []byte) (*impactStep, error) {
+	ctx, u := c.Request().Context(), httpx.Actor(c)
+	sum := sha256.Sum256(data)
+	key := hex.EncodeToString(sum[:16])
+	if confirmed(c, key) {
+		return nil, nil
+	}
+	res, err := s.cfg.Calendar.PreviewAbsences(ctx, u, supervisorID, bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	var list []booking.Booking
+	for _, id := range res.AffectedBookingIDs {
+		b, err := s.svc.Booking(ctx, u, id)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, *b)
+	}
+	return s.needsConfirm(c, key, list)
 }
 
 // reassignPage gives a booking that needs attention to another supervisor

@@ -312,36 +312,21 @@ func (s *Server) importAbsencesPage(c echo.Context) error {
 		f.Fail("ics", l.T("err.ics_file"))
 		return s.showAbsences(c, http.StatusUnprocessableEntity, f)
 	}
-	ctx, u := c.Request().Context(), httpx.Actor(c)
-	if !confirmed(c, "import") {
-		// Warned before: an import over bookings lists them and waits for "save anyway".
-		res, err := s.cfg.Calendar.PreviewAbsences(ctx, u, id, bytes.NewReader(data))
-		if booking.ErrorCode(err) == booking.CodeInvalid {
-			f.Fail("ics", l.T("err.ics_file"))
-			return s.showAbsences(c, http.StatusUnprocessableEntity, f)
-		}
-		if err != nil {
-			return err
-		}
-		var list []booking.Booking
-		for _, bid := range res.AffectedBookingIDs {
-			b, err := s.svc.Booking(ctx, u, bid)
-			if err != nil {
-				return err
-			}
-			list = append(list, *b)
-		}
-		step, err := s.needsConfirm(c, "import", list)
-		if err != nil {
-			return err
-		}
-		if step != nil {
-			c.Set("import_step", step)
-			c.Set("import_text", string(data))
-			return s.showAbsences(c, http.StatusOK, f)
-		}
+	// Warned before: an import over bookings lists them and waits for "save anyway".
+	step, err := s.importImpact(c, id, data)
+	if booking.ErrorCode(err) == booking.CodeInvalid {
+		f.Fail("ics", l.T("err.ics_file"))
+		return s.showAbsences(c, http.StatusUnprocessableEntity, f)
 	}
-	res, err := s.cfg.Calendar.ImportAbsences(ctx, u, id, bytes.NewReader(data))
+	if err != nil {
+		return err
+	}
+	if step != nil {
+		c.Set("import_step", step)
+		c.Set("import_text", string(data))
+		return s.showAbsences(c, http.StatusOK, f)
+	}
+	res, err := s.cfg.Calendar.ImportAbsences(c.Request().Context(), httpx.Actor(c), id, bytes.NewReader(data))
 	if booking.ErrorCode(err) == booking.CodeInvalid {
 		f.Fail("ics", l.T("err.ics_file"))
 		return s.showAbsences(c, http.StatusUnprocessableEntity, f)
@@ -353,12 +338,12 @@ func (s *Server) importAbsencesPage(c echo.Context) error {
 }
 
 // importedFile is the .ics file of an import: the upload, or, from the confirm
-// step, the same file sent back as text.
+// step, the same file sent back as text (unless another file was chosen).
 func importedFile(c echo.Context) ([]byte, error) {
-	if text := c.FormValue("ics_text"); text != "" && len(text) <= calendar.MaxImportBytes {
+	fh, err := c.FormFile("ics")
+	if text := c.FormValue("ics_text"); (err != nil || fh.Size == 0) && text != "" && len(text) <= calendar.MaxImportBytes {
 		return []byte(text), nil
 	}
-	fh, err := c.FormFile("ics")
 	if err != nil {
 		return nil, err
 	}
