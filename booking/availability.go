@@ -36,6 +36,9 @@ type Absence struct {
 	Reason       string
 	SourceUID    *string
 	CreatedAt    time.Time
+	// AffectedBookingIDs are, once it is created, the confirmed bookings of the
+	// supervisor it covers (attention.go).
+	AffectedBookingIDs []int64 `gorm:"-"`
 }
 
 // ISOWeekday returns 1 for Monday through 7 for Sunday.
@@ -111,6 +114,13 @@ func (s *Service) SetAvailability(ctx context.Context, actor *User, supervisorID
 		if _, err := s.supervisor(ctx, tx, supervisorID); err != nil {
 			return err
 		}
+		affected, err := s.impact(tx, supervisorID, func(a *attentionInput) { a.windows = slices.Clone(ws) })
+		if err != nil {
+			return err
+		}
+		if err := s.noteImpact(tx, supervisorID, "availability", affected); err != nil {
+			return err
+		}
 		if err := tx.Where("supervisor_id = ?", supervisorID).Delete(&availabilityRow{}).Error; err != nil {
 			return err
 		}
@@ -160,28 +170,48 @@ type AbsenceInput struct {
 	Reason string
 }
 
-// CreateAbsence records an absence. Bookings already made in it stay; the
-// coordinator sees them as conflicts.
-func (s *Service) CreateAbsence(ctx context.Context, actor *User, supervisorID int64, in AbsenceInput) (*Absence, error) {
-	if !canSeeSchedule(actor, supervisorID) {
-		return nil, errForbidden("only coordinators and the supervisor may record absences")
-	}
+// checkAbsence reads an absence's times and checks its fields, every problem at once.
+func (s *Service) checkAbsence(in AbsenceInput) (start, end time.Time, err error) {
 	var p Problems
-	start := ParseTime(&p, "start", in.Start)
-	end := ParseTime(&p, "end", in.End)
+	start = ParseTime(&p, "start", in.Start)
+	end = ParseTime(&p, "end", in.End)
 	if len(p) == 0 && !end.After(start) {
 		p.Add("end", "end_before_start", "must be after start")
 	}
 	CheckText(&p, "reason", in.Reason, 500, false)
-	if err := p.Err(); err != nil {
+	return start, end, p.Err()
+}
+
+// CreateAbsence records an absence. Bookings already made in it stay, now
+// needing attention: their ids are in AffectedBookingIDs, and the coordinators
+// get one message listing them, written with the absence.
+func (s *Service) CreateAbsence(ctx context.Context, actor *User, supervisorID int64, in AbsenceInput) (*Absence, error) {
+	if !canSeeSchedule(actor, supervisorID) {
+		return nil, errForbidden("only coordinators and the supervisor may record absences")
+	}
+	start, end, err := s.checkAbsence(in)
+	if err != nil {
 		return nil, err
 	}
 	a := &Absence{SupervisorID: supervisorID, Start: start.UTC(), End: end.UTC(), Reason: in.Reason, CreatedAt: s.now()}
-	err := s.store.write(ctx, func(tx *gorm.DB) error {
+	err = s.store.write(ctx, func(tx *gorm.DB) error {
 		if _, err := s.supervisor(ctx, tx, supervisorID); err != nil {
 			return err
 		}
-		return tx.Create(a).Error
+		affected, err := s.impact(tx, supervisorID, func(sc *attentionInput) {
+			sc.absences = append(sc.absences, Absence{Start: a.Start, End: a.End})
+		})
+		if err != nil {
+			return err
+		}
+		if err := tx.Create(a).Error; err != nil {
+			return err
+		}
+		a.AffectedBookingIDs = make([]int64, len(affected))
+		for i, b := range affected {
+			a.AffectedBookingIDs[i] = b.ID
+		}
+		return s.NoteAttention(tx, supervisorID, "absence", fmt.Sprintf("absence:%d", a.ID), a.AffectedBookingIDs)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create absence of supervisor %d: %w", supervisorID, err)

@@ -43,6 +43,9 @@ type Booking struct {
 	UpdatedAt            time.Time
 	Followup             *Followup     `gorm:"-"`
 	Confirmation         *Confirmation `gorm:"-"`
+	// Attention lists the rules the booking breaks now (attention.go); it is
+	// filled when bookings are read for people, never stored.
+	Attention []Violation `gorm:"-"`
 }
 
 // Followup is what the workplace said after a held session.
@@ -515,6 +518,9 @@ func (s *Service) Booking(ctx context.Context, actor *User, id int64) (*Booking,
 	if !canSee(actor, b) {
 		return nil, errNotFound("booking")
 	}
+	if err := s.fillAttention(s.store.Read(ctx), []*Booking{b}); err != nil {
+		return nil, err
+	}
 	return b, nil
 }
 
@@ -551,6 +557,8 @@ type BookingFilter struct {
 	// clock) that their supervisor has not yet confirmed, so the coordinator sees
 	// what billing still rests on booked time for.
 	Unconfirmed bool
+	// Attention keeps only bookings that need the coordinator (attention.go).
+	Attention bool
 }
 
 // ListBookings returns, ordered by start, the bookings the actor may see that
@@ -599,6 +607,12 @@ func (s *Service) ListBookings(ctx context.Context, actor *User, f BookingFilter
 	}
 	if err := loadConfirmations(s.store.Read(ctx), ptrs); err != nil {
 		return nil, err
+	}
+	if err := s.fillAttention(s.store.Read(ctx), ptrs); err != nil {
+		return nil, err
+	}
+	if f.Attention {
+		list = slices.DeleteFunc(list, func(b Booking) bool { return len(b.Attention) == 0 })
 	}
 	return list, nil
 }
@@ -671,6 +685,10 @@ func (s *Service) UpdateBooking(ctx context.Context, actor *User, id int64, in B
 	}
 	if err != nil {
 		return nil, fmt.Errorf("update booking %d: %w", id, err)
+	}
+	// What it needed before the change (copied with old) may be gone now.
+	if err := s.fillAttention(s.store.Read(ctx), []*Booking{&b}); err != nil {
+		return nil, err
 	}
 	return &b, nil
 }

@@ -13,8 +13,9 @@ import (
 func TestEveryCodeHasItsWords(t *testing.T) {
 	vocabs := map[string][]string{
 		vocab.VocabPurpose: booking.Purposes, vocab.VocabReason: booking.CancelReasons, vocab.VocabMode: booking.Modes, vocab.VocabArea: booking.Areas, vocab.VocabOutcome: booking.Outcomes,
-		vocab.VocabRule:   append(slices.Clone(booking.OverridableRules), booking.RuleOverlap, booking.RuleNoFreeSupervisor),
-		vocab.VocabStatus: {booking.StatusConfirmed, booking.StatusCancelled, "active", "inactive"},
+		vocab.VocabRule: append(slices.Clone(booking.OverridableRules), booking.RuleOverlap, booking.RuleNoFreeSupervisor, booking.RuleSupervisorInactive),
+		// "attention" is how pages show a confirmed booking that needs the coordinator.
+		vocab.VocabStatus: {booking.StatusConfirmed, booking.StatusCancelled, "active", "inactive", "attention"},
 		vocab.VocabRole:   {booking.RoleAdmin, booking.RoleManager, booking.RoleSupervisor},
 		vocab.VocabEvent:  {booking.EventCreated, booking.EventChanged, booking.EventCancelled, booking.EventFollowup, booking.EventConfirmed},
 		vocab.VocabRating: {"1", "2", "3", "4", "5"},

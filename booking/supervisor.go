@@ -230,6 +230,15 @@ func (s *Service) UpdateSupervisor(ctx context.Context, actor *User, id int64, i
 			// Nobody could reach them: an erased supervisor is never bookable again (booking/privacy).
 			return (&Problems{{Field: "active", Key: "erased", Message: "an erased supervisor cannot be made active again; add a new supervisor instead"}}).Err()
 		}
+		if sv.Active && in.Active != nil && !*in.Active {
+			affected, err := s.impact(tx, id, func(a *attentionInput) { a.active = false })
+			if err != nil {
+				return err
+			}
+			if err := s.noteImpact(tx, id, "inactive", affected); err != nil {
+				return err
+			}
+		}
 		in.apply(sv)
 		sv.UpdatedAt = s.now()
 		if err := tx.Save(sv).Error; err != nil {

@@ -210,6 +210,10 @@ func (n *Notifier) compose(ctx context.Context, m booking.Message) (channel.Mess
 		if err := n.confirmations(ctx, payload, lang, &d); err != nil {
 			return channel.Message{}, err
 		}
+	case outbox.KindAttention:
+		if err := n.attention(ctx, payload, lang, &d); err != nil {
+			return channel.Message{}, err
+		}
 	case outbox.KindMonthlyReport:
 		if attachment, err = n.monthly(ctx, m, payload, lang, &d); err != nil {
 			return channel.Message{}, err

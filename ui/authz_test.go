@@ -875,6 +875,10 @@ func authzRows() []row {
 			id, _ := f.book(f.X, f.A, f.slot())
 			return req{path: p("/bookings/%d/cancel", id), body: url.Values{"reason_code": {"illness"}, "reason": {"sjuk"}}}
 		}),
+		page("POST", "/bookings/:id/reassign", pageCoordPOST, func(f *authz, r int) req {
+			id, _ := f.book(f.X, f.A, f.slot())
+			return req{path: p("/bookings/%d/reassign", id), body: url.Values{"supervisor_id": {fmt.Sprint(f.Y)}}}
+		}),
 		page("POST", "/bookings/:id/followup", [nRoles]int{401, 303, 404, 403, 403, 303, 401, 401}, func(f *authz, r int) req {
 			id, _ := f.book(f.X, f.A, f.past())
 			return req{path: p("/bookings/%d/followup", id), body: url.Values{"persons_supervised": {"4"}, "rating": {"5"}, "why_booked": {"vikarier"}}}

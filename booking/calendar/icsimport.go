@@ -53,6 +53,20 @@ type ImportResult struct {
 // the same file again creates nothing new. The work stops when ctx ends (the
 // client went away) and after importDeadline, which answers "too complex".
 func (s *Service) ImportAbsences(ctx context.Context, actor *booking.User, supervisorID int64, r io.Reader) (*ImportResult, error) {
+	return s.importAbsences(ctx, actor, supervisorID, r, false)
+}
+
+// PreviewAbsences is ImportAbsences that writes nothing: what an import of the
+// file would create and skip, and which bookings it would leave without the
+// supervisor, for the page that asks before it saves (issue 16).
+func (s *Service) PreviewAbsences(ctx context.Context, actor *booking.User, supervisorID int64, r io.Reader) (*ImportResult, error) {
+	return s.importAbsences(ctx, actor, supervisorID, r, true)
+}
+
+// errPreview undoes a preview's transaction once it has counted.
+var errPreview = errors.New("preview only")
+
+func (s *Service) importAbsences(ctx context.Context, actor *booking.User, supervisorID int64, r io.Reader, preview bool) (*ImportResult, error) {
 	if !actor.IsAdmin() && !actor.Is(supervisorID) {
 		return nil, forbidden("only coordinators and the supervisor may record absences")
 	}
@@ -95,10 +109,17 @@ func (s *Service) ImportAbsences(ctx context.Context, actor *booking.User, super
 			}
 		}
 		ids, err := bookingsCovered(tx, supervisorID, created)
+		if err != nil {
+			return err
+		}
 		res.AffectedBookingIDs = ids
-		return err
+		if preview {
+			return errPreview
+		}
+		// One message to the coordinators for the whole file, not one per absence.
+		return s.svc.NoteAttention(tx, supervisorID, "absence", fmt.Sprintf("import:%d:%d", supervisorID, now.UnixNano()), ids)
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errPreview) {
 		return nil, fmt.Errorf("import absences of supervisor %d: %w", supervisorID, err)
 	}
 	return res, nil

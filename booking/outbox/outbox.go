@@ -59,6 +59,9 @@ const (
 	KindMonthlyReport    = "monthly_report"
 	KindInvite           = account.TokenInvite
 	KindPasswordReset    = account.TokenPasswordReset
+	// KindAttention lists, for a coordinator, the bookings a change left
+	// without a supervisor; the core writes it with the change.
+	KindAttention = booking.KindAttention
 )
 
 // RetryWindow is how long a message is retried after it was due before it is

@@ -67,12 +67,16 @@ var labels = map[string]map[string][2]string{
 		"travel_buffer":        {"Handledaren hinner inte resa mellan verksamheterna.", "The supervisor would not have time to travel between workplaces."},
 		"daily_limit":          {"Handledaren skulle bli bokad mer än en arbetsdag.", "The supervisor would be booked for more than a working day."},
 		"no_free_supervisor":   {"Ingen handledare som talar språket är ledig den tiden.", "No supervisor who speaks the language is free at that time."},
+		// A booking's attention (issue 16): its supervisor was made inactive.
+		"supervisor_inactive": {"Handledaren är inte längre aktiv i poolen.", "The supervisor is no longer active in the pool."},
 	},
 	VocabStatus: {
 		"confirmed": {"bokad", "booked"},
 		"cancelled": {"avbokad", "cancelled"},
 		"active":    {"aktiv", "active"},
 		"inactive":  {"inaktiv", "inactive"},
+		// A confirmed booking whose supervisor can no longer come (issue 16).
+		"attention": {"behöver åtgärd", "needs attention"},
 	},
 	VocabRole: {
 		"admin":      {"samordnare", "coordinator"},

@@ -77,6 +77,8 @@ type absenceJSON struct {
 	Start  string `json:"start"`
 	End    string `json:"end"`
 	Reason string `json:"reason"`
+	// AffectedBookingIDs is in the answer to creating one only.
+	AffectedBookingIDs *[]int64 `json:"affected_booking_ids,omitempty"`
 }
 
 type absenceRequest struct {
@@ -118,7 +120,13 @@ func (s *Server) createAbsence(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, s.absenceJSON(a))
+	out := s.absenceJSON(a)
+	ids := a.AffectedBookingIDs
+	if ids == nil {
+		ids = []int64{}
+	}
+	out.AffectedBookingIDs = &ids
+	return c.JSON(http.StatusCreated, out)
 }
 
 func (s *Server) deleteAbsence(c echo.Context) error {

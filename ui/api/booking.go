@@ -30,6 +30,7 @@ type bookingJSON struct {
 	CancelledAt          *string           `json:"cancelled_at"`
 	Followup             *followupJSON     `json:"followup"`
 	Confirmation         *confirmationJSON `json:"confirmation"`
+	Attention            any               `json:"attention"`
 	CreatedAt            string            `json:"created_at"`
 	UpdatedAt            string            `json:"updated_at"`
 }
@@ -56,7 +57,7 @@ func (s *Server) bookingJSON(b *booking.Booking) bookingJSON {
 		Start: s.ts(b.Start), End: s.ts(b.End), Purpose: b.Purpose, ParticipantsExpected: b.ParticipantsExpected,
 		Notes: b.Notes, Status: b.Status, Sequence: b.Sequence, CancelReasonCode: b.CancelReasonCode,
 		CancelReason: b.CancelReason, CancelledAt: s.tsPtr(b.CancelledAt),
-		CreatedAt: s.ts(b.CreatedAt), UpdatedAt: s.ts(b.UpdatedAt)}
+		CreatedAt: s.ts(b.CreatedAt), UpdatedAt: s.ts(b.UpdatedAt), Attention: httpx.Attention(b.Attention, s.loc)}
 	if f := b.Followup; f != nil {
 		out.Followup = &followupJSON{PersonsSupervised: f.PersonsSupervised, Rating: f.Rating,
 			Comment: f.Comment, WhyBooked: f.WhyBooked, CreatedAt: s.ts(f.CreatedAt)}
@@ -112,8 +113,13 @@ func (s *Server) listBookings(c echo.Context) error {
 		return &booking.Error{Code: booking.CodeInvalid, Message: "unconfirmed must be true or false",
 			Details: []booking.FieldError{{Field: "unconfirmed", Message: "must be true or false"}}}
 	}
+	attention := c.QueryParam("attention")
+	if attention != "" && attention != "true" && attention != "false" {
+		return &booking.Error{Code: booking.CodeInvalid, Message: "attention must be true or false",
+			Details: []booking.FieldError{{Field: "attention", Message: "must be true or false"}}}
+	}
 	f := booking.BookingFilter{From: c.QueryParam("from"), To: c.QueryParam("to"), SupervisorID: sid,
-		WorkplaceID: wid, Status: c.QueryParam("status"), Unconfirmed: unconfirmed == "true"}
+		WorkplaceID: wid, Status: c.QueryParam("status"), Unconfirmed: unconfirmed == "true", Attention: attention == "true"}
 	list, err := s.svc.ListBookings(c.Request().Context(), httpx.Actor(c), f)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,6 +21,7 @@ const windowsPerDay = 2
 // availabilityPage is the weekly availability editor: for each weekday up to
 // two windows, as 24-hour times.
 type availabilityPage struct {
+	Step       *impactStep // the confirm step of a change that leaves bookings outside
 	Form       *form
 	Days       []availabilityDay
 	Done       bool
@@ -137,26 +139,45 @@ func (s *Server) saveAvailability(c echo.Context) error {
 			}
 		}
 	}
+	var step *impactStep
 	if f.OK() {
+		// Warned before: the bookings the new pattern leaves outside are listed first.
+		list, err := s.svc.AvailabilityImpact(c.Request().Context(), httpx.Actor(c), id, ws)
+		if err != nil && !failFrom(f, l, err, map[string]string{"availability": slotField(1, 0, "start")}) {
+			return err
+		}
+		if step, err = s.needsConfirm(c, fmt.Sprint(ws), list); err != nil {
+			return err
+		}
+	}
+	if f.OK() && step == nil {
 		_, err := s.svc.SetAvailability(c.Request().Context(), httpx.Actor(c), id, ws)
 		if err != nil && !failFrom(f, l, err, map[string]string{"availability": slotField(1, 0, "start")}) {
 			return err
 		}
 	}
-	if !f.OK() {
+	if !f.OK() || step != nil {
 		p := newAvailabilityPage(f)
+		p.Step = step
 		if p.Base = base; base != "" {
 			if p.Name, err = s.supervisorName(c, id, base); err != nil {
 				return err
 			}
 		}
-		return s.render(c, http.StatusUnprocessableEntity, "availability", l.T("availability.title"), p)
+		status := http.StatusUnprocessableEntity
+		if f.OK() {
+			status = http.StatusOK
+		}
+		return s.render(c, status, "availability", l.T("availability.title"), p)
 	}
 	return c.Redirect(http.StatusSeeOther, base+"/availability?done=1")
 }
 
 // absencePage lists the supervisor's coming absences with a form to add one.
 type absencePage struct {
+	Step              *impactStep // the confirm step of an absence over bookings
+	ImportStep        *impactStep // the confirm step of an import over bookings
+	ImportText        string      // the file of that import, sent again with the confirmation
 	Form              *form
 	Absences          []absenceView
 	Imported, Skipped string // what the last .ics import did
@@ -184,6 +205,10 @@ func (s *Server) showAbsences(c echo.Context, status int, f *form) error {
 		return err
 	}
 	p := &absencePage{Form: f, Imported: c.QueryParam("imported"), Skipped: c.QueryParam("skipped"), Base: base}
+	p.Step, _ = c.Get("impact").(*impactStep)
+	if p.ImportStep, _ = c.Get("import_step").(*impactStep); p.ImportStep != nil {
+		p.ImportText, _ = c.Get("import_text").(string)
+	}
 	if p.Name, err = s.supervisorName(c, id, base); err != nil {
 		return err
 	}
@@ -206,9 +231,24 @@ func (s *Server) addAbsence(c echo.Context) error {
 	if f.OK() && !end.After(start) {
 		f.Fail("end_date", l.T("err.end_before_start"))
 	}
+	in := booking.AbsenceInput{Start: start.Format(time.RFC3339), End: end.Format(time.RFC3339), Reason: f.V("reason")}
 	if f.OK() {
-		_, err := s.svc.CreateAbsence(c.Request().Context(), httpx.Actor(c), id, booking.AbsenceInput{
-			Start: start.Format(time.RFC3339), End: end.Format(time.RFC3339), Reason: f.V("reason")})
+		// Warned before: the bookings it would leave are listed, and saved only when confirmed.
+		list, err := s.svc.AbsenceImpact(c.Request().Context(), httpx.Actor(c), id, in)
+		if err != nil && !failFrom(f, l, err, map[string]string{"start": "start_date", "end": "end_date"}) {
+			return err
+		}
+		step, err := s.needsConfirm(c, in.Start+"/"+in.End, list)
+		if err != nil {
+			return err
+		}
+		if step != nil {
+			c.Set("impact", step)
+			return s.showAbsences(c, http.StatusOK, f)
+		}
+	}
+	if f.OK() {
+		_, err := s.svc.CreateAbsence(c.Request().Context(), httpx.Actor(c), id, in)
 		if err != nil && !failFrom(f, l, err, map[string]string{"start": "start_date", "end": "end_date"}) {
 			return err
 		}
@@ -267,17 +307,26 @@ func (s *Server) importAbsencesPage(c echo.Context) error {
 	}
 	l := s.lang(c)
 	f := newForm()
-	fh, err := c.FormFile("ics")
+	data, err := importedFile(c)
 	if err != nil {
 		f.Fail("ics", l.T("err.ics_file"))
 		return s.showAbsences(c, http.StatusUnprocessableEntity, f)
 	}
-	file, err := fh.Open()
+	// Warned before: an import over bookings lists them and waits for "save anyway".
+	step, err := s.importImpact(c, id, data)
+	if booking.ErrorCode(err) == booking.CodeInvalid {
+		f.Fail("ics", l.T("err.ics_file"))
+		return s.showAbsences(c, http.StatusUnprocessableEntity, f)
+	}
 	if err != nil {
 		return err
 	}
-	defer file.Close()
-	res, err := s.cfg.Calendar.ImportAbsences(c.Request().Context(), httpx.Actor(c), id, io.LimitReader(file, calendar.MaxImportBytes))
+	if step != nil {
+		c.Set("import_step", step)
+		c.Set("import_text", string(data))
+		return s.showAbsences(c, http.StatusOK, f)
+	}
+	res, err := s.cfg.Calendar.ImportAbsences(c.Request().Context(), httpx.Actor(c), id, bytes.NewReader(data))
 	if booking.ErrorCode(err) == booking.CodeInvalid {
 		f.Fail("ics", l.T("err.ics_file"))
 		return s.showAbsences(c, http.StatusUnprocessableEntity, f)
@@ -286,4 +335,22 @@ func (s *Server) importAbsencesPage(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s/absences?imported=%d&skipped=%d", base, res.Created, res.Skipped))
+}
+
+// importedFile is the .ics file of an import: the upload, or, from the confirm
+// step, the same file sent back as text (unless another file was chosen).
+func importedFile(c echo.Context) ([]byte, error) {
+	fh, err := c.FormFile("ics")
+	if text := c.FormValue("ics_text"); (err != nil || fh.Size == 0) && text != "" && len(text) <= calendar.MaxImportBytes {
+		return []byte(text), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	file, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	return io.ReadAll(io.LimitReader(file, calendar.MaxImportBytes))
 }

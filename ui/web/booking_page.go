@@ -30,6 +30,10 @@ type bookingPageData struct {
 	Notice time.Duration
 	Events []eventView
 	Done   string
+	// Replacements are, for a coordinator on a booking that needs attention,
+	// who could take it instead (fewest booked minutes that week first).
+	Replacements []booking.FreeSupervisor
+	CanReassign  bool
 }
 
 type eventView struct {
@@ -79,6 +83,12 @@ func (s *Server) showBooking(c echo.Context, status int, cancel, followup *form)
 		p.Late, p.Notice = true, s.svc.Config().LateCancel
 		if b.Mode != "on_site" {
 			p.Notice = s.svc.Config().LateCancelRemote
+		}
+	}
+	if u.IsAdmin() && len(b.Attention) > 0 {
+		p.CanReassign = true
+		if p.Replacements, err = s.svc.Replacements(ctx, u, b); err != nil {
+			return err
 		}
 	}
 	p.Confirm, _ = c.Get("confirm_form").(*form)

@@ -15,6 +15,8 @@ const overdueAfter = 3 * 24 * time.Hour
 
 // dashboardPage is the coordinator's overview.
 type dashboardPage struct {
+	// Attention are the upcoming bookings whose supervisor can no longer come.
+	Attention   []bookingView
 	Today       []bookingView
 	WeekCount   int
 	Utilization *float64
@@ -45,6 +47,9 @@ func (s *Server) dashboard(c echo.Context) error {
 		return err
 	}
 	p := &dashboardPage{}
+	if p.Attention, err = s.attentionList(ctx, u, n); err != nil {
+		return err
+	}
 	today, week0 := now.Format(time.DateOnly), monday.Format(time.DateOnly)
 	for _, b := range list {
 		day := b.Start.In(s.loc).Format(time.DateOnly)

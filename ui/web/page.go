@@ -94,6 +94,8 @@ var templateFuncs = template.FuncMap{
 	"blist": func(d pageData, list []bookingView) map[string]any {
 		return map[string]any{"L": d.L, "Loc": d.Loc, "List": list}
 	},
+	"cstep": func(d pageData, step *impactStep) map[string]any { return map[string]any{"D": d, "Step": step} },
+	"attn":  func(l Lang, vs []booking.Violation) map[string]any { return map[string]any{"L": l, "List": vs} },
 	"list":  func(v ...string) []string { return v },
 	"hours": func(min int) string { return fmt.Sprintf("%d:%02d", min/60, min%60) },
 	"wb": func(d pageData, b weekBooking) map[string]any {

@@ -54,6 +54,7 @@ func (s *Server) Routes(r httpx.Routes) {
 	r.POST("/requests/:id/withdraw", rp.withdrawRequest, booker)
 	r.GET("/bookings/:id", s.bookingPage, everyone)
 	r.POST("/bookings/:id/cancel", s.cancelBookingPage, booker)
+	r.POST("/bookings/:id/reassign", s.reassignPage, requirePage(admin))
 	r.POST("/workplaces/:id/feed/renew", s.renewWorkplaceFeedPage, booker)
 	r.POST("/bookings/:id/followup", s.followupPage, booker)
 	r.GET("/bookings/:id/confirm", s.confirmationPage, requirePage(admin, supervisor))

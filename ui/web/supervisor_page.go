@@ -23,6 +23,7 @@ func (s *Server) supervisorsPage(c echo.Context) error {
 // supervisorFormPage is the add and edit form; ID 0 adds. Erased, Erase and
 // Notice belong to the personal data section (privacy.go).
 type supervisorFormPage struct {
+	Step      *impactStep // the confirm step of a deactivation that leaves bookings
 	ID        int64
 	Form      *form
 	Languages []string
@@ -81,6 +82,19 @@ func (s *Server) saveSupervisor(c echo.Context) error {
 	if c.Param("id") != "" {
 		if p.ID, err = httpx.PathID(c, "id"); err != nil {
 			return err
+		}
+		if !active {
+			// Warned before: the bookings a deactivation leaves are listed first.
+			list, err := s.svc.DeactivationImpact(ctx, httpx.Actor(c), p.ID)
+			if err != nil {
+				return err
+			}
+			if p.Step, err = s.needsConfirm(c, "inactive", list); err != nil {
+				return err
+			}
+			if p.Step != nil {
+				return s.render(c, http.StatusOK, "supervisor_form", l.T("supervisor.title"), p)
+			}
 		}
 		sv, err = s.svc.UpdateSupervisor(ctx, httpx.Actor(c), p.ID, in)
 	} else {

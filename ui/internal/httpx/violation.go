@@ -31,6 +31,10 @@ func violationsJSON(vs []booking.Violation, loc *time.Location) []violationJSON 
 	return out
 }
 
+// Attention is a booking's attention (booking.Booking.Attention) as the API
+// writes it: shaped like a 409's details, [] when there is none.
+func Attention(vs []booking.Violation, loc *time.Location) any { return violationsJSON(vs, loc) }
+
 func alternativesJSON(as []booking.Alternative, loc *time.Location) []alternativeJSON {
 	out := make([]alternativeJSON, len(as))
 	for i, a := range as {
