@@ -133,6 +133,7 @@ type mailData struct {
 	Day    []bookingView
 	Month  string
 	Report *report.Utilization
+	Series seriesView
 }
 
 // compose renders one outbox row into a message in its recipient's language,
@@ -185,6 +186,10 @@ func (n *Notifier) compose(ctx context.Context, m booking.Message) (channel.Mess
 			if ics, method, err = n.invitation(ctx, det.Booking.ID); err != nil {
 				return channel.Message{}, err
 			}
+		}
+	case outbox.KindSeriesMade, outbox.KindSeriesCancelled:
+		if ics, method, err = n.series(ctx, m, payload, lang, &d); err != nil {
+			return channel.Message{}, err
 		}
 	case outbox.KindDayplan:
 		if err := n.dayplan(ctx, payload, lang, &d); err != nil {
