@@ -2,6 +2,7 @@ package booking
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -94,6 +95,23 @@ type occurrence struct {
 type SeriesPlan struct {
 	SupervisorID int64
 	Occurrences  []PlannedOccurrence
+	// Alternatives are, when the named supervisor collides, the others free
+	// for the whole series.
+	Alternatives []Alternative
+}
+
+// Free counts the occurrences that can be booked; Colliding those that
+// break a rule (closed days are neither).
+func (p *SeriesPlan) Free() (free, colliding int) {
+	for _, o := range p.Occurrences {
+		switch {
+		case o.Free():
+			free++
+		case !o.Closed():
+			colliding++
+		}
+	}
+	return free, colliding
 }
 
 // PlannedOccurrence is one occurrence of a plan. Violations is empty for a
@@ -191,6 +209,11 @@ func (s *Service) PlanSeries(ctx context.Context, actor *User, in SeriesInput) (
 		return nil, err
 	}
 	s.hideForeign(actor, plan)
+	if _, colliding := plan.Free(); colliding > 0 && in.SupervisorID != nil {
+		if plan.Alternatives, err = s.seriesAlternatives(ctx, actor, b, in); err != nil {
+			return nil, err
+		}
+	}
 	return plan, nil
 }
 
@@ -230,22 +253,30 @@ func (s *Service) planSeries(db *gorm.DB, b *Booking, occs []occurrence, in Seri
 			return nil, err
 		}
 	}
+	if in.SupervisorID == nil && len(ids) > 0 && !slices.Contains(in.Override, RuleOutsideAvailability) {
+		// Every occurrence has the first one's weekday and wall-clock times,
+		// so whoever's weekly windows miss the first misses them all: their
+		// year of bookings need not be read.
+		a := occs[0].at
+		var inside []int64
+		if err := db.Model(&availabilityRow{}).Distinct("supervisor_id").
+			Where("supervisor_id IN ? AND weekday = ? AND start_minute <= ? AND end_minute >= ?", ids, a.weekday, a.startMin, a.endMin).
+			Order("supervisor_id").Pluck("supervisor_id", &inside).Error; err != nil {
+			return nil, fmt.Errorf("series candidates: %w", err)
+		}
+		ids = inside
+	}
 	loc := s.cfg.Location
 	first, last := occs[0].at, occs[len(occs)-1].at
 	weekStart := startOfWeek(first.Start, loc)
 	weekEnd := startOfWeek(weekStart.AddDate(0, 0, 7), loc)
-	from := weekStart
-	if last.dayStart.Before(from) {
-		from = last.dayStart
-	}
-	to := last.dayEnd
-	if weekEnd.After(to) {
-		to = weekEnd
-	}
-	var scheds map[int64]*Schedule
+	var scheds, week map[int64]*Schedule
 	if len(ids) > 0 {
 		var err error
-		if scheds, err = s.loadSchedules(db, ids, from, to.Add(-time.Minute), 0); err != nil {
+		if scheds, err = s.occurrenceSchedules(db, ids, first, last, occs); err != nil {
+			return nil, err
+		}
+		if week, err = s.loadSchedules(db, ids, weekStart, weekEnd.Add(-time.Minute), 0); err != nil {
 			return nil, err
 		}
 	}
@@ -265,7 +296,7 @@ func (s *Service) planSeries(db *gorm.DB, b *Booking, occs []occurrence, in Seri
 	var best *choice
 	for _, id := range ids {
 		sc := scheds[id]
-		c := &choice{id: id, weekMinutes: sc.WeekMinutes(weekStart, weekEnd), vs: make([][]Violation, len(occs))}
+		c := &choice{id: id, weekMinutes: week[id].WeekMinutes(weekStart, weekEnd), vs: make([][]Violation, len(occs))}
 		for k, o := range occs {
 			if o.at.closed != nil {
 				continue
@@ -303,6 +334,63 @@ func (s *Service) planSeries(db *gorm.DB, b *Booking, occs []occurrence, in Seri
 		plan.Occurrences = append(plan.Occurrences, po)
 	}
 	return plan, nil
+}
+
+// occurrenceSchedules reads what the rules read of each supervisor for the
+// occurrences: the weekly windows, the absences over the series' span, and the
+// confirmed bookings of the occurrences' days only (a query per day on the
+// (supervisor_id, start_at) index): a year of a candidate's bookings is far
+// more than the 52 days a weekly series touches.
+func (s *Service) occurrenceSchedules(db *gorm.DB, ids []int64, first, last localSlot, occs []occurrence) (map[int64]*Schedule, error) {
+	out := make(map[int64]*Schedule, len(ids))
+	for _, id := range ids {
+		out[id] = &Schedule{}
+	}
+	err := scanRows(db.Model(&availabilityRow{}).Select("supervisor_id, weekday, start_minute, end_minute").Where("supervisor_id IN ?", ids),
+		func(rows *sql.Rows) error {
+			var id int64
+			var w Window
+			if err := rows.Scan(&id, &w.Weekday, &w.Start, &w.End); err != nil {
+				return err
+			}
+			out[id].Windows = append(out[id].Windows, w)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("load availability: %w", err)
+	}
+	var absences []Absence
+	if err := db.Select("id, supervisor_id, start_at, end_at").
+		Where("supervisor_id IN ? AND start_at < ? AND end_at > ?", ids, last.dayEnd.UTC(), first.dayStart.UTC()).Find(&absences).Error; err != nil {
+		return nil, fmt.Errorf("load absences: %w", err)
+	}
+	for _, a := range absences {
+		out[a.SupervisorID].Absences = append(out[a.SupervisorID].Absences, a)
+	}
+	// Occurrences are a week or more apart, so the days' reads never overlap,
+	// and reading them in order keeps each schedule's bookings in order of start.
+	for _, o := range occs {
+		if o.at.closed != nil {
+			continue
+		}
+		from, to := o.at.dayStart.UTC(), o.at.dayEnd.UTC()
+		err = scanRows(db.Model(&Booking{}).Select("id, supervisor_id, workplace_id, mode, start_at, end_at").
+			Where("supervisor_id IN ? AND status = ? AND start_at < ? AND start_at >= ? AND end_at > ?",
+				ids, StatusConfirmed, to, from.Add(-maxBookingLength), from).Order("start_at"),
+			func(rows *sql.Rows) error {
+				var b Booking
+				if err := rows.Scan(&b.ID, &b.SupervisorID, &b.WorkplaceID, &b.Mode, &b.Start, &b.End); err != nil {
+					return err
+				}
+				b.Start, b.End = b.Start.UTC(), b.End.UTC()
+				out[b.SupervisorID].Bookings = append(out[b.SupervisorID].Bookings, b)
+				return nil
+			})
+		if err != nil {
+			return nil, fmt.Errorf("load bookings: %w", err)
+		}
+	}
+	return out, nil
 }
 
 // around narrows a schedule read over a long span to what the rules read for
@@ -395,23 +483,35 @@ func (s *Service) CreateSeries(ctx context.Context, actor *User, in SeriesInput)
 		if err := tx.Create(sr).Error; err != nil {
 			return err
 		}
-		for _, o := range book {
+		// One INSERT for the bookings and one for their events: the database
+		// still checks every row (the overlap trigger or exclusion constraint).
+		list := make([]Booking, len(book))
+		for i, o := range book {
 			ob := *b
 			ob.ID, ob.SupervisorID, ob.Start, ob.End = 0, sr.SupervisorID, o.Start, o.End
 			start := o.Start
 			ob.SeriesID, ob.SeriesStart = &sr.ID, &start
 			ob.UID = randomToken(16) + "@sprakpool"
 			ob.CreatedAt, ob.UpdatedAt, ob.CreatedBy = now, now, &actor.ID
-			if err := tx.Create(&ob).Error; err != nil {
-				return err
-			}
-			data := ob.snapshot()
-			data["series_id"], data["series_change"], data["series_sequence"] = sr.ID, SeriesMade, sr.Sequence
-			if err := logEvent(tx, &ob, EventCreated, actor, now, data); err != nil {
-				return err
-			}
-			sr.Bookings = append(sr.Bookings, ob)
+			list[i] = ob
 		}
+		if err := tx.Create(&list).Error; err != nil {
+			return err
+		}
+		events := make([]Event, len(list))
+		for i := range list {
+			data := list[i].snapshot()
+			data["series_id"], data["series_change"], data["series_sequence"] = sr.ID, SeriesMade, sr.Sequence
+			raw, err := json.Marshal(data)
+			if err != nil {
+				return err
+			}
+			events[i] = Event{BookingID: list[i].ID, Kind: EventCreated, Sequence: list[i].Sequence, ActorID: &actor.ID, At: now, Data: string(raw)}
+		}
+		if err := tx.Create(&events).Error; err != nil {
+			return err
+		}
+		sr.Bookings = list
 		return nil
 	})
 	if errors.Is(err, errConflict) {
@@ -436,32 +536,11 @@ func (s *Service) seriesConflict(ctx context.Context, actor *User, b *Booking, i
 	}
 	e := &Error{Code: CodeConflict, Message: msg, Details: vs, Alternatives: []Alternative{}}
 	if in.SupervisorID != nil {
-		others := in
-		others.SupervisorID = nil
-		others.SkipConflicts = false
-		if _, occs, err := s.prepareSeries(ctx, actor, others); err == nil {
-			cands, err := candidates(s.store.Read(ctx), b.Language, b.Area)
-			if err != nil {
-				return err
-			}
-			for _, id := range cands {
-				if id == b.SupervisorID || len(e.Alternatives) == maxAlternatives {
-					continue
-				}
-				one := in
-				one.SupervisorID = &id
-				one.SkipConflicts = false
-				bb := *b
-				bb.SupervisorID = id
-				p, err := s.planSeries(s.store.Read(ctx), &bb, occs, one)
-				if err != nil {
-					return err
-				}
-				if seriesFree(p) {
-					e.Alternatives = append(e.Alternatives, Alternative{SupervisorID: id, Start: b.Start, End: b.End})
-				}
-			}
+		alts, err := s.seriesAlternatives(ctx, actor, b, in)
+		if err != nil {
+			return err
 		}
+		e.Alternatives = alts
 	}
 	if len(vs) == 1 && vs[0].Rule == RuleNoFreeSupervisor {
 		if rerr := s.recordUnmet(context.WithoutCancel(ctx), UnmetSeries, actor, b); rerr != nil {
@@ -469,6 +548,40 @@ func (s *Service) seriesConflict(ctx context.Context, actor *User, b *Booking, i
 		}
 	}
 	return e
+}
+
+// seriesAlternatives are the other supervisors who could take the whole
+// series (every occurrence not on a closed day), at most five, lowest id first.
+func (s *Service) seriesAlternatives(ctx context.Context, actor *User, b *Booking, in SeriesInput) ([]Alternative, error) {
+	out := []Alternative{}
+	others := in
+	others.SupervisorID, others.SkipConflicts = nil, false
+	_, occs, err := s.prepareSeries(ctx, actor, others)
+	if err != nil {
+		return out, nil
+	}
+	db := s.store.Read(ctx)
+	cands, err := candidates(db, b.Language, b.Area)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range cands {
+		if id == b.SupervisorID || len(out) == maxAlternatives {
+			continue
+		}
+		one := others
+		one.SupervisorID = &id
+		bb := *b
+		bb.SupervisorID = id
+		p, err := s.planSeries(db, &bb, occs, one)
+		if err != nil {
+			return nil, err
+		}
+		if seriesFree(p) {
+			out = append(out, Alternative{SupervisorID: id, Start: b.Start, End: b.End})
+		}
+	}
+	return out, nil
 }
 
 // seriesFree reports whether every occurrence of the plan not on a closed day is free.
