@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -31,7 +32,8 @@ type seriesPreview struct {
 	Skipped      int
 	Colliding    int
 	Conflict     bool
-	Query        string
+	// Change is the booking form filled in as it was sent.
+	Change template.URL
 }
 
 // occurrenceView is one line of a series: booked (Booking), planned, or skipped.
@@ -145,7 +147,7 @@ func (s *Server) seriesInput(c echo.Context) (*seriesPreview, booking.SeriesInpu
 	if v := f.V("supervisor_id"); v != "" {
 		q.Set("supervisor_id", v)
 	}
-	p.Query = q.Encode()
+	p.Change = template.URL("/book?" + q.Encode())
 	var in booking.SeriesInput
 	b, ok := s.bookingInput(f, l)
 	in.BookingInput = b
