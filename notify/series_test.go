@@ -133,8 +133,11 @@ func TestSeriesMailOnePerPersonAndChange(t *testing.T) {
 		cals["made-"+m.To[0]] = part.Body
 	}
 	made := cals["made-"+p.svUser.Email]
-	if os.Getenv("SERIES_ICS_OUT") != "" {
-		os.WriteFile(os.Getenv("SERIES_ICS_OUT"), made, 0o644)
+	if out := os.Getenv("SPRAKPOOL_SERIES_ICS"); out != "" {
+		// For a person to read: what a series invitation looks like.
+		if err := os.WriteFile(out, made, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// Then one occurrence moved to 13:00 and another cancelled, each alone.
 	srv.reset()
