@@ -44,6 +44,11 @@ func TestSeriesPages(t *testing.T) {
 	if status != 200 || strings.Count(body, `href="/bookings/`) != 3 || !strings.Contains(body, "Hoppas över: Handledaren är redan bokad") {
 		t.Fatalf("series page: %d\n%s", status, body)
 	}
+	// Each occurrence's booking page leads back to the series.
+	first := regexp.MustCompile(`href="/bookings/(\d+)"`).FindStringSubmatch(body)
+	if _, page := b.get("/bookings/" + first[1]); !strings.Contains(page, `<a href="/series/`+m[1]+`">Ingår i en serie`) {
+		t.Errorf("booking %s does not link its series", first[1])
+	}
 	// A bad repeat rule is the form's error, in Swedish.
 	if status, body := b.get("/book/series?" + seriesValues(p.wpA, "60").Encode()); status != 422 || !strings.Contains(body, "Ange 2 till 52 gånger.") {
 		t.Errorf("60 times: %d", status)
