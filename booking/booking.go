@@ -41,8 +41,13 @@ type Booking struct {
 	CreatedBy            *int64
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
-	Followup             *Followup     `gorm:"-"`
-	Confirmation         *Confirmation `gorm:"-"`
+	// SeriesID names the series the booking is an occurrence of (nil when
+	// alone); SeriesStart is the start the series planned for it, kept when
+	// it is moved, by which invitations name the occurrence.
+	SeriesID     *int64
+	SeriesStart  *time.Time    `gorm:"column:series_start_at"`
+	Followup     *Followup     `gorm:"-"`
+	Confirmation *Confirmation `gorm:"-"`
 	// Attention lists the rules the booking breaks now (attention.go); it is
 	// filled when bookings are read for people, never stored.
 	Attention []Violation `gorm:"-"`

@@ -17,6 +17,8 @@ type Violation struct {
 	AbsenceID  int64
 	Date       string // the closed day, YYYY-MM-DD
 	Minutes    int    // the day's booked minutes with the new booking (daily_limit)
+	// Occurrence is the local date (YYYY-MM-DD) of the series occurrence that breaks the rule.
+	Occurrence string
 
 	workplaceID  int64
 	supervisorID int64

@@ -24,7 +24,8 @@ var Languages = []string{"sv", "en"}
 // Kinds are the kinds of mail notify can render.
 var Kinds = []string{outbox.KindBookingConfirmed, outbox.KindBookingChanged, outbox.KindBookingCancelled,
 	outbox.KindBookingRemoved, outbox.KindReminder, outbox.KindDayplan, outbox.KindFollowupRequest, outbox.KindMonthlyReport,
-	outbox.KindInvite, outbox.KindPasswordReset, outbox.KindConfirmationReminder, outbox.KindAttention}
+	outbox.KindInvite, outbox.KindPasswordReset, outbox.KindConfirmationReminder, outbox.KindAttention,
+	outbox.KindSeriesMade, outbox.KindSeriesCancelled}
 
 // templates holds every message template, parsed once at start.
 type templates struct {

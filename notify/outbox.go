@@ -145,7 +145,8 @@ type mailData struct {
 	Report *report.Utilization
 	// SSO: the invitation asks the new user to sign in with the
 	// municipality's account instead of choosing a password.
-	SSO bool
+	SSO    bool
+	Series seriesView
 }
 
 // compose renders one outbox row into a message in its recipient's language,
@@ -201,6 +202,10 @@ func (n *Notifier) compose(ctx context.Context, m booking.Message) (channel.Mess
 			if ics, method, err = n.invitation(ctx, det.Booking.ID); err != nil {
 				return channel.Message{}, err
 			}
+		}
+	case outbox.KindSeriesMade, outbox.KindSeriesCancelled:
+		if ics, method, err = n.series(ctx, m, payload, lang, &d); err != nil {
+			return channel.Message{}, err
 		}
 	case outbox.KindDayplan:
 		if err := n.dayplan(ctx, payload, lang, &d); err != nil {

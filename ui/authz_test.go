@@ -114,6 +114,7 @@ type authz struct {
 	oldFeed    map[string]string // feed kind → a token that was renewed away
 	apiToken   string            // the coordinator's valid API token
 	nextSlot   time.Time
+	nextSeries atomic.Int64
 	pastSlot   time.Time
 	nextUser   atomic.Int64
 	srcAddr    atomic.Uint32
@@ -849,6 +850,18 @@ func authzRows() []row {
 		page("POST", "/book", [nRoles]int{401, 303, 403, 403, 403, 303, 401, 401}, func(f *authz, r int) req {
 			return req{path: "/book", body: bookForm(f, f.slot())}
 		}),
+		// Series (issue 15): booked like bookings, for A's workplace; seen like its bookings.
+		page("GET", "/book/series", [nRoles]int{303, 200, 403, 403, 403, 200, 303, 303}, func(f *authz, r int) req {
+			return req{path: "/book/series?" + seriesForm(f, f.seriesSlot()).Encode()}
+		}),
+		page("POST", "/book/series", [nRoles]int{401, 303, 403, 403, 403, 303, 401, 401}, func(f *authz, r int) req {
+			return req{path: "/book/series", body: seriesForm(f, f.seriesSlot())}
+		}),
+		{method: "GET", route: "/series/:id", kind: kindPage, want: [nRoles]int{303, 200, 404, 200, 404, 200, 303, 303},
+			prep: func(f *authz, r int) req { return req{path: p("/series/%d", f.series())} }},
+		page("POST", "/series/:id/cancel", [nRoles]int{401, 303, 404, 403, 403, 303, 401, 401}, func(f *authz, r int) req {
+			return req{path: p("/series/%d/cancel", f.series()), body: url.Values{"from": {"2026-01-01"}, "reason_code": {"illness"}, "reason": {"sjuk"}}}
+		}),
 		// Free times and requests (issue 14): managers of A's workplace and
 		// coordinators; the queue, fill and decline are the coordinators'.
 		page("GET", "/book/times", pageBookGET, fixed("/book/times")),
@@ -1065,6 +1078,15 @@ func authzRows() []row {
 			id, _ := f.book(f.X, f.A, f.slot())
 			return req{path: p("/api/v1/bookings/%d/cancel", id), body: map[string]any{"reason_code": "illness", "reason": "sjuk"}}
 		}),
+		api("POST", "/api/v1/series", [nRoles]int{401, 201, 403, 403, 403, 201, 401, 401}, func(f *authz, r int) req {
+			return req{path: "/api/v1/series", body: seriesBody(f, f.seriesSlot())}
+		}),
+		api("GET", "/api/v1/series/:id", [nRoles]int{401, 200, 404, 200, 404, 200, 401, 401}, func(f *authz, r int) req {
+			return req{path: p("/api/v1/series/%d", f.series())}
+		}),
+		api("POST", "/api/v1/series/:id/cancel", [nRoles]int{401, 200, 404, 403, 403, 200, 401, 401}, func(f *authz, r int) req {
+			return req{path: p("/api/v1/series/%d/cancel", f.series()), body: map[string]any{"reason_code": "illness", "reason": "sjuk", "from": "2026-01-01"}}
+		}),
 		api("POST", "/api/v1/bookings/:id/followup", [nRoles]int{401, 200, 404, 403, 403, 200, 401, 401}, func(f *authz, r int) req {
 			id, _ := f.book(f.X, f.A, f.past())
 			return req{path: p("/api/v1/bookings/%d/followup", id), body: map[string]any{"persons_supervised": 4, "rating": 5,
@@ -1135,6 +1157,43 @@ func authzRows() []row {
 }
 
 // bookForm is the booking form for X at A in the given hour.
+// seriesSlot is the first start of a two-week series of X at A: an hour of
+// a weekday in an even week from September 2026 on, so the series' second
+// week is never another cell's first and no two cells collide.
+func (f *authz) seriesSlot() time.Time {
+	for {
+		k := int(f.nextSeries.Add(1) - 1)
+		d := time.Date(2026, 9, 7+14*(k/40)+(k%40)/8, 8+k%8, 0, 0, 0, f.loc)
+		if _, closed := vocab.ClosedDayOn(d); !closed {
+			return d
+		}
+	}
+}
+
+// seriesBody is a weekly series of two hours of X at A from s.
+func seriesBody(f *authz, s time.Time) map[string]any {
+	b := bookingBody(f.X, f.A, s.Format(time.RFC3339), s.Add(time.Hour).Format(time.RFC3339))
+	b["repeat"] = map[string]any{"every_weeks": 1, "count": 2}
+	return b
+}
+
+// seriesForm is the booking form with its Upprepa part for the same series.
+func seriesForm(f *authz, s time.Time) url.Values {
+	v := bookForm(f, s)
+	v.Set("repeat_every", "1")
+	v.Set("repeat_count", "2")
+	v.Set("skip_conflicts", "false")
+	return v
+}
+
+// series makes a series of X at A as the coordinator and returns its id.
+func (f *authz) series() int64 {
+	f.t.Helper()
+	var sr idJSON
+	f.must(201, "POST", "/api/v1/series", f.admin, seriesBody(f, f.seriesSlot()), &sr)
+	return sr.ID
+}
+
 func bookForm(f *authz, s time.Time) url.Values {
 	s = s.In(f.loc)
 	return url.Values{"workplace_id": {itoa(f.A)}, "supervisor_id": {itoa(f.X)}, "language": {"ar"},

@@ -58,6 +58,9 @@ func (s *Service) Invitation(ctx context.Context, bookingID int64, organizer str
 	cal := s.newCalendar()
 	cal.Props.SetText(ical.PropMethod, method)
 	ev := s.vevent(&entries[0])
+	if err := s.occurrenceOf(db, b, ev); err != nil {
+		return nil, "", fmt.Errorf("invitation for booking %d: %w", bookingID, err)
+	}
 	ev.Props.Set(organizerProp(organizer))
 	for _, a := range entries[0].attendees() {
 		ev.Props.Add(a.prop())
@@ -90,10 +93,15 @@ func (s *Service) Removal(ctx context.Context, bookingID int64, organizer, email
 	cal := s.newCalendar()
 	cal.Props.SetText(ical.PropMethod, "CANCEL")
 	full := s.vevent(&entries[0])
+	if err := s.occurrenceOf(db, b, full); err != nil {
+		return nil, fmt.Errorf("removal from booking %d: %w", bookingID, err)
+	}
 	ev := ical.NewEvent()
-	for _, name := range []string{ical.PropUID, ical.PropDateTimeStamp, ical.PropSequence, ical.PropDateTimeStart,
+	for _, name := range []string{ical.PropUID, ical.PropDateTimeStamp, ical.PropSequence, ical.PropRecurrenceID, ical.PropDateTimeStart,
 		ical.PropDateTimeEnd, ical.PropSummary} {
-		ev.Props[name] = full.Props[name]
+		if len(full.Props[name]) > 0 {
+			ev.Props[name] = full.Props[name]
+		}
 	}
 	ev.Props.Set(organizerProp(organizer))
 	ev.Props.Add(attendee{name: name, email: strings.ToLower(strings.TrimSpace(email)), role: "REQ-PARTICIPANT"}.prop())

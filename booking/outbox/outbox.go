@@ -57,8 +57,12 @@ const (
 	KindDayplan          = "dayplan"
 	KindFollowupRequest  = "followup_request"
 	KindMonthlyReport    = "monthly_report"
-	KindInvite           = account.TokenInvite
-	KindPasswordReset    = account.TokenPasswordReset
+	// A series made, or cancelled from a date: one message per person, with
+	// the series' recurring event.
+	KindSeriesMade      = "series_made"
+	KindSeriesCancelled = "series_cancelled"
+	KindInvite          = account.TokenInvite
+	KindPasswordReset   = account.TokenPasswordReset
 	// KindAttention lists, for a coordinator, the bookings a change left
 	// without a supervisor; the core writes it with the change.
 	KindAttention = booking.KindAttention
@@ -224,12 +228,22 @@ func (s *Service) planEventBatch(ctx context.Context, limit int) (added int, mor
 			if err != nil {
 				return err
 			}
+			change, err := seriesChangeOf(e)
+			if err != nil {
+				return err
+			}
 			for _, r := range rs {
 				key := fmt.Sprintf("booking:%d:%s:%d:%s", b.ID, e.Kind, e.Sequence, strings.ToLower(r.email))
 				seq := e.Sequence
 				kind := kind
 				if r.left {
 					kind = KindBookingRemoved
+				}
+				if change != nil {
+					// One message per person and series change: every
+					// occurrence's event plans the same key, the first wins.
+					kind = change.kind
+					key = fmt.Sprintf("series:%d:%s:%d:%s", change.SeriesID, change.Change, change.Sequence, strings.ToLower(r.email))
 				}
 				m := &booking.Message{Key: key, Kind: kind, Recipient: r.email, UserID: r.userID,
 					BookingID: &b.ID, Sequence: &seq, Payload: e.Data, DueAt: e.At}
@@ -260,6 +274,35 @@ func (s *Service) planEventBatch(ctx context.Context, limit int) (added int, mor
 		return 0, false, fmt.Errorf("plan event mail: %w", err)
 	}
 	return added, more, nil
+}
+
+// seriesChange is what an occurrence's event says of the series change it is part of.
+type seriesChange struct {
+	SeriesID int64  `json:"series_id"`
+	Change   string `json:"series_change"`
+	Sequence int    `json:"series_sequence"`
+	kind     string
+}
+
+// seriesChangeOf reads the series change an event belongs to, nil for a
+// booking's own change (an occurrence moved or cancelled alone).
+func seriesChangeOf(e booking.Event) (*seriesChange, error) {
+	if !strings.Contains(e.Data, `"series_change"`) {
+		return nil, nil
+	}
+	var c seriesChange
+	if err := json.Unmarshal([]byte(e.Data), &c); err != nil {
+		return nil, fmt.Errorf("event %d: %w", e.ID, err)
+	}
+	switch c.Change {
+	case booking.SeriesMade:
+		c.kind = KindSeriesMade
+	case booking.SeriesCancelled:
+		c.kind = KindSeriesCancelled
+	default:
+		return nil, nil
+	}
+	return &c, nil
 }
 
 // eventRecipients are the booking's people, and for a change that moved it to

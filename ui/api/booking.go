@@ -33,6 +33,7 @@ type bookingJSON struct {
 	Attention            any               `json:"attention"`
 	CreatedAt            string            `json:"created_at"`
 	UpdatedAt            string            `json:"updated_at"`
+	SeriesID             *int64            `json:"series_id"`
 }
 
 type confirmationJSON struct {
@@ -57,7 +58,8 @@ func (s *Server) bookingJSON(b *booking.Booking) bookingJSON {
 		Start: s.ts(b.Start), End: s.ts(b.End), Purpose: b.Purpose, ParticipantsExpected: b.ParticipantsExpected,
 		Notes: b.Notes, Status: b.Status, Sequence: b.Sequence, CancelReasonCode: b.CancelReasonCode,
 		CancelReason: b.CancelReason, CancelledAt: s.tsPtr(b.CancelledAt),
-		CreatedAt: s.ts(b.CreatedAt), UpdatedAt: s.ts(b.UpdatedAt), Attention: httpx.Attention(b.Attention, s.loc)}
+		CreatedAt: s.ts(b.CreatedAt), UpdatedAt: s.ts(b.UpdatedAt), Attention: httpx.Attention(b.Attention, s.loc),
+		SeriesID: b.SeriesID}
 	if f := b.Followup; f != nil {
 		out.Followup = &followupJSON{PersonsSupervised: f.PersonsSupervised, Rating: f.Rating,
 			Comment: f.Comment, WhyBooked: f.WhyBooked, CreatedAt: s.ts(f.CreatedAt)}

@@ -70,6 +70,10 @@ func (s *Server) Routes(g *echo.Group) {
 	api.POST("/bookings/:id/confirmation", s.confirmBooking, allow(admin, supervisor))
 	api.GET("/bookings/:id/events", s.bookingEvents, anyone)
 
+	api.POST("/series", s.createSeries, allow(admin, manager))
+	api.GET("/series/:id", s.getSeries, anyone)
+	api.POST("/series/:id/cancel", s.cancelSeries, allow(admin, manager))
+
 	api.GET("/slots", s.listSlots, allow(admin, manager))
 	api.POST("/requests", s.createRequest, allow(admin, manager))
 	api.GET("/requests", s.listRequests, allow(admin, manager))

@@ -82,6 +82,19 @@ func samplePages(loc *time.Location) map[string]any {
 			{Form: failed("supervisor_id"), Workplaces: []booking.Workplace{wp}, Step: "choose", Free: free, Conflict: conflict},
 			{Form: newForm(), Workplaces: []booking.Workplace{wp}, Step: "choose", Conflict: &conflictView{Reasons: []string{"x"}}},
 		},
+		"series_preview": []any{
+			&seriesPreview{Book: &bookPage{Form: bookForm}, Supervisor: &sv, Free: 1, Skipped: 1, Colliding: 1, Conflict: true,
+				Alternatives: []booking.Supervisor{sv}, Occurrences: []occurrenceView{{Start: start, End: end, Free: true},
+					{Start: start, End: end, Holiday: "Kristi himmelsfärdsdag"}, {Start: start, End: end, Reasons: []string{"x"}}}},
+			&seriesPreview{Book: &bookPage{Form: newForm()}, Free: 2},
+		},
+		"series": []any{
+			&seriesPageData{S: &booking.Series{ID: 4, EveryWeeks: 2, Occurrences: 3, Language: "ar", Purpose: "other"}, Supervisor: sv, Workplace: wp,
+				Start: start, End: end, Weekday: 1, CanCancel: true, Cancel: failed("from", "reason_code", "reason"), Done: "booked",
+				Occurrences: []occurrenceView{{Start: start, End: end, Booking: &bk}, {Start: start, End: end, Holiday: "Annandag påsk"},
+					{Start: start, End: end, Reasons: []string{"x"}}}},
+			&seriesPageData{S: &booking.Series{ID: 4, EveryWeeks: 1, Occurrences: 2, Language: "ar", Purpose: "other"}, Done: "cancelled", Cancel: newForm()},
+		},
 		"booking": []*bookingPageData{
 			{B: bv, Start: start, End: end, Contacts: wb.Contacts, Cancel: failed("reason_code", "reason"), Followup: failed("persons_supervised", "rating"),
 				CanCancel: true, CanFollow: true, CanConfirm: true, Confirm: failed("outcome"), Events: []eventView{{Kind: "created", At: start, Actor: "Chef"}}, Done: "booked"},
@@ -171,6 +184,8 @@ func TestTemplatesRenderEveryPage(t *testing.T) {
 			for _, x := range v {
 				list = append(list, x)
 			}
+		case []any:
+			list = v
 		default:
 			list = []any{v}
 		}

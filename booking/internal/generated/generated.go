@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -27,16 +28,7 @@ var Million = demo.GenerateSpec{Supervisors: 1000, Workplaces: 300, Bookings: 1_
 func Pool(b *testing.B, spec demo.GenerateSpec, now time.Time) *booking.Service {
 	b.Helper()
 	ctx := context.Background()
-	h := sha256.New()
-	fmt.Fprintf(h, "%+v\n", spec)
-	fs.WalkDir(migrations.SQLite(), ".", func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			raw, _ := fs.ReadFile(migrations.SQLite(), path)
-			h.Write(raw)
-		}
-		return nil
-	})
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("sprakpool-generated-%x.db", h.Sum(nil)[:8]))
+	path := cachedPath(spec)
 	if _, err := os.Stat(path); err != nil {
 		tmp := path + ".tmp"
 		os.Remove(tmp)
@@ -60,11 +52,62 @@ func Pool(b *testing.B, spec demo.GenerateSpec, now time.Time) *booking.Service 
 			b.Fatal(err)
 		}
 	}
-	s, err := booking.Open(ctx, path, booking.DefaultConfig())
+	return open(b, path, now)
+}
+
+func open(b *testing.B, path string, now time.Time) *booking.Service {
+	b.Helper()
+	s, err := booking.Open(context.Background(), path, booking.DefaultConfig())
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close() })
 	s.Now = func() time.Time { return now }
 	return s
+}
+
+// PoolCopy is Pool for a benchmark that writes: a copy of the cached pool in
+// the benchmark's temporary directory, so the cache stays as generated for
+// the benchmarks that read it.
+func PoolCopy(b *testing.B, spec demo.GenerateSpec, now time.Time) *booking.Service {
+	b.Helper()
+	cached := Pool(b, spec, now)
+	cached.Close()
+	path := filepath.Join(b.TempDir(), "pool.db")
+	if err := copyFile(path, cachedPath(spec)); err != nil {
+		b.Fatal(err)
+	}
+	return open(b, path, now)
+}
+
+func copyFile(dst, src string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// cachedPath is where the pool of spec is kept: named by the spec and the
+// schema, so a new migration generates it anew.
+func cachedPath(spec demo.GenerateSpec) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%+v\n", spec)
+	fs.WalkDir(migrations.SQLite(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			raw, _ := fs.ReadFile(migrations.SQLite(), path)
+			h.Write(raw)
+		}
+		return nil
+	})
+	return filepath.Join(os.TempDir(), fmt.Sprintf("sprakpool-generated-%x.db", h.Sum(nil)[:8]))
 }

@@ -14,6 +14,8 @@ type violationJSON struct {
 	AbsenceID int64   `json:"absence_id,omitempty"`
 	Date      string  `json:"date,omitempty"`
 	Minutes   int     `json:"minutes,omitempty"`
+	// Occurrence names the series occurrence (its local date) a rule is broken on.
+	Occurrence string `json:"occurrence,omitempty"`
 }
 
 type alternativeJSON struct {
@@ -26,7 +28,7 @@ func violationsJSON(vs []booking.Violation, loc *time.Location) []violationJSON 
 	out := make([]violationJSON, len(vs))
 	for i, v := range vs {
 		out[i] = violationJSON{Rule: v.Rule, BookingID: v.BookingID, Start: TimestampPtr(v.Start, loc), End: TimestampPtr(v.End, loc),
-			AbsenceID: v.AbsenceID, Date: v.Date, Minutes: v.Minutes}
+			AbsenceID: v.AbsenceID, Date: v.Date, Minutes: v.Minutes, Occurrence: v.Occurrence}
 	}
 	return out
 }
@@ -54,3 +56,7 @@ func TimestampPtr(t *time.Time, loc *time.Location) *string {
 	v := Timestamp(*t, loc)
 	return &v
 }
+
+// Violations is how the API writes broken rules (a conflict's details, a
+// series' skipped dates), times in loc.
+func Violations(vs []booking.Violation, loc *time.Location) any { return violationsJSON(vs, loc) }
