@@ -574,9 +574,13 @@ func (s *Service) erase(tx *gorm.DB, sv *booking.Supervisor) (map[string]any, er
 		erasedAt = *sv.ErasedAt
 	}
 	if err := tx.Table("supervisors").Where("id = ?", sv.ID).Updates(map[string]any{
-		"name": ErasedSupervisorName(sv.ID), "email": "", "phone": "", "feed_nonce": nonce,
+		"name": ErasedSupervisorName(sv.ID), "email": "", "phone": "", "presentation": "", "feed_nonce": nonce,
 		"feed_token_hash": hash, "erased_at": erasedAt, "updated_at": now}).Error; err != nil {
 		return nil, fmt.Errorf("anonymise supervisor: %w", err)
+	}
+	// A language note may say where the supervisor comes from: personal too.
+	if err := tx.Table("supervisor_languages").Where("supervisor_id = ?", sv.ID).Update("note", "").Error; err != nil {
+		return nil, fmt.Errorf("erase language notes: %w", err)
 	}
 	res := tx.Table("absences").Where("supervisor_id = ?", sv.ID).Update("reason", "")
 	if res.Error != nil {
