@@ -37,7 +37,6 @@ func init() {
 		"supervisor.note_new":            {"Dialekt eller anteckning för det nya språket", "Dialect or note for the new language"},
 		"supervisor.note_hint":           {"Till exempel ”syrisk dialekt”. Visas för chefer som bokar.", "For example “Syrian dialect”. Shown to managers who book."},
 		"supervisor.presentation_hint":   {"Några rader om handledaren som chefer ser när de väljer handledare.", "A few lines about the supervisor that managers see when they choose one."},
-		"booking.no_phone":               {"inget nummer angivet för verksamheten", "the workplace has no number"},
 
 		"print.title": {"Dagsplan", "Day plan"},
 		"print.week":  {"Skriv ut veckan", "Print the week"},
@@ -45,7 +44,7 @@ func init() {
 		"print.print": {"Skriv ut", "Print"},
 		"print.back":  {"Tillbaka till veckan", "Back to the week"},
 
-		"footer.accessibility": {"Tillgänglighet", "Accessibility"},
+		"footer.accessibility": {"Tillgänglighetsredogörelse", "Accessibility statement"},
 		"footer.personal_data": {"Personuppgifter", "Personal data"},
 
 		"a11y.title": {"Tillgänglighetsredogörelse för Språkpool", "Accessibility statement for Språkpool"},
@@ -64,8 +63,9 @@ func init() {
 		"a11y.supervision_h": {"Tillsyn", "Enforcement"},
 		"a11y.supervision": {"Myndigheten för digital förvaltning (Digg) har ansvaret för tillsyn över lagen om tillgänglighet till digital offentlig service. Om du inte är nöjd med hur vi hanterar dina synpunkter kan du kontakta Digg och påtala det.",
 			"The Agency for Digital Government (Myndigheten för digital förvaltning, Digg) supervises the Act on Accessibility to Digital Public Services. If you are not satisfied with how we handle your report, you can contact Digg and tell them."},
-		"a11y.digg_link": {"Anmäl bristande tillgänglighet till Digg", "Report a lack of accessibility to Digg"},
-		"a11y.tested_h":  {"Hur vi testat tjänsten", "How we tested the service"},
+		"a11y.no_contact": {"samordnarna genom din chef eller kommunens växel", "the coordinators through your manager or the municipality's switchboard"},
+		"a11y.digg_link":  {"Anmäl bristande tillgänglighet till Digg", "Report a lack of accessibility to Digg"},
+		"a11y.tested_h":   {"Hur vi testat tjänsten", "How we tested the service"},
 		"a11y.tested": {"Vi har själva granskat Språkpool. Varje sida för varje roll testas automatiskt i en riktig webbläsare mot WCAG 2.1 nivå A och AA (axe-core), på svenska och engelska, i datorns och mobilens bredd.",
 			"We reviewed Språkpool ourselves. Every page of every role is tested automatically in a real browser against WCAG 2.1 levels A and AA (axe-core), in Swedish and English, at desktop and phone widths."},
 		"a11y.updated": {"Redogörelsen uppdaterades senast den 5 december 2026.", "This statement was last updated on 5 December 2026."},
