@@ -94,16 +94,19 @@ type SupervisorExport struct {
 // ExportedSupervisor is the supervisor's profile. The feed secret is left out:
 // it is a credential, not information about the person.
 type ExportedSupervisor struct {
-	ID        int64      `json:"id"`
-	Name      string     `json:"name"`
-	Email     string     `json:"email"`
-	Phone     string     `json:"phone"`
-	Active    bool       `json:"active"`
-	Languages []string   `json:"languages"`
-	Areas     []string   `json:"areas"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
-	ErasedAt  *time.Time `json:"erased_at"`
+	ID        int64    `json:"id"`
+	Name      string   `json:"name"`
+	Email     string   `json:"email"`
+	Phone     string   `json:"phone"`
+	Active    bool     `json:"active"`
+	Languages []string `json:"languages"`
+	Areas     []string `json:"areas"`
+	// Presentation and LanguageNotes (issue 16) say things about the person.
+	Presentation  string            `json:"presentation"`
+	LanguageNotes map[string]string `json:"language_notes"`
+	CreatedAt     time.Time         `json:"created_at"`
+	UpdatedAt     time.Time         `json:"updated_at"`
+	ErasedAt      *time.Time        `json:"erased_at"`
 }
 
 // ExportedWindow is one weekly availability window, local wall-clock time.
@@ -245,7 +248,8 @@ func (s *Service) collectExport(ctx context.Context, tx *gorm.DB, id int64) (*Su
 	}
 	out := &SupervisorExport{ExportedAt: s.local(s.now()),
 		Supervisor: ExportedSupervisor{ID: sv.ID, Name: sv.Name, Email: sv.Email, Phone: sv.Phone, Active: sv.Active,
-			Languages: sv.Languages, Areas: sv.Areas, CreatedAt: s.local(sv.CreatedAt), UpdatedAt: s.local(sv.UpdatedAt),
+			Languages: sv.Languages, Areas: sv.Areas, Presentation: sv.Presentation, LanguageNotes: sv.LanguageNotes,
+			CreatedAt: s.local(sv.CreatedAt), UpdatedAt: s.local(sv.UpdatedAt),
 			ErasedAt: s.localPtr(sv.ErasedAt)},
 		Availability: []ExportedWindow{}, Absences: []ExportedAbsence{}, Users: []ExportedUser{},
 		Bookings: []ExportedBooking{}, Mail: []ExportedMail{}, Audit: []ExportedAudit{}}
