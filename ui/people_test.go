@@ -403,3 +403,32 @@ func TestWeekPrint(t *testing.T) {
 		t.Errorf("a manager's print view: %d", status)
 	}
 }
+
+// TestBillingPageShowsTheAmountFirst: the billing page leaves out the id and
+// the dates (the form names them) and shows the amount right after the
+// workplace, so it is on screen at 1280 px; the total row keeps its name; the
+// CSV keeps every column.
+func TestBillingPageShowsTheAmountFirst(t *testing.T) {
+	p := newWebPool(t, march)
+	p.book(p.sups[0], p.wpA, "2026-03-02 09:00", "2026-03-02 11:00")
+	b := p.browser()
+	b.login(p.admin)
+	_, body := b.get("/reports/billing?from=2026-03-01&to=2026-03-31")
+	head := body[strings.Index(body, "<thead>"):strings.Index(body, "</thead>")]
+	if !strings.HasPrefix(head, `<thead><tr><th scope="col">Verksamhet</th><th scope="col">Belopp (kr)</th>`) ||
+		strings.Contains(head, ">Från<") || strings.Contains(head, "Verksamhets-id") {
+		t.Errorf("billing columns: %s", head)
+	}
+	if foot := body[strings.Index(body, "<tfoot>"):]; !strings.HasPrefix(foot, `<tfoot><tr><th scope="row">Totalt</th>`) {
+		t.Errorf("the total row: %.80s", foot)
+	}
+	resp, err := b.client.Get(b.base + "/api/v1/reports/billing?from=2026-03-01&to=2026-03-31&format=csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(raw), "Från") || !strings.Contains(string(raw), "Verksamhets-id") {
+		t.Errorf("the CSV lost a column: %.200s", raw)
+	}
+}
