@@ -143,6 +143,10 @@ func TestBrowserEveryPageOnAPhone(t *testing.T) {
 					if w := eval[[]int](tb, `[document.documentElement.scrollWidth, document.documentElement.clientWidth]`); w[0] > w[1] {
 						t.Errorf("%s scrolls sideways at 1280 px", label)
 					}
+					// The header is one line at desktop width, the coordinator's too.
+					if h := eval[int](tb, `document.querySelector("header.site").offsetHeight`); h > 64 {
+						t.Errorf("%s: the header wraps at 1280 px (%d px high)", label, h)
+					}
 					tb.do(chromedp.EmulateViewport(375, 740))
 				}
 			}

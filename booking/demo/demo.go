@@ -268,7 +268,7 @@ func (d *demoLoader) setup() error {
 	d.wpData = demoWorkplaces()
 	d.managers = map[int64]*booking.User{}
 	for i, dw := range d.wpData {
-		contact, phone := demoContact(i, dw.manager)
+		contact, phone := demoContact(i)
 		w, err := s.CreateWorkplace(ctx, admin, booking.WorkplaceInput{Name: &dw.name, Kind: &dw.kind,
 			Address: &dw.address, CostCenter: &dw.costCenter, ContactName: &contact, ContactPhone: &phone})
 		if err != nil {

@@ -22,8 +22,11 @@ func demoPresentations() map[string]struct {
 	}
 }
 
-// demoContact is a workplace's contact person and phone, numbered in the
-// range PTS keeps for fiction (070-174 06 05–99) after the supervisors'.
-func demoContact(i int, manager string) (name, phone string) {
-	return manager, fmt.Sprintf("070-174 06 %02d", 30+i)
+// demoContact is a workplace's contact person on site (not its manager, who
+// is a contact of every booking anyway) and phone, numbered in the range PTS
+// keeps for fiction (070-174 06 05–99) after the supervisors'.
+func demoContact(i int) (name, phone string) {
+	names := []string{"Lena Ahlgren", "Ulf Berglund", "Mona Dahl", "Tove Ekström", "Jenny Falk", "Hassan Omar",
+		"Birgitta Gran", "Kristina Hed", "Ali Rahimi", "Stefan Isaksson", "Malin Jonsson", "Oskar Kvist"}
+	return names[i%len(names)], fmt.Sprintf("070-174 06 %02d", 30+i)
 }

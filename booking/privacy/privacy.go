@@ -94,19 +94,20 @@ type SupervisorExport struct {
 // ExportedSupervisor is the supervisor's profile. The feed secret is left out:
 // it is a credential, not information about the person.
 type ExportedSupervisor struct {
-	ID        int64    `json:"id"`
-	Name      string   `json:"name"`
-	Email     string   `json:"email"`
-	Phone     string   `json:"phone"`
-	Active    bool     `json:"active"`
-	Languages []string `json:"languages"`
-	Areas     []string `json:"areas"`
+	ID        int64      `json:"id"`
+	Name      string     `json:"name"`
+	Email     string     `json:"email"`
+	Phone     string     `json:"phone"`
+	Active    bool       `json:"active"`
+	Languages []string   `json:"languages"`
+	Areas     []string   `json:"areas"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+	ErasedAt  *time.Time `json:"erased_at"`
+
 	// Presentation and LanguageNotes (issue 16) say things about the person.
 	Presentation  string            `json:"presentation"`
 	LanguageNotes map[string]string `json:"language_notes"`
-	CreatedAt     time.Time         `json:"created_at"`
-	UpdatedAt     time.Time         `json:"updated_at"`
-	ErasedAt      *time.Time        `json:"erased_at"`
 }
 
 // ExportedWindow is one weekly availability window, local wall-clock time.
