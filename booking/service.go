@@ -22,6 +22,9 @@ type Config struct {
 	// MailFrom is the sender address; the Message-IDs of mail end in its
 	// domain (the base URL's host when it is empty).
 	MailFrom string
+	// ContactEmail is where people report a problem with the service (the
+	// accessibility statement names it); MailFrom when empty.
+	ContactEmail string
 }
 
 // DefaultConfig is the contract's defaults, in Europe/Stockholm.

@@ -30,11 +30,18 @@ type Supervisor struct {
 	ErasedAt  *time.Time
 	Languages []string `gorm:"-"`
 	Areas     []string `gorm:"-"`
+	// Presentation is a few lines the supervisor is introduced with to the
+	// managers who choose them (issue 16); LanguageNotes says, per language
+	// code, the dialect or other note ("syrisk dialekt"); a language without a
+	// note has no key.
+	Presentation  string
+	LanguageNotes map[string]string `gorm:"-"`
 }
 
 type supervisorLanguage struct {
 	SupervisorID int64
 	Language     string
+	Note         string
 }
 
 type supervisorArea struct {
@@ -56,7 +63,18 @@ type SupervisorInput struct {
 	Languages *[]string
 	Areas     *[]string
 	Active    *bool
+	// Presentation and LanguageNotes (code → note) replace the stored ones when
+	// given; a note for a language the supervisor does not speak is dropped.
+	Presentation  *string
+	LanguageNotes *map[string]string
 }
+
+// Lengths of the people-as-people fields: a presentation is a short text, a
+// language note a few words.
+const (
+	MaxPresentation = 1000
+	MaxLanguageNote = 100
+)
 
 func (in *SupervisorInput) validate(creating bool) error {
 	var p Problems
@@ -78,6 +96,14 @@ func (in *SupervisorInput) validate(creating bool) error {
 			if _, ok := vocab.LanguageByCode(l); !ok {
 				p.Add("languages", "choose_language", "unknown language %q", l)
 			}
+		}
+	}
+	if in.Presentation != nil {
+		CheckText(&p, "presentation", *in.Presentation, MaxPresentation, false)
+	}
+	if in.LanguageNotes != nil {
+		for code, note := range *in.LanguageNotes {
+			checkLine(&p, "language_notes."+code, note, MaxLanguageNote, false)
 		}
 	}
 	if in.Areas != nil || creating {
@@ -162,7 +188,7 @@ func (s *Service) loadSupervisorSkills(ctx context.Context, db *gorm.DB, list []
 	for i := range list {
 		ids[i] = list[i].ID
 		index[list[i].ID] = i
-		list[i].Languages, list[i].Areas = []string{}, []string{}
+		list[i].Languages, list[i].Areas, list[i].LanguageNotes = []string{}, []string{}, map[string]string{}
 	}
 	var langs []supervisorLanguage
 	if err := db.Where("supervisor_id IN ?", ids).Order("language").Find(&langs).Error; err != nil {
@@ -171,6 +197,9 @@ func (s *Service) loadSupervisorSkills(ctx context.Context, db *gorm.DB, list []
 	for _, l := range langs {
 		sv := &list[index[l.SupervisorID]]
 		sv.Languages = append(sv.Languages, l.Language)
+		if l.Note != "" {
+			sv.LanguageNotes[l.Language] = l.Note
+		}
 	}
 	var areas []supervisorArea
 	if err := db.Where("supervisor_id IN ?", ids).Find(&areas).Error; err != nil {
@@ -244,7 +273,7 @@ func (s *Service) UpdateSupervisor(ctx context.Context, actor *User, id int64, i
 		if err := tx.Save(sv).Error; err != nil {
 			return err
 		}
-		if in.Languages == nil && in.Areas == nil {
+		if in.Languages == nil && in.Areas == nil && in.LanguageNotes == nil {
 			return nil
 		}
 		return saveSkills(tx, sv)
@@ -297,6 +326,25 @@ func (in *SupervisorInput) apply(sv *Supervisor) {
 	if in.Areas != nil {
 		sv.Areas = uniqueSorted(*in.Areas)
 	}
+	if in.Presentation != nil {
+		sv.Presentation = strings.TrimSpace(*in.Presentation)
+	}
+	if in.LanguageNotes != nil {
+		sv.LanguageNotes = map[string]string{}
+		for code, note := range *in.LanguageNotes {
+			if note = strings.TrimSpace(note); note != "" {
+				sv.LanguageNotes[code] = note
+			}
+		}
+	}
+	for code := range sv.LanguageNotes {
+		if !slices.Contains(sv.Languages, code) {
+			delete(sv.LanguageNotes, code)
+		}
+	}
+	if sv.LanguageNotes == nil {
+		sv.LanguageNotes = map[string]string{}
+	}
 	if sv.Languages == nil {
 		sv.Languages = []string{}
 	}
@@ -313,7 +361,7 @@ func saveSkills(tx *gorm.DB, sv *Supervisor) error {
 		return err
 	}
 	for _, l := range sv.Languages {
-		if err := tx.Create(&supervisorLanguage{SupervisorID: sv.ID, Language: l}).Error; err != nil {
+		if err := tx.Create(&supervisorLanguage{SupervisorID: sv.ID, Language: l, Note: sv.LanguageNotes[l]}).Error; err != nil {
 			return err
 		}
 	}

@@ -20,6 +20,10 @@ type Workplace struct {
 	Address    string
 	CostCenter string
 	Active     bool
+	// ContactName and ContactPhone are whom the supervisor who comes asks for
+	// or calls (issue 16).
+	ContactName  string
+	ContactPhone string
 	// FeedToken is the secret of the workplace's calendar feed, derived from
 	// FeedNonce (see feed.go); only FeedTokenHash is stored.
 	FeedToken     string `gorm:"-" json:"-"`
@@ -36,6 +40,9 @@ type WorkplaceInput struct {
 	Address    *string
 	CostCenter *string
 	Active     *bool
+	// ContactName and ContactPhone are one line each.
+	ContactName  *string
+	ContactPhone *string
 }
 
 func (in *WorkplaceInput) validate(creating bool) error {
@@ -50,6 +57,12 @@ func (in *WorkplaceInput) validate(creating bool) error {
 	}
 	if in.Address != nil {
 		CheckText(&p, "address", *in.Address, 300, false)
+	}
+	if in.ContactName != nil {
+		checkLine(&p, "contact_name", *in.ContactName, 200, false)
+	}
+	if in.ContactPhone != nil {
+		checkLine(&p, "contact_phone", *in.ContactPhone, 40, false)
 	}
 	if in.CostCenter != nil {
 		CheckText(&p, "cost_center", *in.CostCenter, 50, false)
@@ -69,6 +82,12 @@ func (in *WorkplaceInput) apply(w *Workplace) {
 	}
 	if in.CostCenter != nil {
 		w.CostCenter = strings.TrimSpace(*in.CostCenter)
+	}
+	if in.ContactName != nil {
+		w.ContactName = strings.TrimSpace(*in.ContactName)
+	}
+	if in.ContactPhone != nil {
+		w.ContactPhone = strings.TrimSpace(*in.ContactPhone)
 	}
 	if in.Active != nil {
 		w.Active = *in.Active

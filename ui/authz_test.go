@@ -800,6 +800,9 @@ func authzRows() []row {
 		{method: "GET", route: "/auth/oidc/callback", kind: kindPage, want: [nRoles]int{403, 303, 303, 303, 303, 303, 403, 303},
 			prep: func(f *authz, r int) req { return f.oidcCallback(r) }},
 		page("GET", "/forgot", public, fixed("/forgot")),
+		// What a Swedish public service must show, to anyone (issue 16).
+		page("GET", "/accessibility", public, fixed("/accessibility")),
+		page("GET", "/personal-data", public, fixed("/personal-data")),
 		// The same answer whether or not the address has an account.
 		page("POST", "/forgot", publicForm, func(f *authz, r int) req {
 			return req{path: "/forgot", body: url.Values{"email": {"admin@example.se"}}}
@@ -910,6 +913,7 @@ func authzRows() []row {
 
 		// The supervisor's own pages.
 		{method: "GET", route: "/week", kind: kindPage, want: pageSupGET, private: true, prep: fixed("/week")},
+		{method: "GET", route: "/week/print", kind: kindPage, want: pageSupGET, private: true, prep: fixed("/week/print")},
 		page("POST", "/feed/renew", pageSupPOST, func(f *authz, r int) req { return req{path: "/feed/renew", body: url.Values{}} }),
 		page("GET", "/availability", pageSupGET, fixed("/availability")),
 		page("POST", "/availability", pageSupPOST, func(f *authz, r int) req { return req{path: "/availability", body: weekForm()} }),

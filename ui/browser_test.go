@@ -282,8 +282,8 @@ func TestBrowser(t *testing.T) {
 	tb.set("#f-name", "Nora Nilsson")
 	tb.set("#f-email", "nora@example.se")
 	tb.set("#f-role", "manager")
-	tb.set("#f-workplace_id", itoa(p.wpA))
-	tb.click(`form[action="/users"] button[type=submit]`, "Inbjudan är skickad")
+	tb.do(chromedp.Click(chromedp.CSS(`input[name="workplace_ids"][value="` + itoa(p.wpA) + `"]`)))
+	tb.click(`form[action="/users"][method="post"] button[type=submit]`, "Inbjudan är skickad")
 	mails, err := outbox.New(p.svc).List(ctx, account.TokenInvite)
 	if err != nil || len(mails) != 1 {
 		t.Fatalf("invitation mail: %v %v", mails, err)

@@ -267,9 +267,10 @@ func (d *demoLoader) setup() error {
 	d.admin = admin
 	d.wpData = demoWorkplaces()
 	d.managers = map[int64]*booking.User{}
-	for _, dw := range d.wpData {
+	for i, dw := range d.wpData {
+		contact, phone := demoContact(i)
 		w, err := s.CreateWorkplace(ctx, admin, booking.WorkplaceInput{Name: &dw.name, Kind: &dw.kind,
-			Address: &dw.address, CostCenter: &dw.costCenter})
+			Address: &dw.address, CostCenter: &dw.costCenter, ContactName: &contact, ContactPhone: &phone})
 		if err != nil {
 			return fmt.Errorf("create workplace %s: %w", dw.name, err)
 		}
@@ -285,8 +286,9 @@ func (d *demoLoader) setup() error {
 	d.supervisorUsers = map[int64]*booking.User{}
 	for _, ds := range d.svData {
 		email := demoSupervisorEmail(ds.mailbox)
+		about := demoPresentations()[ds.name]
 		sv, err := s.CreateSupervisor(ctx, admin, booking.SupervisorInput{Name: &ds.name, Email: &email, Phone: &ds.phone,
-			Languages: &ds.languages, Areas: &ds.areas})
+			Languages: &ds.languages, Areas: &ds.areas, Presentation: &about.presentation, LanguageNotes: &about.notes})
 		if err != nil {
 			return fmt.Errorf("create supervisor %s: %w", ds.name, err)
 		}

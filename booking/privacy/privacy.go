@@ -104,6 +104,10 @@ type ExportedSupervisor struct {
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
 	ErasedAt  *time.Time `json:"erased_at"`
+
+	// Presentation and LanguageNotes (issue 16) say things about the person.
+	Presentation  string            `json:"presentation"`
+	LanguageNotes map[string]string `json:"language_notes"`
 }
 
 // ExportedWindow is one weekly availability window, local wall-clock time.
@@ -245,7 +249,8 @@ func (s *Service) collectExport(ctx context.Context, tx *gorm.DB, id int64) (*Su
 	}
 	out := &SupervisorExport{ExportedAt: s.local(s.now()),
 		Supervisor: ExportedSupervisor{ID: sv.ID, Name: sv.Name, Email: sv.Email, Phone: sv.Phone, Active: sv.Active,
-			Languages: sv.Languages, Areas: sv.Areas, CreatedAt: s.local(sv.CreatedAt), UpdatedAt: s.local(sv.UpdatedAt),
+			Languages: sv.Languages, Areas: sv.Areas, Presentation: sv.Presentation, LanguageNotes: sv.LanguageNotes,
+			CreatedAt: s.local(sv.CreatedAt), UpdatedAt: s.local(sv.UpdatedAt),
 			ErasedAt: s.localPtr(sv.ErasedAt)},
 		Availability: []ExportedWindow{}, Absences: []ExportedAbsence{}, Users: []ExportedUser{},
 		Bookings: []ExportedBooking{}, Mail: []ExportedMail{}, Audit: []ExportedAudit{}}
@@ -574,9 +579,13 @@ func (s *Service) erase(tx *gorm.DB, sv *booking.Supervisor) (map[string]any, er
 		erasedAt = *sv.ErasedAt
 	}
 	if err := tx.Table("supervisors").Where("id = ?", sv.ID).Updates(map[string]any{
-		"name": ErasedSupervisorName(sv.ID), "email": "", "phone": "", "feed_nonce": nonce,
+		"name": ErasedSupervisorName(sv.ID), "email": "", "phone": "", "presentation": "", "feed_nonce": nonce,
 		"feed_token_hash": hash, "erased_at": erasedAt, "updated_at": now}).Error; err != nil {
 		return nil, fmt.Errorf("anonymise supervisor: %w", err)
+	}
+	// A language note may say where the supervisor comes from: personal too.
+	if err := tx.Table("supervisor_languages").Where("supervisor_id = ?", sv.ID).Update("note", "").Error; err != nil {
+		return nil, fmt.Errorf("erase language notes: %w", err)
 	}
 	res := tx.Table("absences").Where("supervisor_id = ?", sv.ID).Update("reason", "")
 	if res.Error != nil {

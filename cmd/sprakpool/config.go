@@ -39,6 +39,7 @@ type Config struct {
 	OIDCClientSecret string
 	OIDCLabel        string
 	PasswordLogin    string
+	ContactEmail     string
 
 	location       *time.Location
 	trustedProxies []*net.IPNet
@@ -72,6 +73,7 @@ func (c *Config) settings() []setting {
 		{name: "late-cancel", def: "24h", help: "notice below which an on-site cancellation is late", dur: &c.LateCancel},
 		{name: "late-cancel-remote", def: "4h", help: "the same for phone and video", dur: &c.LateCancelRemote},
 		{name: "log", def: "text", help: "text or json log lines", str: &c.Log},
+		{name: "contact-email", def: "", help: "the coordinators' address for reports of problems, named by the accessibility statement (default: mail-from)", str: &c.ContactEmail},
 		{name: "trusted-proxies", def: "", help: "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For names the client", str: &c.TrustedProxies},
 		{name: "oidc-issuer", def: "", help: "OpenID Connect issuer URL of the municipality's login, used as given; empty: none", str: &c.OIDCIssuer},
 		{name: "oidc-client-id", def: "", help: "the client registered at the issuer (redirect URI: base URL + /auth/oidc/callback)", str: &c.OIDCClientID},
@@ -142,6 +144,9 @@ func (c *Config) finish(raw map[string]*string) error {
 			return fmt.Errorf("SPRAKPOOL_SMTP_URL: tls=%q must be starttls, implicit or none", tls)
 		}
 	}
+	if c.ContactEmail != "" && !validAddress(c.ContactEmail) {
+		return fmt.Errorf("SPRAKPOOL_CONTACT_EMAIL: %q is not an e-mail address", c.ContactEmail)
+	}
 	if !validAddress(c.MailFrom) {
 		return fmt.Errorf("SPRAKPOOL_MAIL_FROM: %q is not an e-mail address", c.MailFrom)
 	}
@@ -208,6 +213,6 @@ func validAddress(v string) bool {
 
 // bookingConfig is the domain's part of the configuration.
 func (c *Config) bookingConfig() booking.Config {
-	return booking.Config{Location: c.location, BaseURL: c.BaseURL, MailFrom: c.MailFrom, TravelBuffer: c.TravelBuffer,
+	return booking.Config{Location: c.location, BaseURL: c.BaseURL, MailFrom: c.MailFrom, ContactEmail: c.ContactEmail, TravelBuffer: c.TravelBuffer,
 		DailyLimit: c.DailyLimit, LateCancel: c.LateCancel, LateCancelRemote: c.LateCancelRemote}
 }

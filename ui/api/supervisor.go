@@ -18,6 +18,9 @@ type supervisorJSON struct {
 	Areas     []string `json:"areas"`
 	Active    bool     `json:"active"`
 	FeedURL   *string  `json:"feed_url,omitempty"`
+	// Issue 16, additive: the presentation managers see, and a note per language.
+	Presentation  string            `json:"presentation"`
+	LanguageNotes map[string]string `json:"language_notes"`
 }
 
 // supervisorRequest creates or patches a supervisor; absent fields stay as they are.
@@ -28,15 +31,22 @@ type supervisorRequest struct {
 	Languages *[]string `json:"languages"`
 	Areas     *[]string `json:"areas"`
 	Active    *bool     `json:"active"`
+	// Presentation and LanguageNotes ({"ar": "syrisk dialekt"}) replace the stored ones.
+	Presentation  *string            `json:"presentation"`
+	LanguageNotes *map[string]string `json:"language_notes"`
 }
 
 func (r supervisorRequest) input() booking.SupervisorInput {
-	return booking.SupervisorInput{Name: r.Name, Email: r.Email, Phone: r.Phone, Languages: r.Languages, Areas: r.Areas, Active: r.Active}
+	return booking.SupervisorInput{Name: r.Name, Email: r.Email, Phone: r.Phone, Languages: r.Languages, Areas: r.Areas, Active: r.Active,
+		Presentation: r.Presentation, LanguageNotes: r.LanguageNotes}
 }
 
 func (s *Server) supervisorJSON(u *booking.User, sv *booking.Supervisor) supervisorJSON {
 	out := supervisorJSON{ID: sv.ID, Name: sv.Name, Email: sv.Email, Phone: sv.Phone,
-		Languages: sv.Languages, Areas: sv.Areas, Active: sv.Active}
+		Languages: sv.Languages, Areas: sv.Areas, Active: sv.Active, Presentation: sv.Presentation, LanguageNotes: sv.LanguageNotes}
+	if out.LanguageNotes == nil {
+		out.LanguageNotes = map[string]string{}
+	}
 	if u.IsAdmin() || u.Is(sv.ID) {
 		url := s.cfg.BaseURL + "/ical/supervisors/" + sv.FeedToken + ".ics"
 		out.FeedURL = &url

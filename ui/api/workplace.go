@@ -17,6 +17,9 @@ type workplaceJSON struct {
 	CostCenter string  `json:"cost_center"`
 	Active     bool    `json:"active"`
 	FeedURL    *string `json:"feed_url,omitempty"`
+	// Issue 16, additive: whom a supervisor who comes asks for or calls.
+	ContactName  string `json:"contact_name"`
+	ContactPhone string `json:"contact_phone"`
 }
 
 type workplaceRequest struct {
@@ -25,14 +28,19 @@ type workplaceRequest struct {
 	Address    *string `json:"address"`
 	CostCenter *string `json:"cost_center"`
 	Active     *bool   `json:"active"`
+	// ContactName and ContactPhone: one line each.
+	ContactName  *string `json:"contact_name"`
+	ContactPhone *string `json:"contact_phone"`
 }
 
 func (r workplaceRequest) input() booking.WorkplaceInput {
-	return booking.WorkplaceInput{Name: r.Name, Kind: r.Kind, Address: r.Address, CostCenter: r.CostCenter, Active: r.Active}
+	return booking.WorkplaceInput{Name: r.Name, Kind: r.Kind, Address: r.Address, CostCenter: r.CostCenter, Active: r.Active,
+		ContactName: r.ContactName, ContactPhone: r.ContactPhone}
 }
 
 func (s *Server) workplaceJSON(u *booking.User, w *booking.Workplace) workplaceJSON {
-	out := workplaceJSON{ID: w.ID, Name: w.Name, Kind: w.Kind, Address: w.Address, CostCenter: w.CostCenter, Active: w.Active}
+	out := workplaceJSON{ID: w.ID, Name: w.Name, Kind: w.Kind, Address: w.Address, CostCenter: w.CostCenter, Active: w.Active,
+		ContactName: w.ContactName, ContactPhone: w.ContactPhone}
 	if u.IsAdmin() || u.Manages(w.ID) {
 		url := s.cfg.BaseURL + "/ical/workplaces/" + w.FeedToken + ".ics"
 		out.FeedURL = &url

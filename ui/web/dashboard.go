@@ -27,6 +27,8 @@ type dashboardPage struct {
 	// billing still rests on booked time for them.
 	Unconfirmed  []bookingView
 	UnconfirmedN int
+	// All is ?all=1: both lists in full instead of their oldest few.
+	All bool
 }
 
 // overdueShown is how many overdue follow-ups the overview lists.
@@ -46,9 +48,13 @@ func (s *Server) dashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := &dashboardPage{}
+	p := &dashboardPage{All: c.QueryParam("all") == "1"}
 	if p.Attention, err = s.attentionList(ctx, u, n); err != nil {
 		return err
+	}
+	shown := overdueShown
+	if p.All {
+		shown = int(^uint(0) >> 1)
 	}
 	today, week0 := now.Format(time.DateOnly), monday.Format(time.DateOnly)
 	for _, b := range list {
@@ -60,7 +66,7 @@ func (s *Server) dashboard(c echo.Context) error {
 			p.WeekCount++
 		}
 		if b.Held(now) && b.Followup == nil && now.Sub(b.End) > overdueAfter {
-			if p.OverdueN++; p.OverdueN <= overdueShown {
+			if p.OverdueN++; p.OverdueN <= shown {
 				p.Overdue = append(p.Overdue, n.view(b))
 			}
 		}
@@ -77,7 +83,8 @@ func (s *Server) dashboard(c echo.Context) error {
 		return err
 	}
 	p.UnconfirmedN = len(open)
-	for i := len(open) - 1; i >= 0 && len(p.Unconfirmed) < overdueShown; i-- {
+	// The oldest first, as the label says: they have waited longest.
+	for i := 0; i < len(open) && len(p.Unconfirmed) < shown; i++ {
 		p.Unconfirmed = append(p.Unconfirmed, n.view(open[i]))
 	}
 	if p.FailedMail, err = s.outbox.Failed(ctx); err != nil {

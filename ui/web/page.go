@@ -113,7 +113,8 @@ var templateFuncs = template.FuncMap{
 		if b.MeetingURL != nil {
 			url = *b.MeetingURL
 		}
-		return map[string]any{"L": l, "Mode": b.Mode, "Name": b.Workplace.Name, "Address": b.Workplace.Address, "URL": url}
+		return map[string]any{"L": l, "Mode": b.Mode, "Name": b.Workplace.Name, "Address": b.Workplace.Address, "URL": url,
+			"Phone": b.Workplace.ContactPhone}
 	},
 	"pct": func(f *float64) string {
 		if f == nil {

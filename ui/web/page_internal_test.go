@@ -24,8 +24,9 @@ func samplePages(loc *time.Location) map[string]any {
 	start := time.Date(2026, 3, 30, 9, 0, 0, 0, loc)
 	end := start.Add(2 * time.Hour)
 	reason, code, meet := "Sjuk", "illness", "https://meet.example.se/x"
-	sv := booking.Supervisor{ID: 3, Name: "Amina Yusuf", Phone: "070-1", Email: "amina@example.se", Languages: []string{"ar", "so"}, Areas: []string{"childcare"}, Active: true}
-	wp := booking.Workplace{ID: 5, Name: "Förskolan Solrosen", Kind: "childcare", Address: "Solrosvägen 1", Active: true}
+	sv := booking.Supervisor{ID: 3, Name: "Amina Yusuf", Phone: "070-1", Email: "amina@example.se", Languages: []string{"ar", "so"}, Areas: []string{"childcare"}, Active: true,
+		LanguageNotes: map[string]string{"ar": "syrisk dialekt"}, Presentation: "Förskollärare sedan 2010."}
+	wp := booking.Workplace{ID: 5, Name: "Förskolan Solrosen", Kind: "childcare", Address: "Solrosvägen 1", Active: true, ContactName: "Eva", ContactPhone: "070-123 45 67"}
 	bk := booking.Booking{ID: 17, SupervisorID: 3, WorkplaceID: 5, Language: "ar", Area: "childcare", Mode: "video", MeetingURL: &meet,
 		Start: start, End: end, Purpose: "parent_information", ParticipantsExpected: 12, Notes: "Entré B", Status: "cancelled",
 		CancelReasonCode: &code, CancelReason: &reason, Followup: &booking.Followup{PersonsSupervised: 4, Rating: 5}}
@@ -114,12 +115,16 @@ func samplePages(loc *time.Location) map[string]any {
 			p.Done = true
 			return p
 		}(),
-		"absences":        &absencePage{Form: failed("start_date", "start_time", "end_date", "end_time", "reason"), Absences: []absenceView{{ID: 1, Start: start, End: end, Reason: "kurs"}}, Imported: "3", Skipped: "1"},
-		"dashboard":       &dashboardPage{Unconfirmed: []bookingView{heldV}, UnconfirmedN: 11, Today: []bookingView{bv}, WeekCount: 3, Utilization: &util, Overdue: []bookingView{bv}, OverdueN: 12, FailedMail: []booking.Message{{Recipient: "a@example.se", Kind: "reminder", LastError: "550"}}},
-		"timeline":        &timelinePage{Monday: start, Days: []time.Time{start}, Today: 0, Rows: []timelineRow{{Supervisor: sv, Cells: cells}}, Language: "ar", Workplace: 5, Workplaces: []booking.Workplace{wp}, Languages: []string{"ar"}},
-		"supervisors":     []booking.Supervisor{sv, {ID: 4, Name: "Inaktiv"}},
-		"supervisor_form": &supervisorFormPage{ID: 3, Form: failed("name", "email", "phone", "languages", "areas"), Languages: sv.Languages, Areas: sv.Areas},
-		"workplaces":      []booking.Workplace{wp},
+		"absences":  &absencePage{Form: failed("start_date", "start_time", "end_date", "end_time", "reason"), Absences: []absenceView{{ID: 1, Start: start, End: end, Reason: "kurs"}}, Imported: "3", Skipped: "1"},
+		"dashboard": &dashboardPage{Unconfirmed: []bookingView{heldV}, UnconfirmedN: 11, Today: []bookingView{bv}, WeekCount: 3, Utilization: &util, Overdue: []bookingView{bv}, OverdueN: 12, FailedMail: []booking.Message{{Recipient: "a@example.se", Kind: "reminder", LastError: "550"}}},
+		"timeline": &timelinePage{Monday: start, Days: []time.Time{start}, Today: 0, Rows: []timelineRow{{Supervisor: sv, Cells: cells}}, Language: "ar", Workplace: 5, Workplaces: []booking.Workplace{wp}, Languages: []string{"ar"},
+			Q: "amina", Status: "confirmed", Sort: "booked", Busy: true},
+		"supervisors":     &supervisorsList{Q: listQuery{Q: "a", Language: "ar", Area: "childcare", Status: "active", Sort: "language"}, List: []booking.Supervisor{sv, {ID: 4, Name: "Inaktiv"}}, All: 3, Saved: "Amina"},
+		"supervisor_form": &supervisorFormPage{ID: 3, Form: failed("name", "email", "phone", "languages", "areas", "presentation", "note_ar"), Languages: sv.Languages, Areas: sv.Areas, Notes: sv.LanguageNotes, Removed: []string{"so"}, Notice: "saved"},
+		"workplaces":      &workplacesList{Q: listQuery{Q: "sol", Area: "childcare", Status: "inactive", Sort: "kind"}, List: []booking.Workplace{wp}, All: 2, Saved: "Solrosen"},
+		"accessibility":   &statementPage{Contact: "samordnare@example.se"},
+		"personal_data":   &statementPage{Contact: "samordnare@example.se"},
+		"week_print":      &weekPrint{Name: "Amina", Monday: start, Day: &start, Days: days[:1]},
 		"reports": &reportPage{Form: failed("from", "to"), Keys: report.UtilizationKeys, Tables: tableReports(), CSV: "/api/x", Report: &report.Utilization{By: "supervisor",
 			Rows: []report.UtilizationRow{{Key: "3", Label: "Amina", UtilizationFigures: report.UtilizationFigures{AvailableMinutes: 600, Utilization: &util}}}}},
 		"report_table": []*tablePage{
@@ -129,7 +134,8 @@ func samplePages(loc *time.Location) map[string]any {
 		},
 		"workplace_form": &workplaceFormPage{ID: 5, Form: failed("name", "kind", "address", "cost_center")},
 		"users": &usersPage{Users: []booking.User{{ID: 1, Name: "Admin", Role: "admin", Active: true}, {ID: 2, Name: "Chef", Role: "manager", Active: true}},
-			Workplaces: []booking.Workplace{wp}, Supervisors: []booking.Supervisor{sv}, Form: failed("email", "name", "role", "workplace_id", "supervisor_id"), Invited: "2"},
+			Workplaces: []booking.Workplace{wp}, Supervisors: []booking.Supervisor{sv}, Form: failed("email", "name", "role", "workplace_ids", "supervisor_id"), Invited: "2",
+			Q: listQuery{Q: "chef", Role: "manager", Status: "active", Sort: "email"}, List: []booking.User{{ID: 2, Name: "Chef", Role: "manager", Active: true}}, Picked: []int64{5}, Done: "deactivated"},
 	}
 }
 

@@ -110,6 +110,38 @@ func (s *Server) tableReportPage(c echo.Context) error {
 			p.Rows = append(p.Rows, row)
 		}
 	}
+	pickColumns(p, pageColumns[kind])
 	p.CSV = "/api/v1/reports/" + kind + "?" + url.Values{"from": {f.V("from")}, "to": {f.V("to")}, "format": {"csv"}}.Encode()
 	return s.render(c, http.StatusOK, "report_table", title, p)
+}
+
+// pageColumns are, per report, the columns of its table (report.Table) that
+// its page shows, in order, when not all: the billing page leaves out the id
+// and the dates (the form above names them) and shows the amount right after
+// the workplace, so that it is on screen at 1280 px while the rest scrolls in
+// its box. The CSV keeps every column.
+var pageColumns = map[string][]int{"billing": {1, 13, 2, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15}}
+
+func pickColumns(p *tablePage, cols []int) {
+	if cols == nil || len(p.Head) <= cols[len(cols)-1] {
+		return
+	}
+	pick := func(row []string) []string {
+		if row == nil {
+			return nil
+		}
+		out := make([]string, len(cols))
+		for i, c := range cols {
+			out[i] = row[c]
+		}
+		return out
+	}
+	total := p.Total
+	p.Head, p.Total = pick(p.Head), pick(p.Total)
+	if total != nil {
+		p.Total[0] = total[0] // "Totalt" names the row whatever column comes first
+	}
+	for i := range p.Rows {
+		p.Rows[i] = pick(p.Rows[i])
+	}
 }

@@ -34,6 +34,9 @@ func (s *Server) Routes(r httpx.Routes) {
 	r.POST("/reset/:token", s.usePasswordLink(account.TokenPasswordReset), s.passwordsOn)
 	r.GET("/invite/:token", s.linkPage(account.TokenInvite), s.passwordsOn)
 	r.POST("/invite/:token", s.usePasswordLink(account.TokenInvite), s.passwordsOn)
+	// What a Swedish public service must show, to anyone (issue 16).
+	r.GET("/accessibility", s.accessibilityPage)
+	r.GET("/personal-data", s.personalDataPage)
 	everyone := requirePage(admin, manager, supervisor)
 	r.GET("/account", s.accountPage, everyone)
 	r.POST("/account/password", s.changePassword, everyone, s.passwordsOn)
@@ -65,6 +68,7 @@ func (s *Server) Routes(r httpx.Routes) {
 	r.POST("/bookings/:id/confirmation", s.confirmPage, requirePage(admin, supervisor))
 	own := requirePage(supervisor)
 	r.GET("/week", s.supervisorWeek, own)
+	r.GET("/week/print", s.printWeek, own)
 	r.POST("/feed/renew", s.renewFeed, own)
 	r.GET("/availability", s.availabilityPage, own)
 	r.POST("/availability", s.saveAvailability, own)

@@ -11,13 +11,17 @@ import (
 	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
-// supervisorsPage lists the pool's supervisors for the coordinator.
+// supervisorsPage lists the pool's supervisors for the coordinator, searched,
+// filtered and sorted by the query (see list.go).
 func (s *Server) supervisorsPage(c echo.Context) error {
 	list, err := s.svc.ListSupervisors(c.Request().Context(), httpx.Actor(c))
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "supervisors", s.lang(c).T("supervisors.title"), list)
+	q := listQueryFrom(c)
+	p := &supervisorsList{Q: q, All: len(list), Saved: savedName(c, list, func(sv booking.Supervisor) (int64, string) { return sv.ID, sv.Name })}
+	p.List = filterSupervisors(list, q, s.lang(c))
+	return s.render(c, http.StatusOK, "supervisors", s.lang(c).T("supervisors.title"), p)
 }
 
 // supervisorFormPage is the add and edit form; ID 0 adds. Erased, Erase and
@@ -31,6 +35,10 @@ type supervisorFormPage struct {
 	Erased    time.Time  // when the personal data was erased; zero if not
 	Erase     *eraseStep // the erasure's confirmation step, when asked for
 	Notice    string
+	// Notes are the dialect or note per chosen language; Removed the chosen
+	// languages ticked for removal when the form comes back with an error.
+	Notes   map[string]string
+	Removed []string
 }
 
 func (s *Server) supervisorForm(c echo.Context) error {
@@ -46,6 +54,9 @@ func (s *Server) supervisorForm(c echo.Context) error {
 		if c.QueryParam("erased") != "" {
 			p.Notice = "erased"
 		}
+		if c.QueryParam("saved") != "" {
+			p.Notice = "saved"
+		}
 	} else {
 		p.Form.Values["active"] = "true"
 	}
@@ -58,8 +69,9 @@ func (s *Server) supervisorFormFor(c echo.Context, id int64) (*supervisorFormPag
 	if err != nil {
 		return nil, err
 	}
-	p := &supervisorFormPage{Form: newForm(), ID: sv.ID, Languages: sv.Languages, Areas: sv.Areas}
-	p.Form.Values = map[string]string{"name": sv.Name, "email": sv.Email, "phone": sv.Phone, "active": strconv.FormatBool(sv.Active)}
+	p := &supervisorFormPage{Form: newForm(), ID: sv.ID, Languages: sv.Languages, Areas: sv.Areas, Notes: sv.LanguageNotes}
+	p.Form.Values = map[string]string{"name": sv.Name, "email": sv.Email, "phone": sv.Phone, "active": strconv.FormatBool(sv.Active),
+		"presentation": sv.Presentation}
 	if sv.ErasedAt != nil {
 		p.Erased = sv.ErasedAt.In(s.loc)
 	}
@@ -70,13 +82,15 @@ func (s *Server) supervisorFormFor(c echo.Context, id int64) (*supervisorFormPag
 func (s *Server) saveSupervisor(c echo.Context) error {
 	ctx := c.Request().Context()
 	l := s.lang(c)
-	f := formFrom(c, "name", "email", "phone", "active")
+	f := formFrom(c, "name", "email", "phone", "active", "presentation", "language_add", "note_add")
 	p := &supervisorFormPage{Form: f}
 	form, _ := c.FormParams()
-	p.Languages, p.Areas = form["languages"], form["areas"]
+	p.Areas = form["areas"]
+	pick := languagePickFrom(form)
+	p.Languages, p.Notes, p.Removed = pick.Languages, pick.Notes, pick.Removed
 	active := f.V("active") == "true"
 	in := booking.SupervisorInput{Name: ptr(f.V("name")), Email: ptr(f.V("email")), Phone: ptr(f.V("phone")),
-		Languages: &p.Languages, Areas: &p.Areas, Active: &active}
+		Languages: &pick.Kept, Areas: &p.Areas, Active: &active, Presentation: ptr(f.V("presentation")), LanguageNotes: &pick.Notes}
 	var err error
 	var sv *booking.Supervisor
 	if c.Param("id") != "" {
@@ -100,11 +114,15 @@ func (s *Server) saveSupervisor(c echo.Context) error {
 	} else {
 		sv, err = s.svc.CreateSupervisor(ctx, httpx.Actor(c), in)
 	}
-	if failFrom(f, l, err, nil) {
+	if failFrom(f, l, err, noteFields(pick.Notes)) {
 		return s.render(c, http.StatusUnprocessableEntity, "supervisor_form", l.T("supervisor.title"), p)
 	}
 	if err != nil {
 		return err
+	}
+	if c.FormValue("add") != "" {
+		// Adding a language keeps the coordinator on the form, with the new row.
+		return c.Redirect(http.StatusSeeOther, "/supervisors/"+strconv.FormatInt(sv.ID, 10)+"?saved=1#languages")
 	}
 	return c.Redirect(http.StatusSeeOther, "/supervisors?saved="+strconv.FormatInt(sv.ID, 10))
 }

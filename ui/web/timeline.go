@@ -1,8 +1,12 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -24,11 +28,35 @@ type timelinePage struct {
 	Workplace  int64
 	Workplaces []booking.Workplace
 	Languages  []string
+	// Q searches supervisors, workplaces and notes; Status is "confirmed",
+	// "cancelled" or "" for both; Sort is "name" or "booked" (most booked
+	// time first); Busy hides the supervisors without a booking that week.
+	Q, Status, Sort string
+	Busy            bool
 }
 
 type timelineRow struct {
 	Supervisor booking.Supervisor
 	Cells      [7][]weekBooking
+	Minutes    int // booked minutes of the week's confirmed bookings shown
+}
+
+// Query is the filters as a query string, for the week links (typed as a URL
+// so that html/template keeps its & and =; url.Values encoded every value).
+func (p *timelinePage) Query() template.URL {
+	v := url.Values{}
+	for k, x := range map[string]string{"language": p.Language, "q": p.Q, "status": p.Status, "sort": p.Sort} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	if p.Workplace > 0 {
+		v.Set("workplace_id", strconv.FormatInt(p.Workplace, 10))
+	}
+	if p.Busy {
+		v.Set("busy", "1")
+	}
+	return template.URL(v.Encode())
 }
 
 func (s *Server) timeline(c echo.Context) error {
@@ -37,7 +65,11 @@ func (s *Server) timeline(c echo.Context) error {
 	monday := s.weekStart(c, "date")
 	f := booking.BookingFilter{From: monday.Format(time.DateOnly), To: monday.AddDate(0, 0, 6).Format(time.DateOnly)}
 	p := &timelinePage{Monday: monday, Prev: monday.AddDate(0, 0, -7).Format(time.DateOnly),
-		Next: monday.AddDate(0, 0, 7).Format(time.DateOnly), Language: c.QueryParam("language"), Today: -1}
+		Next: monday.AddDate(0, 0, 7).Format(time.DateOnly), Language: c.QueryParam("language"), Today: -1,
+		Q: strings.TrimSpace(c.QueryParam("q")), Sort: c.QueryParam("sort"), Busy: c.QueryParam("busy") == "1"}
+	if st := c.QueryParam("status"); st == booking.StatusConfirmed || st == booking.StatusCancelled {
+		p.Status, f.Status = st, st
+	}
 	if id, err := strconv.ParseInt(c.QueryParam("workplace_id"), 10, 64); err == nil && id > 0 {
 		p.Workplace, f.WorkplaceID = id, &id
 	}
@@ -53,8 +85,9 @@ func (s *Server) timeline(c echo.Context) error {
 	return s.render(c, http.StatusOK, "timeline", s.lang(c).T("timeline.title"), p)
 }
 
-// fillTimeline puts the week's days, the bookings (a row per supervisor who has
-// one, by name) and the filter choices into p.
+// fillTimeline puts the week's days, the bookings (a row per supervisor: every
+// active one who matches the filters, with or without bookings, unless Busy)
+// and the filter choices into p.
 func (s *Server) fillTimeline(p *timelinePage, n *names, list []booking.Booking) {
 	now := s.svc.Now().In(s.loc)
 	for i := range 7 {
@@ -66,9 +99,11 @@ func (s *Server) fillTimeline(p *timelinePage, n *names, list []booking.Booking)
 	}
 	rows := map[int64]*timelineRow{}
 	langs := map[string]bool{}
+	q := listQuery{Q: p.Q}
 	for _, b := range list {
 		langs[b.Language] = true
-		if p.Language != "" && b.Language != p.Language {
+		v := n.view(b)
+		if p.Language != "" && b.Language != p.Language || !q.matches(v.Supervisor.Name, v.Workplace.Name, b.Notes) {
 			continue
 		}
 		r := rows[b.SupervisorID]
@@ -78,12 +113,27 @@ func (s *Server) fillTimeline(p *timelinePage, n *names, list []booking.Booking)
 		}
 		start := b.Start.In(s.loc)
 		i := isoWeekday(start) - 1
-		r.Cells[i] = append(r.Cells[i], weekBooking{bookingView: n.view(b), Start: start, End: b.End.In(s.loc)})
+		r.Cells[i] = append(r.Cells[i], weekBooking{bookingView: v, Start: start, End: b.End.In(s.loc)})
+		if b.Status == booking.StatusConfirmed {
+			r.Minutes += int(b.End.Sub(b.Start).Minutes())
+		}
 	}
 	for _, sv := range sortedSupervisors(n) {
-		if r := rows[sv.ID]; r != nil {
+		if sv.Active {
+			for _, l := range sv.Languages {
+				langs[l] = true
+			}
+		}
+		r := rows[sv.ID]
+		if r == nil && !p.Busy && p.Workplace == 0 && sv.Active && (p.Language == "" || sv.Speaks(p.Language)) && q.matches(sv.Name) {
+			r = &timelineRow{Supervisor: sv}
+		}
+		if r != nil {
 			p.Rows = append(p.Rows, *r)
 		}
+	}
+	if p.Sort == "booked" {
+		slices.SortStableFunc(p.Rows, func(a, b timelineRow) int { return b.Minutes - a.Minutes })
 	}
 	for _, l := range vocab.Languages() {
 		if langs[l.Code] || l.Code == p.Language {

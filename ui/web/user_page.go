@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -17,22 +18,32 @@ type usersPage struct {
 	Supervisors []booking.Supervisor
 	Form        *form
 	Invited     string
+	// Q is the list's search and filters; List the users it keeps; Picked the
+	// workplaces ticked in the invitation form.
+	Q      listQuery
+	List   []booking.User
+	Picked []int64
+	Done   string // "deactivated" after a deactivation
 }
 
 func (s *Server) usersPage(c echo.Context) error {
 	f := newForm()
 	f.Values["role"] = booking.RoleManager
-	return s.showUsers(c, http.StatusOK, f, c.QueryParam("invited"))
+	return s.showUsers(c, http.StatusOK, f, nil, c.QueryParam("invited"))
 }
 
-func (s *Server) showUsers(c echo.Context, status int, f *form, invited string) error {
+func (s *Server) showUsers(c echo.Context, status int, f *form, picked []int64, invited string) error {
 	ctx := c.Request().Context()
 	u := httpx.Actor(c)
-	p := &usersPage{Form: f, Invited: invited}
+	p := &usersPage{Form: f, Invited: invited, Q: listQueryFrom(c), Picked: picked}
+	if c.QueryParam("done") == "deactivated" {
+		p.Done = "deactivated"
+	}
 	var err error
 	if p.Users, err = s.svc.ListUsers(ctx, u); err != nil {
 		return err
 	}
+	p.List = filterUsers(p.Users, p.Q)
 	if p.Workplaces, err = s.svc.ListWorkplaces(ctx, u); err != nil {
 		return err
 	}
@@ -46,10 +57,19 @@ func (s *Server) showUsers(c echo.Context, status int, f *form, invited string) 
 // (the service queues the mail with the user).
 func (s *Server) inviteUser(c echo.Context) error {
 	l := s.lang(c)
-	f := formFrom(c, "email", "name", "role", "workplace_id", "supervisor_id")
+	f := formFrom(c, "email", "name", "role", "supervisor_id")
 	in := booking.UserInput{Email: f.V("email"), Name: f.V("name"), Role: f.V("role")}
-	if id, err := strconv.ParseInt(f.V("workplace_id"), 10, 64); err == nil && id > 0 && in.Role == booking.RoleManager {
-		in.WorkplaceIDs = []int64{id}
+	// A manager may lead several workplaces: one box each (workplace_ids);
+	// workplace_id, the one select of before, still counts.
+	form, _ := c.FormParams()
+	var picked []int64
+	for _, v := range append(form["workplace_ids"], form["workplace_id"]...) {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 && !slices.Contains(picked, id) {
+			picked = append(picked, id)
+		}
+	}
+	if in.Role == booking.RoleManager {
+		in.WorkplaceIDs = picked
 	}
 	if id, err := strconv.ParseInt(f.V("supervisor_id"), 10, 64); err == nil && id > 0 && in.Role == booking.RoleSupervisor {
 		in.SupervisorID = &id
@@ -58,11 +78,11 @@ func (s *Server) inviteUser(c echo.Context) error {
 	if booking.ErrorCode(err) == booking.CodeConflict {
 		f.Fail("email", l.T("err.email_taken"))
 	}
-	if err != nil && !failFrom(f, l, err, map[string]string{"workplace_ids": "workplace_id"}) && f.OK() {
+	if err != nil && !failFrom(f, l, err, nil) && f.OK() {
 		return err
 	}
 	if !f.OK() {
-		return s.showUsers(c, http.StatusUnprocessableEntity, f, "")
+		return s.showUsers(c, http.StatusUnprocessableEntity, f, picked, "")
 	}
 	return c.Redirect(http.StatusSeeOther, "/users?invited="+strconv.FormatInt(u.ID, 10))
 }
@@ -76,5 +96,5 @@ func (s *Server) deactivateUser(c echo.Context) error {
 	if err := s.svc.DeactivateUser(c.Request().Context(), httpx.Actor(c), id); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/users")
+	return c.Redirect(http.StatusSeeOther, "/users?done=deactivated")
 }

@@ -16,7 +16,10 @@ func (s *Server) workplacesPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "workplaces", s.lang(c).T("workplaces.title"), list)
+	q := listQueryFrom(c)
+	p := &workplacesList{Q: q, All: len(list), List: filterWorkplaces(list, q, s.lang(c)),
+		Saved: savedName(c, list, func(w booking.Workplace) (int64, string) { return w.ID, w.Name })}
+	return s.render(c, http.StatusOK, "workplaces", s.lang(c).T("workplaces.title"), p)
 }
 
 // workplaceFormPage is the add and edit form; ID 0 adds.
@@ -39,7 +42,7 @@ func (s *Server) workplaceForm(c echo.Context) error {
 		}
 		p.ID = w.ID
 		p.Form.Values = map[string]string{"name": w.Name, "kind": w.Kind, "address": w.Address,
-			"cost_center": w.CostCenter, "active": strconv.FormatBool(w.Active)}
+			"cost_center": w.CostCenter, "active": strconv.FormatBool(w.Active), "contact_name": w.ContactName, "contact_phone": w.ContactPhone}
 	}
 	return s.render(c, http.StatusOK, "workplace_form", s.lang(c).T("workplace.title"), p)
 }
@@ -48,11 +51,11 @@ func (s *Server) workplaceForm(c echo.Context) error {
 func (s *Server) saveWorkplace(c echo.Context) error {
 	ctx := c.Request().Context()
 	l := s.lang(c)
-	f := formFrom(c, "name", "kind", "address", "cost_center", "active")
+	f := formFrom(c, "name", "kind", "address", "cost_center", "active", "contact_name", "contact_phone")
 	p := &workplaceFormPage{Form: f}
 	active := f.V("active") == "true"
 	in := booking.WorkplaceInput{Name: ptr(f.V("name")), Kind: ptr(f.V("kind")), Address: ptr(f.V("address")),
-		CostCenter: ptr(f.V("cost_center")), Active: &active}
+		CostCenter: ptr(f.V("cost_center")), Active: &active, ContactName: ptr(f.V("contact_name")), ContactPhone: ptr(f.V("contact_phone"))}
 	var err error
 	var w *booking.Workplace
 	if c.Param("id") != "" {

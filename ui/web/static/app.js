@@ -26,3 +26,11 @@
     timer = setTimeout(search, 250);
   });
 })();
+// The print view's button opens the browser's print dialog (the page prints
+// the same from the browser's own menu).
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
+})();
