@@ -2,6 +2,8 @@ package web
 
 import (
 	"cmp"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 	"slices"
 	"strconv"
 	"strings"
@@ -79,14 +81,15 @@ func filterSupervisors(list []booking.Supervisor, q listQuery, l Lang) []booking
 		}
 		return langName(l, sv.Languages[0])
 	}
+	byName := nameOrder()
 	slices.SortStableFunc(out, func(a, b booking.Supervisor) int {
 		switch q.Sort {
 		case "language":
-			return cmp.Or(cmp.Compare(first(a), first(b)), cmp.Compare(a.Name, b.Name))
+			return cmp.Or(byName(first(a), first(b)), byName(a.Name, b.Name))
 		case "status":
-			return cmp.Or(cmpActive(a.Active, b.Active), cmp.Compare(a.Name, b.Name))
+			return cmp.Or(cmpActive(a.Active, b.Active), byName(a.Name, b.Name))
 		}
-		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(byName(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 	})
 	return out
 }
@@ -110,14 +113,15 @@ func filterWorkplaces(list []booking.Workplace, q listQuery, l Lang) []booking.W
 		}
 		out = append(out, w)
 	}
+	byName := nameOrder()
 	slices.SortStableFunc(out, func(a, b booking.Workplace) int {
 		switch q.Sort {
 		case "kind":
-			return cmp.Or(cmp.Compare(l.T("area."+a.Kind), l.T("area."+b.Kind)), cmp.Compare(a.Name, b.Name))
+			return cmp.Or(byName(l.T("area."+a.Kind), l.T("area."+b.Kind)), byName(a.Name, b.Name))
 		case "cost_center":
-			return cmp.Or(cmp.Compare(a.CostCenter, b.CostCenter), cmp.Compare(a.Name, b.Name))
+			return cmp.Or(cmp.Compare(a.CostCenter, b.CostCenter), byName(a.Name, b.Name))
 		}
-		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(byName(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 	})
 	return out
 }
@@ -132,16 +136,26 @@ func filterUsers(list []booking.User, q listQuery) []booking.User {
 		}
 		out = append(out, u)
 	}
+	byName := nameOrder()
 	slices.SortStableFunc(out, func(a, b booking.User) int {
 		switch q.Sort {
 		case "email":
 			return cmp.Compare(a.Email, b.Email)
 		case "role":
-			return cmp.Or(cmp.Compare(a.Role, b.Role), cmp.Compare(a.Name, b.Name))
+			return cmp.Or(cmp.Compare(a.Role, b.Role), byName(a.Name, b.Name))
 		}
-		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(byName(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 	})
 	return out
+}
+
+// nameOrder compares names the Swedish way (… Z, Å, Ä, Ö; case and accents
+// second), as a pool's people and places are named: byte order would put
+// "Älvsjö" before "Åsa". A collator is not safe for concurrent use, so each
+// sort makes its own.
+func nameOrder() func(a, b string) int {
+	c := collate.New(language.Swedish)
+	return c.CompareString
 }
 
 func cmpActive(a, b bool) int {

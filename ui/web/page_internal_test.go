@@ -334,3 +334,17 @@ func TestDatesInSwedishAndEnglish(t *testing.T) {
 		t.Errorf("ISO week of 1 Jan 2027: %q", got)
 	}
 }
+
+// Names sort the Swedish way: Å, Ä, Ö after Z, and case does not decide
+// before the letters do (issue 16's lists).
+func TestNamesSortTheSwedishWay(t *testing.T) {
+	in := []booking.User{{ID: 1, Name: "Östen"}, {ID: 2, Name: "Ärla"}, {ID: 3, Name: "åsa"}, {ID: 4, Name: "Zora"}, {ID: 5, Name: "adam"}, {ID: 6, Name: "Bo"}}
+	var got []string
+	for _, u := range filterUsers(in, listQuery{}) {
+		got = append(got, u.Name)
+	}
+	want := []string{"adam", "Bo", "Zora", "åsa", "Ärla", "Östen"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("order %v, want %v", got, want)
+	}
+}
