@@ -223,6 +223,11 @@ func TestFollowupReportHandComputed(t *testing.T) {
 		Total: fig(6, 3, f64(0.5), 25, f64(8.33), f64(4)),
 		Reasons: []ReasonCount{{"workplace_support", "språkstöd i arbetet", 1}, {"substitute_intro", "introduktion av vikarier", 1},
 			{"parent_information", "föräldrainformation", 1}, {"information_meeting", "informationsträff", 0}, {"other", "annat", 0}},
+		// b1: substitutes, new staff; b2: parents; b8: substitutes (twice, counted once), a language barrier.
+		Why: []ReasonCount{{"language_barrier", "språkförbistring i arbetet", 1}, {"new_staff", "nyanställda", 1},
+			{"substitutes", "vikarier", 2}, {"parents", "kontakt med föräldrar", 1}, {"safety_routines", "säkerhetsrutiner", 0},
+			{"meeting", "möte eller information", 0}, {"other", "annat", 0}},
+		WouldBookAgain: YesNo{Yes: 2, No: 1},
 		Comments: []FollowupComment{
 			{BookingID: 1, Date: "2026-03-23", WorkplaceID: p.WpA.ID, Workplace: "Förskolan Solrosen", Purpose: "workplace_support",
 				Rating: 4, PersonsSupervised: 5, WhyBooked: "Nya vikarier", Comment: "Mycket bra"},

@@ -25,6 +25,9 @@ type dashboardPage struct {
 	// billing still rests on booked time for them.
 	Unconfirmed  []bookingView
 	UnconfirmedN int
+	// Charts: utilization in the last six months, and this month's demand
+	// against bookings by language.
+	Charts []chart
 }
 
 // overdueShown is how many overdue follow-ups the overview lists.
@@ -66,6 +69,9 @@ func (s *Server) dashboard(c echo.Context) error {
 		return err
 	}
 	p.Utilization = rep.Total.Utilization
+	if p.Charts, err = s.dashboardCharts(c, first); err != nil {
+		return err
+	}
 	open, err := s.svc.ListBookings(ctx, u, booking.BookingFilter{From: now.AddDate(0, 0, -unconfirmedDays).Format(time.DateOnly),
 		To: today, Unconfirmed: true})
 	if err != nil {
