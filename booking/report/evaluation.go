@@ -204,12 +204,7 @@ GROUP BY k`
 func (ev *Evaluation) Table(lang string) [][]string {
 	out := [][]string{header(lang, word{"Del", "Part"}, word{"Vad", "What"}, word{"Antal", "Figure"})}
 	line := func(part word, what, figure string) { out = append(out, []string{part.in(lang), what, figure}) }
-	pct := func(v *float64) string {
-		if v == nil {
-			return ""
-		}
-		return fmt.Sprintf("%.0f %%", *v*100)
-	}
+	pct := percent
 	sum := word{"Sammanfattning", "Summary"}
 	line(sum, word{"Bokade pass", "Sessions booked"}.in(lang), itoa(ev.Bookings))
 	line(sum, word{"Verksamheter som bokade", "Workplaces that booked"}.in(lang), fmt.Sprintf("%d / %d", ev.WorkplacesBooked, ev.Workplaces))
