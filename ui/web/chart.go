@@ -1,12 +1,15 @@
 package web
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"html/template"
 	"math"
 	"strconv"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-analyze/charts"
 )
@@ -60,38 +63,102 @@ func barChart(title, keyHead string, labels []string, series []chartSeries, cell
 	for i, s := range series {
 		values[i], names[i] = s.Values, s.Name
 	}
-	height := 320
+	height := 340
 	if horizontal {
-		height = max(160, 60+34*len(labels)*len(series))
+		height = max(180, 70+38*len(labels)*len(series))
 	}
-	font := charts.FontStyle{FontSize: 13, FontColor: charts.ColorBlack}
-	axis := func(v float64) string { return cell(v) }
-	opts := []charts.OptionFunc{charts.SVGOutputOptionFunc(), charts.DimensionsOptionFunc(720, height),
-		charts.PaddingOptionFunc(charts.NewBoxEqual(16)), charts.ThemeNameOptionFunc(charts.ThemeLight)}
+	font := charts.FontStyle{FontSize: 15, FontColor: charts.ColorBlack}
+	value := charts.ValueAxisOption{Min: charts.Ptr(0.0), ValueFormatter: axisFormat(cell), LabelFontStyle: font}
+	if top := maxValue(values); isCount(cell) && top <= 10 {
+		// Small counts: a tick at every whole number, none between.
+		top = max(1, math.Ceil(top))
+		value.Max, value.LabelCount = charts.Ptr(top), int(top)+1
+	}
+	if !isCount(cell) {
+		// Shares: at most five ticks on whole percents of a round step, so
+		// the wider labels never run into each other.
+		top := maxValue(values) * 100
+		for _, step := range []float64{1, 2, 5, 10, 20, 25, 50, 100} {
+			if n := math.Max(1, math.Ceil(top/step)); n <= 4 || step == 100 {
+				value.Max, value.LabelCount = charts.Ptr(n*step/100), int(n)+1
+				break
+			}
+		}
+	}
+	labels = slices.Clone(labels)
+	if horizontal {
+		// Bars are drawn from the bottom up: reverse them, so the picture
+		// reads top down in the order of its table.
+		slices.Reverse(labels)
+		for i := range values {
+			values[i] = slices.Clone(values[i])
+			slices.Reverse(values[i])
+		}
+	}
+	opt := charts.NewBarChartOptionWithData(values)
+	opt.Horizontal, opt.Padding = horizontal, charts.NewBoxEqual(16)
+	opt.Theme = charts.GetTheme(charts.ThemeLight)
+	opt.ValueAxis = []charts.ValueAxisOption{value}
+	// The library measures labels in Roboto, which an image cannot load;
+	// browsers draw them in a wider sans-serif. Trailing spaces (not drawn)
+	// make the measured room a third wider, so no label runs into the bars.
+	padded := make([]string, len(labels))
+	for i, l := range labels {
+		padded[i] = l + strings.Repeat(" ", utf8.RuneCountInString(l)/3+1)
+	}
+	opt.CategoryAxis = charts.CategoryAxisOption{Labels: padded, LabelFontStyle: font}
 	if len(series) > 1 {
-		opts = append(opts, charts.LegendOptionFunc(charts.LegendOption{SeriesNames: names, FontStyle: font}))
+		opt.Legend = charts.LegendOption{SeriesNames: names, FontStyle: font}
 	}
-	value := charts.YAxisOption{Min: charts.Ptr(0.0), ValueFormatter: axis, LabelFontStyle: font}
-	var p *charts.Painter
-	var err error
-	if horizontal {
-		opts = append(opts, charts.YAxisOptionFunc(charts.YAxisOption{Labels: labels, LabelFontStyle: font}),
-			charts.XAxisOptionFunc(charts.XAxisOption{ValueFormatter: axis, LabelFontStyle: font}))
-		p, err = charts.HorizontalBarRender(values, opts...)
-	} else {
-		opts = append(opts, charts.XAxisOptionFunc(charts.XAxisOption{Labels: labels, LabelFontStyle: font}),
-			charts.YAxisOptionFunc(value))
-		p, err = charts.BarRender(values, opts...)
-	}
-	if err != nil {
+	p := charts.NewPainter(charts.PainterOptions{OutputFormat: charts.ChartOutputSVG, Width: chartWidth, Height: height})
+	if err := p.BarChart(opt); err != nil {
 		return c // the table and the text still say it all
 	}
 	svg, err := p.Bytes()
 	if err != nil {
 		return c
 	}
+	// The library measures text in Roboto, which an image cannot load: name
+	// the narrow fonts every system has before the wide default sans-serif,
+	// so labels keep to the room measured for them.
+	svg = bytes.ReplaceAll(svg, []byte("font-family:'Roboto Medium',sans-serif"),
+		[]byte("font-family:'Roboto Medium',Roboto,Arial,'Liberation Sans',Helvetica,sans-serif"))
 	c.Src = template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(svg))
 	return c
+}
+
+// chartWidth is the drawing's width: the picture scales to its column, and at
+// this width its text stays legible on a 375 px phone.
+const chartWidth = 560
+
+func maxValue(values [][]float64) float64 {
+	top := 0.0
+	for _, vs := range values {
+		for _, v := range vs {
+			top = max(top, v)
+		}
+	}
+	return top
+}
+
+// isCount reports whether cell writes whole numbers (count).
+func isCount(cell func(float64) string) bool { return cell(2.5) == "3" || cell(2.5) == "2" }
+
+// axisFormat writes an axis tick like its cells, but with a decimal where the
+// ticks fall between whole numbers or whole percents, so no two read alike.
+func axisFormat(cell func(float64) string) func(float64) string {
+	return func(v float64) string {
+		switch {
+		case isCount(cell):
+			if v == math.Round(v) {
+				return cell(v)
+			}
+			return strings.Replace(strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64), ".", ",", 1)
+		case cell(0.5) == percent(0.5):
+			return strings.Replace(strconv.FormatFloat(math.Round(v*1000)/10, 'f', -1, 64), ".", ",", 1) + " %"
+		}
+		return cell(v)
+	}
 }
 
 // count is a whole number for a table.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -67,12 +68,15 @@ func utilizationChart(l Lang, rows []report.UtilizationRow) chart {
 	values := make([]float64, len(rows))
 	for i, r := range rows {
 		labels[i] = r.Label
+		if m, err := time.Parse("2006-01", r.Key); err == nil {
+			labels[i] = fmt.Sprintf("%s %d", vocab.MonthName(m.Month(), l.Code), m.Year())
+		}
 		if r.Utilization != nil {
 			values[i] = *r.Utilization
 		}
 	}
 	return barChart(l.T("chart.utilization"), l.T("reports.by.month"), labels,
-		[]chartSeries{{Name: l.T("reports.utilization"), Values: values}}, percent, false)
+		[]chartSeries{{Name: l.T("reports.utilization"), Values: values}}, percent, true)
 }
 
 // demandChart sets what was booked against what the pool could not give, by language.
@@ -116,9 +120,9 @@ func evaluationCharts(l Lang, ev *report.Evaluation) []chart {
 	}
 }
 
-// dashboardCharts are the coordinator's overview in pictures: utilization by
-// month over the half year up to this month (first is its first day), and
-// this month's demand against bookings by language.
+// dashboardCharts are the coordinator's overview in pictures, over the half
+// year up to this month (first is its first day): utilization by month, and
+// demand against bookings by language (left out while there is none).
 func (s *Server) dashboardCharts(c echo.Context, first time.Time) ([]chart, error) {
 	ctx, u, l := c.Request().Context(), httpx.Actor(c), s.lang(c)
 	last := first.AddDate(0, 1, -1).Format(time.DateOnly)
@@ -126,9 +130,13 @@ func (s *Server) dashboardCharts(c echo.Context, first time.Time) ([]chart, erro
 	if err != nil {
 		return nil, err
 	}
-	demand, err := s.reports.Demand(ctx, u, first.Format(time.DateOnly), last, "language")
+	demand, err := s.reports.Demand(ctx, u, first.AddDate(0, -5, 0).Format(time.DateOnly), last, "language")
 	if err != nil {
 		return nil, err
 	}
-	return []chart{utilizationChart(l, util.Rows), demandChart(l, demand.Rows)}, nil
+	out := []chart{utilizationChart(l, util.Rows)}
+	if len(demand.Rows) > 0 {
+		out = append(out, demandChart(l, demand.Rows))
+	}
+	return out, nil
 }

@@ -12,6 +12,7 @@ func init() {
 
 		"reports.evaluation": {"Utvärdering", "Evaluation"},
 		"reports.demand":     {"Efterfrågan", "Demand"},
+		"dashboard.charts":   {"Det senaste halvåret", "The last six months"},
 
 		"evaluation.period":        {"Perioden %s – %s.", "The period %s – %s."},
 		"evaluation.summary":       {"I korthet", "In brief"},
