@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"html/template"
 	"math"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
