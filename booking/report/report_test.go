@@ -486,3 +486,52 @@ func TestLateCancelSubsecond(t *testing.T) {
 	}
 	same(t, "total", rep.Total, CancellationFigures{Cancelled: 2, Minutes: 120, LateCancelled: 1, LateMinutes: 60})
 }
+
+// TestEvaluationOfReportPool: the evaluation's figures by hand (see the
+// report pool), its utilization the same as the utilization report's by
+// month, and its table in words and percentages.
+func TestEvaluationOfReportPool(t *testing.T) {
+	p := newReportPool(t)
+	ev, err := p.r.Evaluation(p.Ctx, p.Admin, reportFrom, reportTo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Bookings != 6 || ev.Cancelled != 5 || ev.WorkplacesBooked != 2 || ev.Workplaces != 2 || ev.PersonsSupervised != 25 {
+		t.Errorf("summary: %+v", ev)
+	}
+	same(t, "follow-ups", ev.Followups, FollowupFigures{Held: 6, Answered: 3, ResponseRate: f64(0.5), PersonsSupervised: 25,
+		PersonsPerSession: f64(8.33), AverageRating: f64(4)})
+	same(t, "would book again", ev.WouldBookAgain, YesNo{Yes: 2, No: 1})
+	same(t, "by purpose", ev.ByPurpose, []ReasonCount{{"workplace_support", "språkstöd i arbetet", 3}, {"substitute_intro", "introduktion av vikarier", 1},
+		{"parent_information", "föräldrainformation", 1}, {"information_meeting", "informationsträff", 1}, {"other", "annat", 0}})
+	same(t, "by area", ev.ByArea, []ReasonCount{{"childcare", "barnomsorg", 4}, {"elderly_care", "vård och omsorg", 2}, {"kitchen", "kostenheten", 0}, {"other", "annat", 0}})
+	var cancelled []int
+	for _, r := range ev.CancelledByReason {
+		cancelled = append(cancelled, r.Cancelled)
+	}
+	same(t, "cancelled by reason", cancelled, []int{2, 1, 1, 0, 1})
+	util, err := p.r.Utilization(p.Ctx, p.Admin, reportFrom, reportTo, "month")
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, "utilization", ev.Utilization, util.Rows)
+	same(t, "utilization total", ev.UtilizationTotal, util.Total)
+	if len(ev.Quotes) != 2 || len(ev.UnmetByLanguage) != 3 || ev.UnmetByLanguage[0].Unmet() != 0 {
+		t.Errorf("quotes %d, unmet %+v", len(ev.Quotes), ev.UnmetByLanguage)
+	}
+	var lines []string
+	for _, row := range ev.Table("sv") {
+		lines = append(lines, strings.Join(row, ";"))
+	}
+	all := strings.Join(lines, "\n")
+	for _, want := range []string{"Sammanfattning;Svarsfrekvens;50 %", "Sammanfattning;Skulle boka igen;67 %",
+		"Sammanfattning;Verksamheter som bokade;2 / 2", "Varför de bokade;vikarier;2", "Avbokningar per orsak;sjukdom;2",
+		"Beläggning per månad;mars 2026;", "Citat;Förskolan Solrosen, 2026-03-23, språkstöd i arbetet;Nya vikarier – Mycket bra"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("table lacks %q:\n%s", want, all)
+		}
+	}
+	if _, err := p.r.Evaluation(p.Ctx, p.ManagerA, reportFrom, reportTo); err == nil {
+		t.Error("a manager reads the evaluation")
+	}
+}
