@@ -146,6 +146,11 @@ func TestEvaluationPages(t *testing.T) {
 			t.Errorf("%s: %d, no chart %q", lang.path, status, lang.want)
 		}
 	}
+	// The reports page writes hours as decimal hours, not 2:00.
+	if _, body := b.get("/reports?from=2026-02-01&to=2026-02-28&by=supervisor"); strings.Contains(body, ":00</td>") ||
+		!strings.Contains(body, `<td>2</td>`) || !strings.Contains(body, "<td>3</td>") {
+		t.Error("the reports page does not write hours the Swedish way")
+	}
 	var demand map[string]json.RawMessage
 	p.must(200, "GET", "/api/v1/reports/demand?from=2026-02-01&to=2026-02-28&by=area", p.admin_(), nil, &demand)
 	if !strings.Contains(string(demand["total"]), `"booked":3`) || !strings.Contains(string(demand["rows"]), `"label":"barnomsorg"`) {

@@ -167,7 +167,12 @@ func count(v float64) string { return strconv.Itoa(int(math.Round(v))) }
 // percent is a share (0.8824) as Swedish and English pages write it: "88 %".
 func percent(v float64) string { return fmt.Sprintf("%.0f %%", v*100) }
 
-// hoursSV is hours with a decimal comma: "1,5 h".
-func hoursSV(v float64) string {
-	return strings.Replace(strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64), ".", ",", 1) + " h"
+// hoursIn writes minutes as hours to one decimal, the way a reader of l
+// writes them: "1,5" in Swedish, "1.5" in English (the column says "h").
+func hoursIn(l Lang, minutes int) string {
+	h := strconv.FormatFloat(math.Round(float64(minutes)/6)/10, 'f', -1, 64)
+	if l.Code == "en" {
+		return h
+	}
+	return strings.Replace(h, ".", ",", 1)
 }

@@ -38,3 +38,18 @@ func TestChartTicksReadDistinct(t *testing.T) {
 		}
 	}
 }
+
+func TestHoursTheReadersWay(t *testing.T) {
+	for _, c := range []struct {
+		l       Lang
+		minutes int
+		want    string
+	}{{swedish, 90, "1,5"}, {english, 90, "1.5"}, {swedish, 120, "2"}, {swedish, 29760, "496"}, {swedish, 50, "0,8"}} {
+		if got := hoursIn(c.l, c.minutes); got != c.want {
+			t.Errorf("%s %d minutes: %q, want %q", c.l.Code, c.minutes, got, c.want)
+		}
+	}
+	if got := percent(0.8824); got != "88 %" {
+		t.Errorf("percent: %q", got)
+	}
+}

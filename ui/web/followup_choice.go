@@ -42,6 +42,7 @@ func init() {
 		t, _ := time.Parse(time.DateOnly, date)
 		return t
 	}
+	templateFuncs["hrs"] = hoursIn
 	templateFuncs["dec"] = func(v *float64) string {
 		if v == nil {
 			return "–"
