@@ -68,6 +68,24 @@ func TestBrowserEvaluationCharts(t *testing.T) {
 			}
 		}
 	}
+	// The follow-ups and demand pages, with their charts, in Swedish.
+	u, err := p.svc.UserByEmail(ctx, p.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.svc.SetLocale(ctx, u, "sv"); err != nil {
+		t.Fatal(err)
+	}
+	tb.login(p.admin, "secret-password", "Logga ut")
+	for _, path := range []string{"/reports/followups?from=2026-02-01&to=2026-02-28", "/reports/demand?from=2026-01-01&to=2026-03-31&by=language"} {
+		for _, w := range [][2]int64{{1280, 900}, {375, 740}} {
+			tb.do(chromedp.EmulateViewport(w[0], w[1]))
+			tb.open(path)
+			tb.waitJS(`document.querySelector("figure.chart img") !== null && document.querySelector("figure.chart img").naturalWidth > 0`)
+			tb.checkAxe(fmt.Sprintf("%s %dpx", path, w[0]))
+			tb.shot(fmt.Sprintf("evaluation-%s-%d", strings.Split(strings.TrimPrefix(path, "/reports/"), "?")[0], w[0]))
+		}
+	}
 	// In print, the evaluation is the content alone.
 	tb.do(chromedp.EmulateViewport(1280, 900), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
@@ -78,7 +96,7 @@ func TestBrowserEvaluationCharts(t *testing.T) {
 		getComputedStyle(document.querySelector("form.noprint")).display === "none"`); !hidden {
 		t.Error("printing the evaluation keeps the navigation or the form")
 	}
-	if !strings.Contains(eval[string](tb, `document.body.innerText`), "Evaluation") {
+	if !strings.Contains(eval[string](tb, `document.body.innerText`), "Utvärdering") {
 		t.Error("the printed evaluation lost its heading")
 	}
 }

@@ -308,7 +308,7 @@ func (r *Demand) Table(lang string) [][]string {
 				label = l.NameEN
 			}
 		}
-		out = append(out, cells(label, row.DemandFigures))
+		out = append(out, cells(vocab.Capitalize(label), row.DemandFigures))
 	}
 	return append(out, cells(wordTotal.in(lang), r.Total))
 }

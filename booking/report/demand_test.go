@@ -172,7 +172,7 @@ func TestDemandReportHandComputed(t *testing.T) {
 		t.Fatal(err)
 	}
 	csv := buf.String()
-	for _, want := range []string{"Språk;Bokade pass;", "arabiska;3;3;2;0;0;1;0;1;13,5\r\n", "Totalt;3;5;2;1;1;1;0;2;13,5\r\n"} {
+	for _, want := range []string{"Språk;Bokade pass;", "Arabiska;3;3;2;0;0;1;0;1;13,5\r\n", "Totalt;3;5;2;1;1;1;0;2;13,5\r\n"} {
 		if !strings.Contains(csv, want) {
 			t.Errorf("CSV lacks %q:\n%s", want, csv)
 		}
