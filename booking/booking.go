@@ -60,8 +60,13 @@ type Followup struct {
 	Rating            int
 	Comment           string
 	WhyBooked         string
-	CreatedBy         *int64
-	CreatedAt         time.Time
+	// WouldBookAgain is nil for follow-ups given before the question was asked.
+	WouldBookAgain *bool
+	// Reasons are why the workplace booked (FollowupReasons), in that list's
+	// order; kept in booking_followup_reasons so they can be counted.
+	Reasons   []string `gorm:"-"`
+	CreatedBy *int64
+	CreatedAt time.Time
 }
 
 // TableName keeps gorm on the schema's name.

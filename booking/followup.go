@@ -3,6 +3,8 @@ package booking
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -14,6 +16,37 @@ type FollowupInput struct {
 	Rating            int
 	Comment           string
 	WhyBooked         string
+	// Reasons are codes of FollowupReasons (an unknown one is invalid);
+	// duplicates count once.
+	Reasons []string
+	// WouldBookAgain is nil when the question was not answered.
+	WouldBookAgain *bool
+}
+
+// followupReason is one reason of one follow-up: a row so they can be counted.
+type followupReason struct {
+	BookingID int64  `gorm:"primaryKey;autoIncrement:false"`
+	Reason    string `gorm:"primaryKey"`
+}
+
+// TableName keeps gorm on the schema's name.
+func (followupReason) TableName() string { return "booking_followup_reasons" }
+
+// followupReasons checks reasons and puts them in FollowupReasons' order.
+func followupReasons(p *Problems, reasons []string) []string {
+	out := []string{}
+	for _, r := range FollowupReasons {
+		if slices.Contains(reasons, r) {
+			out = append(out, r)
+		}
+	}
+	for _, r := range reasons {
+		if !oneOf(r, FollowupReasons) {
+			p.Add("reasons", "followup_reason", "must be among %s", strings.Join(FollowupReasons, ", "))
+			break
+		}
+	}
+	return out
 }
 
 // RecordFollowup stores (or corrects) the follow-up of a held booking. It does
@@ -31,6 +64,7 @@ func (s *Service) RecordFollowup(ctx context.Context, actor *User, id int64, in 
 	}
 	CheckText(&p, "comment", in.Comment, 4000, false)
 	CheckText(&p, "why_booked", in.WhyBooked, 2000, false)
+	reasons := followupReasons(&p, in.Reasons)
 	var b *Booking
 	err := s.store.write(ctx, func(tx *gorm.DB) error {
 		var err error
@@ -48,8 +82,12 @@ func (s *Service) RecordFollowup(ctx context.Context, actor *User, id int64, in 
 			return err
 		}
 		f := &Followup{BookingID: b.ID, PersonsSupervised: in.PersonsSupervised, Rating: in.Rating,
-			Comment: in.Comment, WhyBooked: in.WhyBooked, CreatedBy: &actor.ID, CreatedAt: now}
+			Comment: in.Comment, WhyBooked: in.WhyBooked, WouldBookAgain: in.WouldBookAgain, Reasons: reasons,
+			CreatedBy: &actor.ID, CreatedAt: now}
 		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(f).Error; err != nil {
+			return err
+		}
+		if err := saveFollowupReasons(tx, f); err != nil {
 			return err
 		}
 		b.Followup = f
@@ -61,10 +99,60 @@ func (s *Service) RecordFollowup(ctx context.Context, actor *User, id int64, in 
 	return b, nil
 }
 
+// saveFollowupReasons replaces the reasons of f's booking with f.Reasons.
+func saveFollowupReasons(tx *gorm.DB, f *Followup) error {
+	if err := tx.Where("booking_id = ?", f.BookingID).Delete(&followupReason{}).Error; err != nil {
+		return fmt.Errorf("follow-up reasons: %w", err)
+	}
+	if len(f.Reasons) == 0 {
+		return nil
+	}
+	rows := make([]followupReason, len(f.Reasons))
+	for i, r := range f.Reasons {
+		rows[i] = followupReason{BookingID: f.BookingID, Reason: r}
+	}
+	if err := tx.Create(&rows).Error; err != nil {
+		return fmt.Errorf("follow-up reasons: %w", err)
+	}
+	return nil
+}
+
 func loadFollowups(db *gorm.DB, list []*Booking) error {
-	return loadPerBooking(db, list, "follow-ups",
+	var with []*Booking
+	err := loadPerBooking(db, list, "follow-ups",
 		func(f *Followup) int64 { return f.BookingID },
-		func(b *Booking, f *Followup) { b.Followup = f })
+		func(b *Booking, f *Followup) {
+			if b.Followup = f; f != nil {
+				f.Reasons = []string{}
+				with = append(with, b)
+			}
+		})
+	if err != nil || len(with) == 0 {
+		return err
+	}
+	ids := make([]int64, len(with))
+	byID := make(map[int64]*Followup, len(with))
+	for i, b := range with {
+		ids[i], byID[b.ID] = b.ID, b.Followup
+	}
+	var rows []followupReason
+	for chunk := range slices.Chunk(ids, 500) {
+		var part []followupReason
+		if err := db.Where("booking_id IN ?", chunk).Find(&part).Error; err != nil {
+			return fmt.Errorf("load follow-up reasons: %w", err)
+		}
+		rows = append(rows, part...)
+	}
+	for _, r := range rows {
+		f := byID[r.BookingID]
+		f.Reasons = append(f.Reasons, r.Reason)
+	}
+	for _, f := range byID {
+		slices.SortFunc(f.Reasons, func(a, b string) int {
+			return slices.Index(FollowupReasons, a) - slices.Index(FollowupReasons, b)
+		})
+	}
+	return nil
 }
 
 // loadPerBooking reads the rows of T (one per booking at most, keyed by

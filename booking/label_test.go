@@ -19,6 +19,7 @@ func TestEveryCodeHasItsWords(t *testing.T) {
 		vocab.VocabRole:   {booking.RoleAdmin, booking.RoleManager, booking.RoleSupervisor},
 		vocab.VocabEvent:  {booking.EventCreated, booking.EventChanged, booking.EventCancelled, booking.EventFollowup, booking.EventConfirmed},
 		vocab.VocabRating: {"1", "2", "3", "4", "5"},
+		vocab.VocabWhy:    booking.FollowupReasons,
 	}
 	for voc, codes := range vocabs {
 		if got, want := vocab.Codes(voc), slices.Sorted(slices.Values(codes)); !slices.Equal(got, want) {

@@ -18,6 +18,10 @@ var Purposes = []string{"workplace_support", "substitute_intro", "parent_informa
 // CancelReasons are the reason codes of a cancellation.
 var CancelReasons = []string{"illness", "workplace_closed", "no_participants", "supervisor_unavailable", "other"}
 
+// FollowupReasons are why a workplace says it booked, in a follow-up:
+// several may be given, and unlike the free text they can be counted.
+var FollowupReasons = []string{"language_barrier", "new_staff", "substitutes", "parents", "safety_routines", "meeting", "other"}
+
 // Modes are how a session is given.
 var Modes = []string{"on_site", "phone", "video"}
 

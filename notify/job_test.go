@@ -201,10 +201,15 @@ func TestMonthlyReportOncePerCoordinator(t *testing.T) {
 		if !strings.HasPrefix(text, "Hej Sam Ordnare!") && !strings.HasPrefix(text, "Hej Pia Projektledare!") {
 			t.Errorf("the coordinator is not greeted by name:\n%s", text)
 		}
-		for _, want := range []string{"Bokningar: 2 (avbokade: 1, varav sent: 0)", "Bokade timmar: 3,5 av ", "Amina Yusuf: 2 / 3,5 / "} {
+		// The evaluation's key figures, and a link to its page (issue 17).
+		for _, want := range []string{"Bokningar: 2 (avbokade: 1, varav sent: 0)", "Bokade timmar: 3,5 av ", "Amina Yusuf: 2 / 3,5 / ",
+			"Utvärdering av oktober 2026: 1 av ", "/reports/evaluation?from=2026-10-01&to=2026-10-31"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("text lacks %q:\n%s", want, text)
 			}
+		}
+		if html := m.text("text/html"); !strings.Contains(html, `<a href="https://sprakpool.example.se/reports/evaluation?from=2026-10-01&amp;to=2026-10-31">`) {
+			t.Errorf("the evaluation is not a link in the HTML part:\n%s", html)
 		}
 		var csv *part
 		for i := range m.Parts {

@@ -242,7 +242,8 @@ func TestTemplatesRenderInBothLanguages(t *testing.T) {
 		Workplace: "Förskolan Solrosen", LanguageName: "arabiska", ModeText: "på plats", PurposeText: "annat",
 		Link: "https://sprakpool.example.se/bookings/1"}, Link: "https://sprakpool.example.se/x", Reason: "sjukdom",
 		Date: "måndag 30 mars 2026", Day: []bookingView{{Start: "09:00", End: "11:00"}}, Month: "oktober 2026",
-		Report: &report.Utilization{Rows: []report.UtilizationRow{{Label: "A", UtilizationFigures: report.UtilizationFigures{Bookings: 1, BookedMinutes: 90}}}}}
+		Report: &report.Utilization{Rows: []report.UtilizationRow{{Label: "A", UtilizationFigures: report.UtilizationFigures{Bookings: 1, BookedMinutes: 90}}}},
+		Eval:   &report.Evaluation{WorkplacesBooked: 3, Workplaces: 4}}
 	for _, kind := range Kinds {
 		for _, lang := range Languages {
 			r, err := tm.render(kind, lang, d)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -147,6 +148,8 @@ type mailData struct {
 	// municipality's account instead of choosing a password.
 	SSO    bool
 	Series seriesView
+	// Eval is the month's evaluation (key figures; the link leads to its page).
+	Eval *report.Evaluation
 }
 
 // compose renders one outbox row into a message in its recipient's language,
@@ -332,6 +335,10 @@ func (n *Notifier) monthly(ctx context.Context, m booking.Message, payload map[s
 	if d.Report, err = n.reports.Utilization(ctx, u, from, to, "supervisor"); err != nil {
 		return nil, err
 	}
+	if d.Eval, err = n.reports.Evaluation(ctx, u, from, to); err != nil {
+		return nil, err
+	}
+	d.Link = n.cfg.BaseURL + "/reports/evaluation?" + url.Values{"from": {from}, "to": {to}}.Encode()
 	csv, err := n.reports.UtilizationCSV(ctx, u, from, to, "supervisor")
 	if err != nil {
 		return nil, err

@@ -933,6 +933,7 @@ func authzRows() []row {
 		page("GET", "/timeline", pageCoordGET, fixed("/timeline")),
 		page("GET", "/reports", pageCoordGET, fixed("/reports")),
 		page("GET", "/reports/:kind", pageCoordGET, fixed("/reports/cancellations")),
+		page("GET", "/reports/evaluation", pageCoordGET, fixed("/reports/evaluation?from=2026-03-01&to=2026-03-31")),
 		page("GET", "/supervisors", pageCoordGET, fixed("/supervisors")),
 		page("GET", "/supervisors/new", pageCoordGET, fixed("/supervisors/new")),
 		page("POST", "/supervisors/new", pageCoordPOST, func(f *authz, r int) req {
@@ -1135,6 +1136,8 @@ func authzRows() []row {
 		api("GET", "/api/v1/reports/cancellations", adminOnly, fixed("/api/v1/reports/cancellations?from=2026-03-01&to=2026-03-31")),
 		api("GET", "/api/v1/reports/followups", adminOnly, fixed("/api/v1/reports/followups?from=2026-03-01&to=2026-03-31")),
 		api("GET", "/api/v1/reports/billing", adminOnly, fixed("/api/v1/reports/billing?from=2026-03-01&to=2026-03-31")),
+		api("GET", "/api/v1/reports/demand", adminOnly, fixed("/api/v1/reports/demand?from=2026-03-01&to=2026-03-31&by=month")),
+		api("GET", "/api/v1/reports/evaluation", adminOnly, fixed("/api/v1/reports/evaluation?from=2026-03-01&to=2026-03-31")),
 		api("GET", "/api/v1/audit", adminOnly, fixed("/api/v1/audit")),
 		api("GET", "/api/v1/rates", adminOnly, fixed("/api/v1/rates")),
 		api("POST", "/api/v1/rates", with(adminOnly, coord, 201), func(f *authz, r int) req {

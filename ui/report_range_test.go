@@ -18,14 +18,14 @@ func TestReportRangeAtMost400Days(t *testing.T) {
 		first, _ := time.Parse(time.DateOnly, from)
 		ok, over := first.AddDate(0, 0, 399).Format(time.DateOnly), first.AddDate(0, 0, 400).Format(time.DateOnly)
 		for _, path := range []string{"/api/v1/reports/utilization", "/api/v1/reports/cancellations", "/api/v1/reports/followups",
-			"/api/v1/reports/billing", "/api/v1/bookings"} {
+			"/api/v1/reports/billing", "/api/v1/reports/demand", "/api/v1/reports/evaluation", "/api/v1/bookings"} {
 			for to, want := range map[string]int{ok: 200, over: 422} {
 				if status, raw := p.do("GET", path+"?from="+from+"&to="+to, p.admin_(), nil); status != want {
 					t.Errorf("%s %s..%s: %d, want %d: %s", path, from, to, status, want, raw)
 				}
 			}
 		}
-		for _, path := range []string{"/reports", "/reports/cancellations", "/reports/followups", "/reports/billing"} {
+		for _, path := range []string{"/reports", "/reports/cancellations", "/reports/followups", "/reports/billing", "/reports/demand", "/reports/evaluation"} {
 			for to, want := range map[string]int{ok: http.StatusOK, over: http.StatusUnprocessableEntity} {
 				if status, _ := b.get(path + "?from=" + from + "&to=" + to); status != want {
 					t.Errorf("page %s %s..%s: %d, want %d", path, from, to, status, want)

@@ -204,7 +204,7 @@ func TestOtherReportsAPI(t *testing.T) {
 	}
 	_, raw := e.get("/api/v1/reports/billing?from=2026-03-02&to=2026-03-08", e.admin, "text/csv")
 	records := readCSV(t, raw)
-	if records[0][2] != "Kostnadsställe" || records[1][5] != "Samordningsförbundet" || records[2][6] != "350,00" || records[3][12] != "4,5" || records[3][13] != "875,00" {
+	if records[0][1] != "Kostnadsställe" || records[1][4] != "Samordningsförbundet" || records[2][5] != "350,00" || records[3][11] != "4,5" || records[3][12] != "875,00" {
 		t.Errorf("billing csv: %q", records)
 	}
 
@@ -223,7 +223,7 @@ func TestOtherReportsAPI(t *testing.T) {
 		t.Errorf("follow-ups: %+v", fu)
 	}
 	_, raw = e.get("/api/v1/reports/cancellations?from=2026-03-02&to=2026-03-08&format=csv", e.admin, "")
-	if rec := readCSV(t, raw); rec[len(rec)-1][4] != "1" || rec[len(rec)-1][6] != "1" || rec[1][2] != "sjukdom" {
+	if rec := readCSV(t, raw); rec[len(rec)-1][3] != "1" || rec[len(rec)-1][5] != "1" || rec[1][1] != "sjukdom" {
 		t.Errorf("cancellations csv: %q", rec)
 	}
 }

@@ -472,9 +472,30 @@ func (d *demoLoader) followup(p *demoPlan, wp *booking.Workplace, lang string) *
 		comment = comments[r.IntN(len(comments))]
 	}
 	whys := demoWhyBooked(p.in.Purpose, wp.Kind, lang)
+	again := rating >= 3
 	f.in = booking.FollowupInput{PersonsSupervised: max(persons, 1), Rating: rating, Comment: comment,
-		WhyBooked: whys[r.IntN(len(whys))]}
+		WhyBooked: whys[r.IntN(len(whys))], Reasons: demoReasons(p.in.Purpose, wp.Kind, max(persons, 1)), WouldBookAgain: &again}
 	return f
+}
+
+// demoReasons are the ticked reasons of a demo follow-up: the one its purpose
+// suggests, and now and then new staff or (in elderly care and kitchens)
+// safety routines. They follow from the plan, so the demo's random sequence
+// stays as it was.
+func demoReasons(purpose, kind string, persons int) []string {
+	first := map[string]string{"workplace_support": "language_barrier", "substitute_intro": "substitutes",
+		"parent_information": "parents", "information_meeting": "meeting"}[purpose]
+	if first == "" {
+		first = "other"
+	}
+	out := []string{first}
+	if persons%3 == 0 && first != "substitutes" {
+		out = append(out, "new_staff")
+	}
+	if persons%2 == 0 && (kind == "elderly_care" || kind == "kitchen") {
+		out = append(out, "safety_routines")
+	}
+	return out
 }
 
 // book makes, cancels and follows up the planned bookings in the order of the

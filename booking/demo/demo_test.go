@@ -185,7 +185,8 @@ func TestDemoLoad(t *testing.T) {
 		if b.Followup != nil {
 			followups++
 			f := b.Followup
-			if !b.Held(now) || f.Rating < 1 || f.Rating > 5 || f.WhyBooked == "" || f.CreatedAt.Before(b.End) {
+			if !b.Held(now) || f.Rating < 1 || f.Rating > 5 || f.WhyBooked == "" || f.CreatedAt.Before(b.End) ||
+				len(f.Reasons) == 0 || f.WouldBookAgain == nil {
 				t.Errorf("bad follow-up %+v of booking %d ending %v", f, b.ID, b.End)
 			}
 		}

@@ -170,8 +170,10 @@ func (g *generator) load(ctx context.Context, db sqlConn, days []time.Time) erro
 		"meeting_url", "start_at", "end_at", "purpose", "participants_expected", "notes", "status", "sequence",
 		"cancel_reason_code", "cancel_reason", "cancelled_at", "cancelled_by", "created_by", "created_at", "updated_at")
 	followups := newBulk(db, "booking_followups", "booking_id", "persons_supervised", "rating", "comment",
-		"why_booked", "created_by", "created_at")
+		"why_booked", "would_book_again", "created_by", "created_at")
 	followups.after = bookings
+	reasons := newBulk(db, "booking_followup_reasons", "booking_id", "reason")
+	reasons.after = followups
 	need, left := g.spec.Bookings, len(days)*genSlots*len(g.supervisor)
 	meeting := "https://meet.example.se/sprakpool"
 	for _, d := range days {
@@ -213,8 +215,15 @@ func (g *generator) load(ctx context.Context, db sqlConn, days []time.Time) erro
 					return err
 				}
 				if status == booking.StatusConfirmed && !end.After(g.now) && g.rng.Float64() < genFollowupShare {
-					if err := followups.add(ctx, id, 1+g.rng.IntN(15), 1+g.rng.IntN(5), "", "", g.admin.ID, end); err != nil {
+					// Reasons and would-book-again follow from the id, so the
+					// random sequence (and every other figure) stays as it was.
+					if err := followups.add(ctx, id, 1+g.rng.IntN(15), 1+g.rng.IntN(5), "", "", id%5 != 0, g.admin.ID, end); err != nil {
 						return err
+					}
+					for _, r := range generatedReasons(id) {
+						if err := reasons.add(ctx, id, r); err != nil {
+							return err
+						}
 					}
 				}
 			}
@@ -223,7 +232,20 @@ func (g *generator) load(ctx context.Context, db sqlConn, days []time.Time) erro
 	if err := bookings.flush(ctx); err != nil {
 		return err
 	}
-	return followups.flush(ctx)
+	if err := followups.flush(ctx); err != nil {
+		return err
+	}
+	return reasons.flush(ctx)
+}
+
+// generatedReasons are one or two reasons a generated follow-up gives.
+func generatedReasons(id int64) []string {
+	rs, n := booking.FollowupReasons, int64(len(booking.FollowupReasons))
+	if id%3 != 0 {
+		return []string{rs[id%n]}
+	}
+	return []string{rs[id%n], rs[(id%n+1+(id/3)%(n-1))%n]} // never the first again
+
 }
 
 // sqlConn is the transaction's connection, used directly for bulk loads: gorm's

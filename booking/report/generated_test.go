@@ -150,3 +150,17 @@ func sameFigures(t *testing.T, what string, got, want any) {
 		t.Errorf("%s:\ngot  %s\nwant %s", what, g, w)
 	}
 }
+
+// BenchmarkEvaluationYear1M is the evaluation of a whole year (2024) over the
+// million-booking pool. Acceptance: under one second.
+func BenchmarkEvaluationYear1M(b *testing.B) {
+	now := pooltest.Local(b, "2027-01-03 12:00")
+	s := generated.Pool(b, generated.Million, now)
+	ctx, admin, rs := context.Background(), &booking.User{Role: booking.RoleAdmin}, report.New(s)
+	for b.Loop() {
+		ev, err := rs.Evaluation(ctx, admin, "2024-01-01", "2024-12-31")
+		if err != nil || ev.Bookings == 0 || ev.Why[0].Count == 0 {
+			b.Fatal(ev, err)
+		}
+	}
+}

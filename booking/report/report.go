@@ -78,6 +78,14 @@ var Kinds = []Kind{
 		compute: func(s *Service, ctx context.Context, actor *booking.User, from, to, _ string) (Tabular, error) {
 			return s.Followups(ctx, actor, from, to)
 		}},
+	{Name: "demand", File: "efterfragan", Keys: DemandKeys,
+		compute: func(s *Service, ctx context.Context, actor *booking.User, from, to, by string) (Tabular, error) {
+			return s.Demand(ctx, actor, from, to, by)
+		}},
+	{Name: "evaluation", File: "utvardering",
+		compute: func(s *Service, ctx context.Context, actor *booking.User, from, to, _ string) (Tabular, error) {
+			return s.Evaluation(ctx, actor, from, to)
+		}},
 	{Name: "billing", File: "debiteringsunderlag",
 		compute: func(s *Service, ctx context.Context, actor *booking.User, from, to, _ string) (Tabular, error) {
 			return s.Billing(ctx, actor, from, to)
@@ -687,14 +695,18 @@ type FollowupComment struct {
 	Comment           string `json:"comment"`
 }
 
-// Followups is the follow-up report.
+// Followups is the follow-up report. Why counts the reasons the workplaces
+// ticked (booking.FollowupReasons, every one listed); WouldBookAgain the
+// answers to that question.
 type Followups struct {
-	From     string            `json:"from"`
-	To       string            `json:"to"`
-	Rows     []FollowupRow     `json:"rows"`
-	Total    FollowupFigures   `json:"total"`
-	Reasons  []ReasonCount     `json:"reasons"`
-	Comments []FollowupComment `json:"comments"`
+	From           string            `json:"from"`
+	To             string            `json:"to"`
+	Rows           []FollowupRow     `json:"rows"`
+	Total          FollowupFigures   `json:"total"`
+	Reasons        []ReasonCount     `json:"reasons"`
+	Why            []ReasonCount     `json:"why"`
+	WouldBookAgain YesNo             `json:"would_book_again"`
+	Comments       []FollowupComment `json:"comments"`
 }
 
 // Followups summarises the sessions held in the range (confirmed and over
@@ -739,6 +751,9 @@ func (s *Service) Followups(ctx context.Context, actor *booking.User, from, to s
 		rep.Reasons = append(rep.Reasons, ReasonCount{Key: p, Label: vocab.Label(vocab.VocabPurpose, p, "sv"), Count: byPurpose[p].followups})
 	}
 	if rep.Comments, err = s.followupComments(db, start, end, names); err != nil {
+		return nil, fmt.Errorf("follow-up report: %w", err)
+	}
+	if rep.Why, rep.WouldBookAgain, err = s.followupWhy(db, start, end); err != nil {
 		return nil, fmt.Errorf("follow-up report: %w", err)
 	}
 	return rep, nil

@@ -146,41 +146,51 @@ func (r *Utilization) Table(lang string) [][]string {
 	return append(out, cells(wordTotal.in(lang), "", r.Total))
 }
 
-// Table implements Tabular: the reasons, then who cancelled, then the total.
+// Table implements Tabular: the reasons, then who cancelled, then the total,
+// each by its name (a reason's words, a user's name and role), never a code.
 func (r *Cancellations) Table(lang string) [][]string {
-	out := [][]string{header(lang, word{"Grupp", "Group"}, word{"Nyckel", "Key"}, wordLabel, word{"Roll", "Role"},
+	out := [][]string{header(lang, word{"Grupp", "Group"}, wordLabel, word{"Roll", "Role"},
 		wordCancelled, word{"Avbokade minuter", "Cancelled minutes"}, wordLate, wordLateMinutes)}
-	cells := func(group, key, label, role string, f CancellationFigures) []string {
-		return []string{group, key, label, role, itoa(f.Cancelled), itoa(f.Minutes), itoa(f.LateCancelled), itoa(f.LateMinutes)}
+	cells := func(group, label, role string, f CancellationFigures) []string {
+		return []string{group, label, role, itoa(f.Cancelled), itoa(f.Minutes), itoa(f.LateCancelled), itoa(f.LateMinutes)}
 	}
 	for _, row := range r.ByReason {
-		out = append(out, cells(wordReason.in(lang), row.Key, vocab.Label(vocab.VocabReason, row.Key, lang), "", row.CancellationFigures))
+		out = append(out, cells(wordReason.in(lang), vocab.Label(vocab.VocabReason, row.Key, lang), "", row.CancellationFigures))
 	}
 	for _, row := range r.ByCanceller {
-		out = append(out, cells(wordCancelledBy.in(lang), row.Key, row.Label, vocab.Label(vocab.VocabRole, row.Role, lang), row.CancellationFigures))
+		out = append(out, cells(wordCancelledBy.in(lang), row.Label, vocab.Label(vocab.VocabRole, row.Role, lang), row.CancellationFigures))
 	}
-	return append(out, cells(wordTotal.in(lang), "", "", "", r.Total))
+	return append(out, cells(wordTotal.in(lang), "", "", r.Total))
 }
 
-// Table implements Tabular: one row per workplace, then the total. Reasons and
-// comments are in the JSON form.
+// Table implements Tabular: one row per workplace (by name), then the total;
+// the response rate as a percentage. Reasons and comments are in the JSON
+// form and on the page.
 func (r *Followups) Table(lang string) [][]string {
-	out := [][]string{header(lang, wordWorkplaceID, wordWorkplace, wordHeld, word{"Besvarade uppföljningar", "Follow-ups answered"},
+	out := [][]string{header(lang, wordWorkplace, wordHeld, word{"Besvarade uppföljningar", "Follow-ups answered"},
 		word{"Svarsfrekvens", "Response rate"}, wordPersons, word{"Personer per pass", "Persons per session"},
 		word{"Medelbetyg", "Average rating"})}
-	cells := func(key, label string, f FollowupFigures) []string {
-		return []string{key, label, itoa(f.Held), itoa(f.Answered), decimal(f.ResponseRate, -1),
+	cells := func(label string, f FollowupFigures) []string {
+		return []string{label, itoa(f.Held), itoa(f.Answered), percent(f.ResponseRate),
 			itoa(f.PersonsSupervised), decimal(f.PersonsPerSession, -1), decimal(f.AverageRating, -1)}
 	}
 	for _, row := range r.Rows {
-		out = append(out, cells(row.Key, row.Label, row.FollowupFigures))
+		out = append(out, cells(row.Label, row.FollowupFigures))
 	}
-	return append(out, cells(wordTotal.in(lang), "", r.Total))
+	return append(out, cells(wordTotal.in(lang), r.Total))
+}
+
+// percent writes a share (0.8824) as people read it: "88 %"; nil is empty.
+func percent(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprintf("%.0f %%", *v*100)
 }
 
 // Table implements Tabular: one row per workplace and rate, then the total.
 func (r *Billing) Table(lang string) [][]string {
-	out := [][]string{header(lang, wordWorkplaceID, wordWorkplace, word{"Kostnadsställe", "Cost centre"}, word{"Från", "From"},
+	out := [][]string{header(lang, wordWorkplace, word{"Kostnadsställe", "Cost centre"}, word{"Från", "From"},
 		word{"Till", "To"}, word{"Finansiär", "Funder"}, word{"Timpris (kr)", "Hourly rate (SEK)"}, wordHeld,
 		word{"Hållna minuter", "Held minutes"}, wordLate, wordLateMinutes, word{"Debiterbara minuter", "Billable minutes"},
 		word{"Debiterbara timmar", "Billable hours"}, word{"Belopp (kr)", "Amount (SEK)"}, word{"Bekräftade pass", "Confirmed sessions"},
@@ -188,11 +198,10 @@ func (r *Billing) Table(lang string) [][]string {
 	cells := func(lead []string, rate *float64, f BillingFigures) []string {
 		return append(lead, decimal(rate, 2), itoa(f.HeldSessions), itoa(f.HeldMinutes), itoa(f.LateCancelled),
 			itoa(f.LateMinutes), itoa(f.BillableMinutes), decimal(&f.BillableHours, -1), decimal(&f.Amount, 2),
-			itoa(f.Confirmed), decimal(f.ConfirmationRate, -1))
+			itoa(f.Confirmed), percent(f.ConfirmationRate))
 	}
 	for _, row := range r.Rows {
-		out = append(out, cells([]string{strconv.FormatInt(row.WorkplaceID, 10), row.Workplace, row.CostCenter,
-			row.From, row.To, row.Funder}, row.HourlyRate, row.BillingFigures))
+		out = append(out, cells([]string{row.Workplace, row.CostCenter, row.From, row.To, row.Funder}, row.HourlyRate, row.BillingFigures))
 	}
-	return append(out, cells([]string{wordTotal.in(lang), "", "", r.From, r.To, ""}, nil, r.Total))
+	return append(out, cells([]string{wordTotal.in(lang), "", r.From, r.To, ""}, nil, r.Total))
 }

@@ -179,15 +179,15 @@ func TestReportTableInEnglish(t *testing.T) {
 	}
 	sv, en := got.Table("sv"), got.Table("en")
 	same(t, "Swedish rows", [][]string{sv[0], sv[2], sv[6], sv[9]}, [][]string{
-		{"Grupp", "Nyckel", "Benämning", "Roll", "Avbokningar", "Avbokade minuter", "Sena avbokningar", "Sent avbokade minuter"},
-		{"Orsak", "workplace_closed", "verksamheten är stängd", "", "1", "60", "1", "60"},
-		{"Avbokad av", fmt.Sprint(p.Admin.ID), "Admin", "samordnare", "2", "180", "1", "60"},
-		{"Totalt", "", "", "", "5", "360", "2", "120"}})
+		{"Grupp", "Benämning", "Roll", "Avbokningar", "Avbokade minuter", "Sena avbokningar", "Sent avbokade minuter"},
+		{"Orsak", "verksamheten är stängd", "", "1", "60", "1", "60"},
+		{"Avbokad av", "Admin", "samordnare", "2", "180", "1", "60"},
+		{"Totalt", "", "", "5", "360", "2", "120"}})
 	same(t, "English rows", [][]string{en[0], en[2], en[6], en[9]}, [][]string{
-		{"Group", "Key", "Name", "Role", "Cancellations", "Cancelled minutes", "Late cancellations", "Late cancelled minutes"},
-		{"Reason", "workplace_closed", "the workplace is closed", "", "1", "60", "1", "60"},
-		{"Cancelled by", fmt.Sprint(p.Admin.ID), "Admin", "coordinator", "2", "180", "1", "60"},
-		{"Total", "", "", "", "5", "360", "2", "120"}})
+		{"Group", "Name", "Role", "Cancellations", "Cancelled minutes", "Late cancellations", "Late cancelled minutes"},
+		{"Reason", "the workplace is closed", "", "1", "60", "1", "60"},
+		{"Cancelled by", "Admin", "coordinator", "2", "180", "1", "60"},
+		{"Total", "", "", "5", "360", "2", "120"}})
 }
 
 // TestLateCancelThresholdIsConfigured: with a 48-hour on-site notice the
@@ -223,6 +223,11 @@ func TestFollowupReportHandComputed(t *testing.T) {
 		Total: fig(6, 3, f64(0.5), 25, f64(8.33), f64(4)),
 		Reasons: []ReasonCount{{"workplace_support", "språkstöd i arbetet", 1}, {"substitute_intro", "introduktion av vikarier", 1},
 			{"parent_information", "föräldrainformation", 1}, {"information_meeting", "informationsträff", 0}, {"other", "annat", 0}},
+		// b1: substitutes, new staff; b2: parents; b8: substitutes (twice, counted once), a language barrier.
+		Why: []ReasonCount{{"language_barrier", "språkförbistring i arbetet", 1}, {"new_staff", "nyanställda", 1},
+			{"substitutes", "vikarier", 2}, {"parents", "kontakt med föräldrar", 1}, {"safety_routines", "säkerhetsrutiner", 0},
+			{"meeting", "möte eller information", 0}, {"other", "annat", 0}},
+		WouldBookAgain: YesNo{Yes: 2, No: 1},
 		Comments: []FollowupComment{
 			{BookingID: 1, Date: "2026-03-23", WorkplaceID: p.WpA.ID, Workplace: "Förskolan Solrosen", Purpose: "workplace_support",
 				Rating: 4, PersonsSupervised: 5, WhyBooked: "Nya vikarier", Comment: "Mycket bra"},
@@ -451,7 +456,7 @@ func TestReportCSV(t *testing.T) {
 	if err := WriteCSV(&buf, bill); err != nil {
 		t.Fatal(err)
 	}
-	for _, cell := range []string{"Kostnadsställe", "Timpris (kr)", ";350,00;", ";2,5;", ";875,00;0;0\r\n", ";500,00;0;\r\n", "Samordningsförbundet", "Totalt;;;2026-03-23;2026-04-05;;;6;750;2;120;870;14,5;3825,00;0;0\r\n"} {
+	for _, cell := range []string{"Kostnadsställe", "Timpris (kr)", ";350,00;", ";2,5;", ";875,00;0;0 %\r\n", ";500,00;0;\r\n", "Samordningsförbundet", "Totalt;;2026-03-23;2026-04-05;;;6;750;2;120;870;14,5;3825,00;0;0 %\r\n"} {
 		if !strings.Contains(buf.String(), cell) {
 			t.Errorf("billing csv lacks %q:\n%s", cell, buf.String())
 		}
@@ -480,4 +485,53 @@ func TestLateCancelSubsecond(t *testing.T) {
 		t.Fatal(err)
 	}
 	same(t, "total", rep.Total, CancellationFigures{Cancelled: 2, Minutes: 120, LateCancelled: 1, LateMinutes: 60})
+}
+
+// TestEvaluationOfReportPool: the evaluation's figures by hand (see the
+// report pool), its utilization the same as the utilization report's by
+// month, and its table in words and percentages.
+func TestEvaluationOfReportPool(t *testing.T) {
+	p := newReportPool(t)
+	ev, err := p.r.Evaluation(p.Ctx, p.Admin, reportFrom, reportTo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Bookings != 6 || ev.Cancelled != 5 || ev.WorkplacesBooked != 2 || ev.Workplaces != 2 || ev.PersonsSupervised != 25 {
+		t.Errorf("summary: %+v", ev)
+	}
+	same(t, "follow-ups", ev.Followups, FollowupFigures{Held: 6, Answered: 3, ResponseRate: f64(0.5), PersonsSupervised: 25,
+		PersonsPerSession: f64(8.33), AverageRating: f64(4)})
+	same(t, "would book again", ev.WouldBookAgain, YesNo{Yes: 2, No: 1})
+	same(t, "by purpose", ev.ByPurpose, []ReasonCount{{"workplace_support", "språkstöd i arbetet", 3}, {"substitute_intro", "introduktion av vikarier", 1},
+		{"parent_information", "föräldrainformation", 1}, {"information_meeting", "informationsträff", 1}, {"other", "annat", 0}})
+	same(t, "by area", ev.ByArea, []ReasonCount{{"childcare", "barnomsorg", 4}, {"elderly_care", "vård och omsorg", 2}, {"kitchen", "kostenheten", 0}, {"other", "annat", 0}})
+	var cancelled []int
+	for _, r := range ev.CancelledByReason {
+		cancelled = append(cancelled, r.Cancelled)
+	}
+	same(t, "cancelled by reason", cancelled, []int{2, 1, 1, 0, 1})
+	util, err := p.r.Utilization(p.Ctx, p.Admin, reportFrom, reportTo, "month")
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, "utilization", ev.Utilization, util.Rows)
+	same(t, "utilization total", ev.UtilizationTotal, util.Total)
+	if len(ev.Quotes) != 2 || len(ev.UnmetByLanguage) != 3 || ev.UnmetByLanguage[0].Unmet() != 0 {
+		t.Errorf("quotes %d, unmet %+v", len(ev.Quotes), ev.UnmetByLanguage)
+	}
+	var lines []string
+	for _, row := range ev.Table("sv") {
+		lines = append(lines, strings.Join(row, ";"))
+	}
+	all := strings.Join(lines, "\n")
+	for _, want := range []string{"Sammanfattning;Svarsfrekvens;50 %", "Sammanfattning;Skulle boka igen;67 %",
+		"Sammanfattning;Verksamheter som bokade;2 / 2", "Varför de bokade;vikarier;2", "Avbokningar per orsak;sjukdom;2",
+		"Beläggning per månad;mars 2026;", "Citat;Förskolan Solrosen, 2026-03-23, språkstöd i arbetet;Nya vikarier – Mycket bra"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("table lacks %q:\n%s", want, all)
+		}
+	}
+	if _, err := p.r.Evaluation(p.Ctx, p.ManagerA, reportFrom, reportTo); err == nil {
+		t.Error("a manager reads the evaluation")
+	}
 }

@@ -21,6 +21,8 @@ const (
 	VocabRole    = "role"    // booking's Role* constants
 	VocabEvent   = "event"   // booking's Event* constants of a booking's history
 	VocabRating  = "rating"  // a follow-up's rating, 1 to 5
+	// VocabWhy is booking.FollowupReasons: why a workplace booked.
+	VocabWhy = "why"
 )
 
 // labels holds the Swedish and English words for every code, the only place
@@ -89,6 +91,15 @@ var labels = map[string]map[string][2]string{
 		"cancelled": {"avbokad", "cancelled"},
 		"followup":  {"uppföljning", "follow-up"},
 		"confirmed": {"utfall bekräftat", "outcome confirmed"},
+	},
+	VocabWhy: {
+		"language_barrier": {"språkförbistring i arbetet", "a language barrier at work"},
+		"new_staff":        {"nyanställda", "new staff"},
+		"substitutes":      {"vikarier", "substitutes"},
+		"parents":          {"kontakt med föräldrar", "contact with parents"},
+		"safety_routines":  {"säkerhetsrutiner", "safety routines"},
+		"meeting":          {"möte eller information", "a meeting or information"},
+		"other":            {"annat", "other"},
 	},
 	VocabRating: {
 		"1": {"1 – inte alls nöjda", "1 – not at all satisfied"},

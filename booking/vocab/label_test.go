@@ -11,7 +11,7 @@ import (
 // booking's TestEveryCodeHasItsWords checks each one's codes.
 func TestEveryVocabularyHasItsWords(t *testing.T) {
 	vocabs := []string{VocabPurpose, VocabReason, VocabMode, VocabArea, VocabOutcome,
-		VocabRule, VocabStatus, VocabRole, VocabEvent, VocabRating}
+		VocabRule, VocabStatus, VocabRole, VocabEvent, VocabRating, VocabWhy}
 	if got, want := slices.Sorted(maps.Keys(labels)), slices.Sorted(slices.Values(vocabs)); !slices.Equal(got, want) {
 		t.Fatalf("vocabularies with words %v, want %v", got, want)
 	}

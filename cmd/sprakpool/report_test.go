@@ -227,7 +227,7 @@ func TestReportCLIAgreesWithAPI(t *testing.T) {
 	// held but unconfirmed at 350 kr; the late cancellation 60 at 350 kr: 1 of 2
 	// held sessions confirmed.
 	text = string(runCLI(t, "report", "billing", "--db", path, "--from", "2026-03-01", "--to", "2026-03-31"))
-	for _, want := range []string{"Bekräftade pass", "Bekräftelsegrad", "100", "150", "0,5"} {
+	for _, want := range []string{"Bekräftade pass", "Bekräftelsegrad", "100", "150", "50 %"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("billing text lacks %q:\n%s", want, text)
 		}

@@ -45,11 +45,13 @@ type confirmationJSON struct {
 }
 
 type followupJSON struct {
-	PersonsSupervised int    `json:"persons_supervised"`
-	Rating            int    `json:"rating"`
-	Comment           string `json:"comment"`
-	WhyBooked         string `json:"why_booked"`
-	CreatedAt         string `json:"created_at"`
+	PersonsSupervised int      `json:"persons_supervised"`
+	Rating            int      `json:"rating"`
+	Comment           string   `json:"comment"`
+	WhyBooked         string   `json:"why_booked"`
+	Reasons           []string `json:"reasons"`
+	WouldBookAgain    *bool    `json:"would_book_again"`
+	CreatedAt         string   `json:"created_at"`
 }
 
 func (s *Server) bookingJSON(b *booking.Booking) bookingJSON {
@@ -62,7 +64,11 @@ func (s *Server) bookingJSON(b *booking.Booking) bookingJSON {
 		SeriesID: b.SeriesID}
 	if f := b.Followup; f != nil {
 		out.Followup = &followupJSON{PersonsSupervised: f.PersonsSupervised, Rating: f.Rating,
-			Comment: f.Comment, WhyBooked: f.WhyBooked, CreatedAt: s.ts(f.CreatedAt)}
+			Comment: f.Comment, WhyBooked: f.WhyBooked, Reasons: f.Reasons, WouldBookAgain: f.WouldBookAgain,
+			CreatedAt: s.ts(f.CreatedAt)}
+		if out.Followup.Reasons == nil {
+			out.Followup.Reasons = []string{}
+		}
 	}
 	if c := b.Confirmation; c != nil {
 		out.Confirmation = &confirmationJSON{Outcome: c.Outcome, ActualStart: s.ts(c.ActualStart),
@@ -203,10 +209,12 @@ func (s *Server) cancelBooking(c echo.Context) error {
 }
 
 type followupRequest struct {
-	PersonsSupervised int    `json:"persons_supervised"`
-	Rating            int    `json:"rating"`
-	Comment           string `json:"comment"`
-	WhyBooked         string `json:"why_booked"`
+	PersonsSupervised int      `json:"persons_supervised"`
+	Rating            int      `json:"rating"`
+	Comment           string   `json:"comment"`
+	WhyBooked         string   `json:"why_booked"`
+	Reasons           []string `json:"reasons"`
+	WouldBookAgain    *bool    `json:"would_book_again"`
 }
 
 func (s *Server) followupBooking(c echo.Context) error {

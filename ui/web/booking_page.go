@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -118,6 +119,10 @@ func followupForm(b *booking.Booking) *form {
 		f.Values["persons_supervised"] = strconv.Itoa(fu.PersonsSupervised)
 		f.Values["rating"] = strconv.Itoa(fu.Rating)
 		f.Values["why_booked"], f.Values["comment"] = fu.WhyBooked, fu.Comment
+		f.Values["reasons"] = strings.Join(fu.Reasons, " ")
+		if fu.WouldBookAgain != nil {
+			f.Values["would_book_again"] = strconv.FormatBool(*fu.WouldBookAgain)
+		}
 	}
 	return f
 }
@@ -173,7 +178,8 @@ func (s *Server) followupPage(c echo.Context) error {
 		return err
 	}
 	l := s.lang(c)
-	f := formFrom(c, "persons_supervised", "rating", "why_booked", "comment")
+	f := formFrom(c, "persons_supervised", "rating", "why_booked", "comment", "would_book_again")
+	reasons, again := followupChoices(c, f)
 	persons, err := strconv.Atoi(f.V("persons_supervised"))
 	if err != nil || persons < 0 || persons > 10000 {
 		f.Fail("persons_supervised", l.T("err.count"))
@@ -184,7 +190,7 @@ func (s *Server) followupPage(c echo.Context) error {
 	}
 	if f.OK() {
 		_, err = s.svc.RecordFollowup(c.Request().Context(), httpx.Actor(c), id, booking.FollowupInput{PersonsSupervised: persons,
-			Rating: rating, WhyBooked: f.V("why_booked"), Comment: f.V("comment")})
+			Rating: rating, WhyBooked: f.V("why_booked"), Comment: f.V("comment"), Reasons: reasons, WouldBookAgain: again})
 		if err != nil && !failFrom(f, l, err, map[string]string{"booking": "persons_supervised"}) {
 			return err
 		}

@@ -29,6 +29,9 @@ type dashboardPage struct {
 	UnconfirmedN int
 	// All is ?all=1: both lists in full instead of their oldest few.
 	All bool
+	// Charts: utilization in the last six months, and this month's demand
+	// against bookings by language.
+	Charts []chart
 }
 
 // overdueShown is how many overdue follow-ups the overview lists.
@@ -77,6 +80,9 @@ func (s *Server) dashboard(c echo.Context) error {
 		return err
 	}
 	p.Utilization = rep.Total.Utilization
+	if p.Charts, err = s.dashboardCharts(c, first); err != nil {
+		return err
+	}
 	open, err := s.svc.ListBookings(ctx, u, booking.BookingFilter{From: now.AddDate(0, 0, -unconfirmedDays).Format(time.DateOnly),
 		To: today, Unconfirmed: true})
 	if err != nil {

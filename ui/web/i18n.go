@@ -46,7 +46,7 @@ func (l Lang) T(key string, args ...any) string {
 // vocabularies are the prefixes of the keys whose texts are the domain's words
 // for its codes: "purpose.other" is booking's label of the purpose other.
 var vocabularies = []string{vocab.VocabPurpose, vocab.VocabReason, vocab.VocabMode, vocab.VocabArea,
-	vocab.VocabOutcome, vocab.VocabRule, vocab.VocabStatus, vocab.VocabRole, vocab.VocabEvent, vocab.VocabRating}
+	vocab.VocabOutcome, vocab.VocabRule, vocab.VocabStatus, vocab.VocabRole, vocab.VocabEvent, vocab.VocabRating, vocab.VocabWhy}
 
 // text is the text of key from ui/internal/catalog, or the word for a code from
 // booking, capitalised, as a page shows it on its own.

@@ -130,8 +130,14 @@ func samplePages(loc *time.Location) map[string]any {
 		"report_table": []*tablePage{
 			{Kind: "billing", Form: newForm(), Head: []string{"Verksamhet", "Belopp (kr)"}, Rows: [][]string{{"Solrosen", "1 200,00"}}, Total: []string{"Totalt", "1 200,00"}, CSV: "/api/x"},
 			{Kind: "cancellations", Form: failed("from", "to")},
-			{Kind: "followups", Form: newForm(), Head: []string{"Verksamhet"}},
+			{Kind: "followups", Form: newForm(), Head: []string{"Verksamhet"}, Followups: &report.Followups{Total: report.FollowupFigures{ResponseRate: &util},
+				Comments: []report.FollowupComment{{Date: "2026-03-02", Workplace: "Solrosen", Purpose: "other", WhyBooked: "Vikarier", Comment: "Bra"}}},
+				Charts: []chart{barChart("Varför", "Orsak", []string{"Vikarier"}, []chartSeries{{Name: "Antal", Values: []float64{3}}}, count, true)}},
+			{Kind: "demand", Form: newForm(), Keys: report.DemandKeys, Head: []string{"Språk"}},
 		},
+		"evaluation": []*evaluationPage{{Form: failed("from", "to")}, {Form: newForm(), CSV: "/api/x", Ev: &report.Evaluation{From: "2026-01-01", To: "2026-03-31",
+			Followups: report.FollowupFigures{ResponseRate: &util}, Quotes: []report.FollowupComment{{Date: "2026-03-02", Workplace: "Solrosen", Purpose: "other", Comment: "Bra"}}},
+			Charts: []chart{utilizationChart(swedish, []report.UtilizationRow{{Key: "2026-01", Label: "januari 2026", UtilizationFigures: report.UtilizationFigures{Utilization: &util}}})}}},
 		"workplace_form": &workplaceFormPage{ID: 5, Form: failed("name", "kind", "address", "cost_center")},
 		"users": &usersPage{Users: []booking.User{{ID: 1, Name: "Admin", Role: "admin", Active: true}, {ID: 2, Name: "Chef", Role: "manager", Active: true}},
 			Workplaces: []booking.Workplace{wp}, Supervisors: []booking.Supervisor{sv}, Form: failed("email", "name", "role", "workplace_ids", "supervisor_id"), Invited: "2",
@@ -192,6 +198,10 @@ func TestTemplatesRenderEveryPage(t *testing.T) {
 			}
 		case []any:
 			list = v
+		case []*evaluationPage:
+			for _, x := range v {
+				list = append(list, x)
+			}
 		default:
 			list = []any{v}
 		}

@@ -8,13 +8,16 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/booking/vocab"
 	"github.com/sprakpool/sprakpool/ui/internal/httpx"
 )
 
 // reportPage is the utilization report as a table, with the CSV of the API,
 // and links to the pages of the other reports (Tables).
 type reportPage struct {
-	Form   *form
+	Form *form
+	// Charts: utilization by month over the chosen dates.
+	Charts []chart
 	Report *report.Utilization
 	Keys   []string
 	Tables []string
@@ -29,7 +32,7 @@ const utilizationKind = "utilization"
 func tableReports() []string {
 	var out []string
 	for _, name := range report.Names() {
-		if name != utilizationKind {
+		if name != utilizationKind && name != evaluationKind {
 			out = append(out, name)
 		}
 	}
@@ -57,6 +60,13 @@ func (s *Server) reportsPage(c echo.Context) error {
 		return err
 	}
 	p.Report = rep
+	byMonth := rep
+	if f.V("by") != "month" {
+		if byMonth, err = s.reports.Utilization(c.Request().Context(), httpx.Actor(c), f.V("from"), f.V("to"), "month"); err != nil {
+			return err
+		}
+	}
+	p.Charts = []chart{utilizationChart(l, byMonth.Rows)}
 	p.CSV = "/api/v1/reports/utilization?" + url.Values{"from": {f.V("from")}, "to": {f.V("to")}, "by": {f.V("by")}, "format": {"csv"}}.Encode()
 	return s.render(c, http.StatusOK, "reports", l.T("reports.title"), p)
 }
@@ -64,20 +74,27 @@ func (s *Server) reportsPage(c echo.Context) error {
 // tablePage is a report as a table: the header, the rows and the total row,
 // the same cells as its CSV file.
 type tablePage struct {
-	Kind  string
-	Form  *form
-	Head  []string
-	Rows  [][]string
-	Total []string
-	CSV   string
-	Empty bool
+	Kind string
+	Form *form
+	// Keys are what the report can be broken down by (the demand report's).
+	Keys []string
+	// Followups is the follow-up report, whose page also shows why the
+	// workplaces booked and what they wrote.
+	Followups *report.Followups
+	Charts    []chart
+	Head      []string
+	Rows      [][]string
+	Total     []string
+	CSV       string
+	Empty     bool
 }
 
 // tableReportPage shows the cancellation, follow-up or billing report for the
 // chosen dates (this month by default), with a link to its CSV file.
 func (s *Server) tableReportPage(c echo.Context) error {
 	kind := c.Param("kind")
-	if _, ok := report.Find(kind); !ok || kind == utilizationKind {
+	k, ok := report.Find(kind)
+	if !ok || kind == utilizationKind || kind == evaluationKind {
 		return httpx.NotFound()
 	}
 	l := s.lang(c)
@@ -85,14 +102,17 @@ func (s *Server) tableReportPage(c echo.Context) error {
 	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, s.loc)
 	f := newForm()
 	f.Values["from"], f.Values["to"] = first.Format(time.DateOnly), first.AddDate(0, 1, -1).Format(time.DateOnly)
-	for _, n := range []string{"from", "to"} {
+	if len(k.Keys) > 0 {
+		f.Values["by"] = k.Keys[0]
+	}
+	for _, n := range []string{"from", "to", "by"} {
 		if v := c.QueryParam(n); v != "" {
 			f.Values[n] = v
 		}
 	}
-	p := &tablePage{Kind: kind, Form: f}
+	p := &tablePage{Kind: kind, Form: f, Keys: k.Keys}
 	title := l.T("reports." + kind)
-	rep, err := s.reports.Report(c.Request().Context(), httpx.Actor(c), kind, f.V("from"), f.V("to"), "")
+	rep, err := s.reports.Report(c.Request().Context(), httpx.Actor(c), kind, f.V("from"), f.V("to"), f.V("by"))
 	if failFrom(f, l, err, nil) {
 		return s.render(c, http.StatusUnprocessableEntity, "report_table", title, p)
 	}
@@ -111,7 +131,20 @@ func (s *Server) tableReportPage(c echo.Context) error {
 		}
 	}
 	pickColumns(p, pageColumns[kind])
-	p.CSV = "/api/v1/reports/" + kind + "?" + url.Values{"from": {f.V("from")}, "to": {f.V("to")}, "format": {"csv"}}.Encode()
+	q := url.Values{"from": {f.V("from")}, "to": {f.V("to")}, "format": {"csv"}}
+	if len(k.Keys) > 0 {
+		q.Set("by", f.V("by"))
+	}
+	p.CSV = "/api/v1/reports/" + kind + "?" + q.Encode()
+	switch rep := rep.(type) {
+	case *report.Followups:
+		p.Followups = rep
+		p.Charts = []chart{countChart(l, l.T("chart.why"), l.T("chart.reason"), vocab.VocabWhy, rep.Why)}
+	case *report.Demand:
+		if rep.By == "language" {
+			p.Charts = []chart{demandChart(l, rep.Rows)}
+		}
+	}
 	return s.render(c, http.StatusOK, "report_table", title, p)
 }
 
@@ -120,7 +153,7 @@ func (s *Server) tableReportPage(c echo.Context) error {
 // and the dates (the form above names them) and shows the amount right after
 // the workplace, so that it is on screen at 1280 px while the rest scrolls in
 // its box. The CSV keeps every column.
-var pageColumns = map[string][]int{"billing": {1, 13, 2, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15}}
+var pageColumns = map[string][]int{"billing": {0, 12, 1, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14}}
 
 func pickColumns(p *tablePage, cols []int) {
 	if cols == nil || len(p.Head) <= cols[len(cols)-1] {

@@ -82,6 +82,7 @@ func (s *Server) Routes(r httpx.Routes) {
 	r.POST("/requests/:id/fill", rp.fillRequest, coord)
 	r.POST("/requests/:id/decline", rp.declineRequest, coord)
 	r.GET("/reports", s.reportsPage, coord)
+	r.GET("/reports/evaluation", s.evaluationPageHandler, coord)
 	r.GET("/reports/:kind", s.tableReportPage, coord)
 	r.GET("/supervisors", s.supervisorsPage, coord)
 	r.GET("/supervisors/new", s.supervisorForm, coord)

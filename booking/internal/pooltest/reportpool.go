@@ -30,7 +30,7 @@ import (
 //
 // Bookings (A = Förskolan Solrosen, childcare; B = Äldreboendet Linden, elderly care):
 //
-//	b1  Amina   A  Mon 23 09:00–11:00 120 workplace_support   held, follow-up 5 persons, rating 4, texts
+//	b1  Amina   A  Mon 23 09:00–11:00 120 workplace_support   held, follow-up 5 persons, rating 4, texts (reasons: substitutes, new staff; would book again)
 //	b2  Amina   B  Thu 26 13:00–14:30  90 parent_information  held, follow-up 12 persons, rating 5, no texts
 //	b3  Bashir  A  Sun 29 01:30–04:30 120 (DST: 3 wall hours, 2 real) information_meeting, phone, held
 //	b4  Amina   A  Tue 24 10:00–12:00 120 workplace_support   cancelled 20 Mar by admin (illness): early
@@ -105,10 +105,13 @@ func NewReportPool(t *testing.T) *ReportPool {
 	p.cancel(b5, p.ManagerB, "workplace_closed", "2026-03-31 20:00")
 
 	p.SetClock("2026-04-15 12:00")
-	p.followup(b1, booking.FollowupInput{PersonsSupervised: 5, Rating: 4, WhyBooked: "Nya vikarier", Comment: "Mycket bra"})
-	p.followup(b2, booking.FollowupInput{PersonsSupervised: 12, Rating: 5})
+	yes, no := true, false
+	p.followup(b1, booking.FollowupInput{PersonsSupervised: 5, Rating: 4, WhyBooked: "Nya vikarier", Comment: "Mycket bra",
+		Reasons: []string{"substitutes", "new_staff"}, WouldBookAgain: &yes})
+	p.followup(b2, booking.FollowupInput{PersonsSupervised: 12, Rating: 5, Reasons: []string{"parents"}, WouldBookAgain: &yes})
 	p.followup(b8, booking.FollowupInput{PersonsSupervised: 8, Rating: 3, WhyBooked: "Introduktion av sommarvikarier",
-		Comment: "Tolkade för Åsa och Örjan på förskolan"})
+		Comment: "Tolkade för Åsa och Örjan på förskolan", Reasons: []string{"substitutes", "language_barrier", "substitutes"},
+		WouldBookAgain: &no})
 	inactive := false
 	if _, err := f.S.UpdateSupervisor(ctx, admin, p.Cecilia.ID, booking.SupervisorInput{Active: &inactive}); err != nil {
 		t.Fatal(err)
