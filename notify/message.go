@@ -12,6 +12,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/outbox"
+	"github.com/sprakpool/sprakpool/booking/request"
 	"github.com/sprakpool/sprakpool/booking/vocab"
 )
 
@@ -24,7 +25,8 @@ var Languages = []string{"sv", "en"}
 // Kinds are the kinds of mail notify can render.
 var Kinds = []string{outbox.KindBookingConfirmed, outbox.KindBookingChanged, outbox.KindBookingCancelled,
 	outbox.KindBookingRemoved, outbox.KindReminder, outbox.KindDayplan, outbox.KindFollowupRequest, outbox.KindMonthlyReport,
-	outbox.KindInvite, outbox.KindPasswordReset, outbox.KindConfirmationReminder}
+	outbox.KindInvite, outbox.KindPasswordReset, outbox.KindConfirmationReminder,
+	request.KindMade, request.KindFilled, request.KindDeclined}
 
 // templates holds every message template, parsed once at start.
 type templates struct {
