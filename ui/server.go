@@ -50,6 +50,8 @@ type Config struct {
 	// Account signs people in: passwords, API tokens, sessions, account
 	// links; nil: account.New(svc).
 	Account *account.Service
+	// Demo is serve --demo: the login page offers the demo logins.
+	Demo bool
 }
 
 // server is the mount: the parts, and what every request goes through.
@@ -92,7 +94,7 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	}
 	s := &server{svc: svc, account: cfg.Account, log: cfg.Logger, loc: svc.Config().Location, secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	pages, err := web.New(svc, web.Config{BaseURL: cfg.BaseURL, Logger: cfg.Logger, Reports: cfg.Reports, Privacy: cfg.Privacy,
-		Calendar: cfg.Calendar, Outbox: cfg.Outbox, Account: cfg.Account, Requests: cfg.Requests})
+		Calendar: cfg.Calendar, Outbox: cfg.Outbox, Account: cfg.Account, Requests: cfg.Requests, Demo: cfg.Demo})
 	if err != nil {
 		panic(err) // the templates are embedded: a test parses every one of them
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/demo"
 	"github.com/sprakpool/sprakpool/booking/request"
 	"github.com/sprakpool/sprakpool/booking/search"
 	"github.com/sprakpool/sprakpool/booking/vocab"
@@ -43,6 +44,8 @@ type pageData struct {
 	Now    time.Time
 	Loc    *time.Location
 	Page   any
+	// Demo is the demo logins the login page offers (serve --demo, visitors only).
+	Demo []demo.Login
 }
 
 var templateFuncs = template.FuncMap{
@@ -190,8 +193,12 @@ func (s *Server) renderPart(c echo.Context, name, block string, page any) error 
 
 func (s *Server) pageData(c echo.Context, title string, page any) pageData {
 	u := httpx.Actor(c)
-	return pageData{L: s.lang(c), User: u, CSRF: s.sessions.CSRFToken(c), Title: title, Nav: c.Path(),
+	d := pageData{L: s.lang(c), User: u, CSRF: s.sessions.CSRFToken(c), Title: title, Nav: c.Path(),
 		Assets: s.pages.assets, Now: s.svc.Now().In(s.loc), Loc: s.loc, Page: page}
+	if s.cfg.Demo && u == nil {
+		d.Demo = demo.Logins()
+	}
+	return d
 }
 
 // lang is the user's language, or for visitors the ?lang= of the page.

@@ -26,6 +26,9 @@ func (s *Server) Routes(r httpx.Routes) {
 	r.GET("/", s.home)
 	r.POST("/login", s.login)
 	r.POST("/logout", s.logout)
+	if s.cfg.Demo {
+		r.POST("/demo/login", s.demoLogin)
+	}
 	r.GET("/forgot", s.forgotPage)
 	r.POST("/forgot", s.forgot)
 	r.GET("/reset/:token", s.linkPage(account.TokenPasswordReset))

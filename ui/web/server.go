@@ -34,6 +34,9 @@ type Config struct {
 	Account  *account.Service  // sign-in, sessions, CSRF key, tokens and account links
 	Requests *request.Service  // the managers' requests and the coordinators' queue
 	Search   *search.Service   // free times; nil: search.New(svc)
+	// Demo (serve --demo) lists the demo logins on the login page, each
+	// signing in with one click; without it neither the list nor its route exists.
+	Demo bool
 }
 
 // Server holds the pages' dependencies.
