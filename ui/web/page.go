@@ -93,7 +93,8 @@ var templateFuncs = template.FuncMap{
 		}
 		return false
 	},
-	"errs": func(l Lang, f *form) map[string]any { return map[string]any{"L": l, "F": f} },
+	"errs":        func(l Lang, f *form) map[string]any { return map[string]any{"L": l, "F": f} },
+	"summaryLine": summaryLine,
 	"blist": func(d pageData, list []bookingView) map[string]any {
 		return map[string]any{"L": d.L, "Loc": d.Loc, "List": list}
 	},
@@ -115,6 +116,13 @@ var templateFuncs = template.FuncMap{
 			url = *b.MeetingURL
 		}
 		return map[string]any{"L": l, "Mode": b.Mode, "Name": b.Workplace.Name, "Address": b.Workplace.Address, "URL": url}
+	},
+	// str is an optional text's value ("" for none): printf would print the pointer.
+	"str": func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
 	},
 	"pct": func(f *float64) string {
 		if f == nil {
@@ -277,7 +285,10 @@ func failFrom(f *form, l Lang, err error, fields map[string]string) bool {
 func (l Lang) fieldMessage(fe booking.FieldError) string {
 	key := "err." + fe.Key
 	if _, ok := l.text(key); fe.Key == "" || !ok {
-		return l.T("err.invalid")
+		return l.T("err.invalid", l.label(fe.Field))
+	}
+	if fe.Key == "required" {
+		return l.required(fe.Field)
 	}
 	if arg, ok := errorArgs[fe.Key]; ok {
 		return l.T(key, arg)
