@@ -35,6 +35,7 @@ type bookPage struct {
 	// NoneFree: nobody is free at the time; the confirm screen offers Next
 	// (the next free times), all free times (TimesURL) and a request.
 	NoneFree   bool
+	Chosen     int64 // the supervisor asked for (Boka igen), when free
 	Next       []slotLink
 	TimesURL   string
 	RequestURL string
@@ -168,6 +169,11 @@ func (s *Server) findFree(c echo.Context, p *bookPage) (int, error) {
 	}
 	p.Free = free
 	p.summary(s, in)
+	for _, fs := range free {
+		if in.SupervisorID != nil && fs.Supervisor.ID == *in.SupervisorID {
+			p.Chosen = fs.Supervisor.ID
+		}
+	}
 	if len(free) > 0 {
 		return http.StatusOK, nil
 	}

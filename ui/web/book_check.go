@@ -42,6 +42,13 @@ func (s *Server) checkStep1(f *form, l Lang, in booking.BookingInput, parsed boo
 	if err != nil {
 		return f.OK()
 	}
+	s.checkWhen(f, l, start)
+	return f.OK()
+}
+
+// checkWhen marks a start that has passed (at the date, or at the start time
+// when it is today) or falls on a closed day.
+func (s *Server) checkWhen(f *form, l Lang, start time.Time) {
 	start = start.In(s.loc)
 	switch cd, closed := vocab.ClosedDayOn(start); {
 	case start.Before(s.svc.Now()):
@@ -57,7 +64,6 @@ func (s *Server) checkStep1(f *form, l Lang, in booking.BookingInput, parsed boo
 		}
 		f.Fail("date", l.T("err.date_closed", name))
 	}
-	return f.OK()
 }
 
 // whyNoneFree asks the free-times search why nobody is free at the form's

@@ -71,10 +71,18 @@ func samplePages(loc *time.Location) map[string]any {
 			f.Values["done"] = "password"
 			return &accountPage{Form: f, Tokens: []tokenView{{ID: 7, CreatedAt: start, LastUsed: &end}, {ID: 8, CreatedAt: start}}}
 		}(),
-		"error":        "error.forbidden",
-		"times":        sampleTimes(start, wp),
-		"request_new":  &requestFormPage{Request: failed("workplace_id", "language", "earliest_date", "latest_time", "duration", "notes"), Workplaces: []booking.Workplace{wp, wp}, Lengths: sessionLengths},
-		"requests":     sampleRequests(start, sv, wp),
+		"error":       "error.forbidden",
+		"times":       sampleTimes(start, wp),
+		"request_new": &requestFormPage{Request: failed("workplace_id", "language", "earliest_date", "latest_time", "duration", "notes"), Workplaces: []booking.Workplace{wp, wp}, Lengths: sessionLengths},
+		"requests":    sampleRequests(start, sv, wp),
+		"my_bookings": &myBookingsPage{Form: failed("from"), Languages: []string{"ar"}, Count: 3,
+			Upcoming:  []myBooking{{bookingView: heldV, Start: start, End: end, MoveURL: "/bookings/17/move", AgainURL: "/book?x"}},
+			History:   []myBooking{{bookingView: confirmedV, Start: start, End: end, AgainURL: "/book?x"}},
+			Cancelled: []myBooking{{bookingView: bv, Start: start, End: end, AgainURL: "/book?x"}}},
+		"booking_move": []*movePage{
+			{B: heldV, Start: start, End: end, Form: failed("date", "start", "end"), Reasons: []string{"upptagen"}, TimesURL: "/book/times?x", Notice: 24 * time.Hour},
+			{B: confirmedV, Start: start, End: end, Form: newForm(), Late: true, Notice: 4 * time.Hour},
+		},
 		"home_manager": &managerHomePage{Coming: []bookingView{bv}, Waiting: []bookingView{bv}, Feeds: []workplaceFeed{{ID: 5, Name: "Solrosen", URL: "https://x/ical/workplaces/t.ics"}}, FeedRenewed: true},
 		"book": []*bookPage{
 			{Form: bookForm, Workplaces: []booking.Workplace{wp, wp}, Step: "form", Free: free},
@@ -165,6 +173,10 @@ func TestTemplatesRenderEveryPage(t *testing.T) {
 			for _, x := range v {
 				list = append(list, x)
 			}
+		case []*movePage:
+			for _, x := range v {
+				list = append(list, x)
+			}
 		case []*confirmPageData:
 			for _, x := range v {
 				list = append(list, x)
@@ -236,7 +248,7 @@ func TestCatalogCoversEveryKey(t *testing.T) {
 		{"rule.", append(slices.Clone(booking.OverridableRules), booking.RuleOverlap, booking.RuleNoFreeSupervisor)},
 		{"reqstatus.", request.Statuses}, {"noslot.", []string{search.NoSlotNoSupervisor, search.NoSlotNoSupervisorInArea, search.NoSlotPast,
 			search.NoSlotTooLong, search.NoSlotClosedDay, search.NoSlotWeekend, search.NoSlotNoAvailability, search.NoSlotBusy}},
-		{"link.title.", []string{account.TokenInvite, account.TokenPasswordReset}}, {"reports.by.", report.UtilizationKeys}, {"reports.", report.Names()}, {"account.done.", []string{"password", "locale"}}, {"booking.done.", []string{"booked", "cancelled", "followup", "confirmed"}},
+		{"link.title.", []string{account.TokenInvite, account.TokenPasswordReset}}, {"reports.by.", report.UtilizationKeys}, {"reports.", report.Names()}, {"account.done.", []string{"password", "locale"}}, {"booking.done.", []string{"booked", "cancelled", "followup", "confirmed", "moved"}}, {"mybookings.status_", []string{"upcoming", "held", "cancelled"}},
 		{"error.", []string{"forbidden", "not_found", "unauthenticated", "rate_limited", "conflict", "csrf", "internal", "other"}}} {
 		for _, v := range set.values {
 			used[set.prefix+v] = true
