@@ -68,6 +68,7 @@ type slotLink struct {
 // noSlotView says why nothing fits, and what comes next.
 type noSlotView struct {
 	Reason     string // catalog key noslot.<reason>
+	Never      bool   // no other weeks would do: nobody speaks it, or no day is long enough
 	ClosedDays []vocab.ClosedDay
 	Next       []slotLink
 }
@@ -149,7 +150,7 @@ func (s requestPages) timesPage(c echo.Context) error {
 	p.NoSlots = &noSlotView{Reason: "noslot." + why.Reason, ClosedDays: why.ClosedDays}
 	if neverFits(why.Reason) {
 		// No other two weeks would do either: no paging to them, only the request.
-		p.Prev, p.Next = "", ""
+		p.Prev, p.Next, p.NoSlots.Never = "", "", true
 	}
 	for _, sl := range why.Next {
 		p.NoSlots.Next = append(p.NoSlots.Next, s.slotLink(sl, base))

@@ -21,6 +21,9 @@ func init() {
 		"book.see_times":    {"Se alla lediga tider för språket", "See every free time for the language"},
 		"book.send_request": {"Skicka en förfrågan", "Send a request"},
 		"book.summary":      {"Sammanfattning", "Summary"},
-		"f.this_field":      {"fältet", "the field"},
+		"times.never":       {"Ingen tid kan passa just nu", "No time can fit at the moment"},
+		"times.never_request": {"Samordnaren kan ändå leta: kanske kan någon ny rekryteras. Skicka en förfrågan.",
+			"The coordinator can still look: perhaps someone new can be recruited. Send a request."},
+		"f.this_field": {"fältet", "the field"},
 	})
 }
