@@ -233,3 +233,4 @@ func TestRequestFormErrorsAndWithdraw(t *testing.T) {
 		t.Fatal("the withdrawn request is not shown so")
 	}
 }
+
