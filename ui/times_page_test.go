@@ -233,4 +233,3 @@ func TestRequestFormErrorsAndWithdraw(t *testing.T) {
 		t.Fatal("the withdrawn request is not shown so")
 	}
 }
-
