@@ -3,12 +3,22 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/demo"
 )
+
+func init() {
+	// mailbox is the part of a demo address before the @: the button's text,
+	// short enough for a phone (the domain is the same for every account).
+	templateFuncs["mailbox"] = func(email string) string {
+		local, _, _ := strings.Cut(email, "@")
+		return local
+	}
+}
 
 // demoLogin is POST /demo/login (serve --demo only): one click signs in as a
 // demo account, so that whoever tries Språkpool sees each role in a minute.
