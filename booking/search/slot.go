@@ -286,13 +286,13 @@ const maxBookingSpan = 25 * time.Hour
 // dayBookings is the part of bookings (ordered by start, as Schedules reads
 // them) that can touch the day dayStart..dayEnd: those starting from 25 hours
 // before it until its end. It is a sub-slice, not a copy: copying each
-// candidate's bookings of each day (312 bytes each) was most of what a search
+// candidate's bookings of each day was most of what a search
 // allocated, and the garbage it made was the searches' slow tail. A booking
 // in it that ends before the day changes no rule: overlaps compare the
 // times, and the travel buffer and daily limit count the slot's own day only.
-func dayBookings(bookings []booking.Booking, dayStart, dayEnd time.Time) []booking.Booking {
-	lo, _ := slices.BinarySearchFunc(bookings, dayStart.Add(-maxBookingSpan), func(b booking.Booking, t time.Time) int { return b.Start.Compare(t) })
-	hi, _ := slices.BinarySearchFunc(bookings, dayEnd, func(b booking.Booking, t time.Time) int { return b.Start.Compare(t) })
+func dayBookings(bookings []booking.Busy, dayStart, dayEnd time.Time) []booking.Busy {
+	lo, _ := slices.BinarySearchFunc(bookings, dayStart.Add(-maxBookingSpan), func(b booking.Busy, t time.Time) int { return b.Start.Compare(t) })
+	hi, _ := slices.BinarySearchFunc(bookings, dayEnd, func(b booking.Busy, t time.Time) int { return b.Start.Compare(t) })
 	if hi < lo {
 		hi = lo
 	}
