@@ -22,8 +22,8 @@ func init() {
 		"book.send_request": {"Skicka en förfrågan", "Send a request"},
 		"book.summary":      {"Sammanfattning", "Summary"},
 		"times.never":       {"Ingen tid kan passa just nu", "No time can fit at the moment"},
-		"times.never_request": {"Samordnaren kan ändå leta: kanske kan någon ny rekryteras. Skicka en förfrågan.",
-			"The coordinator can still look: perhaps someone new can be recruited. Send a request."},
+		"times.never_request": {"En förfrågan är ändå värd att skicka: samordnaren ser den och kanske kan någon ny rekryteras.",
+			"A request is still worth sending: the coordinator sees it, and perhaps someone new can be recruited."},
 		"f.this_field": {"fältet", "the field"},
 	})
 }
