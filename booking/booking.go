@@ -413,7 +413,7 @@ func (s *Service) loadSchedules(db *gorm.DB, ids []int64, start, end time.Time, 
 		Where("supervisor_id IN ? AND status = ? AND start_at < ? AND start_at >= ? AND end_at > ? AND id <> ?",
 			ids, StatusConfirmed, to, from.Add(-maxBookingLength), from, excludeBooking).Order("start_at"),
 		func(rows *sql.Rows) error {
-			var b Booking
+			var b Busy
 			if err := rows.Scan(&b.ID, &b.SupervisorID, &b.WorkplaceID, &b.Mode, &b.Start, &b.End); err != nil {
 				return err
 			}

@@ -378,7 +378,7 @@ func (s *Service) occurrenceSchedules(db *gorm.DB, ids []int64, first, last loca
 			Where("supervisor_id IN ? AND status = ? AND start_at < ? AND start_at >= ? AND end_at > ?",
 				ids, StatusConfirmed, to, from.Add(-maxBookingLength), from).Order("start_at"),
 			func(rows *sql.Rows) error {
-				var b Booking
+				var b Busy
 				if err := rows.Scan(&b.ID, &b.SupervisorID, &b.WorkplaceID, &b.Mode, &b.Start, &b.End); err != nil {
 					return err
 				}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/sprakpool/sprakpool/booking/request"
 )
 
 // Job is one scheduled job: run by the scheduler on its schedule, or by hand
@@ -49,6 +51,11 @@ func (n *Notifier) Jobs() []Job {
 			Run: func(ctx context.Context, at time.Time) (string, error) {
 				k, err := n.outbox.PlanConfirmationReminders(ctx, at)
 				return fmt.Sprintf("planned %d confirmation reminders", k), err
+			}},
+		{Name: "expire-requests", Schedule: "every minute: open requests whose window has passed become expired", Spec: "* * * * *",
+			Run: func(ctx context.Context, at time.Time) (string, error) {
+				k, err := request.New(n.svc).ExpireRequests(ctx, at)
+				return fmt.Sprintf("expired %d requests", k), err
 			}},
 		{Name: "monthly-report", Schedule: "every minute: last month's report to every coordinator on the 1st at 06:00 local", Spec: "* * * * *",
 			Run: func(ctx context.Context, at time.Time) (string, error) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/outbox"
+	"github.com/sprakpool/sprakpool/booking/request"
 	"github.com/sprakpool/sprakpool/booking/vocab"
 )
 
@@ -25,7 +26,8 @@ var Languages = []string{"sv", "en"}
 var Kinds = []string{outbox.KindBookingConfirmed, outbox.KindBookingChanged, outbox.KindBookingCancelled,
 	outbox.KindBookingRemoved, outbox.KindReminder, outbox.KindDayplan, outbox.KindFollowupRequest, outbox.KindMonthlyReport,
 	outbox.KindInvite, outbox.KindPasswordReset, outbox.KindConfirmationReminder, outbox.KindAttention,
-	outbox.KindSeriesMade, outbox.KindSeriesCancelled}
+	outbox.KindSeriesMade, outbox.KindSeriesCancelled,
+	request.KindMade, request.KindFilled, request.KindDeclined}
 
 // templates holds every message template, parsed once at start.
 type templates struct {

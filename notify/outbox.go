@@ -12,6 +12,7 @@ import (
 	"github.com/sprakpool/sprakpool/booking"
 	"github.com/sprakpool/sprakpool/booking/outbox"
 	"github.com/sprakpool/sprakpool/booking/report"
+	"github.com/sprakpool/sprakpool/booking/request"
 	"github.com/sprakpool/sprakpool/booking/vocab"
 	"github.com/sprakpool/sprakpool/notify/channel"
 )
@@ -150,6 +151,8 @@ type mailData struct {
 	Series seriesView
 	// Eval is the month's evaluation (key figures; the link leads to its page).
 	Eval *report.Evaluation
+	// R is the request a request's mail tells of.
+	R requestView
 }
 
 // compose renders one outbox row into a message in its recipient's language,
@@ -224,6 +227,10 @@ func (n *Notifier) compose(ctx context.Context, m booking.Message) (channel.Mess
 		}
 	case outbox.KindMonthlyReport:
 		if attachment, err = n.monthly(ctx, m, payload, lang, &d); err != nil {
+			return channel.Message{}, err
+		}
+	case request.KindMade, request.KindFilled, request.KindDeclined:
+		if err := n.requestMail(m, lang, &d); err != nil {
 			return channel.Message{}, err
 		}
 	case outbox.KindInvite, outbox.KindPasswordReset:

@@ -895,6 +895,17 @@ func authzRows() []row {
 			id, _ := f.book(f.X, f.A, f.slot())
 			return req{path: p("/bookings/%d/reassign", id), body: url.Values{"supervisor_id": {fmt.Sprint(f.Y)}}}
 		}),
+		// The manager's bookings and Flytta (issue 14): managers of the booking's workplace and coordinators.
+		page("GET", "/my-bookings", pageBookGET, fixed("/my-bookings")),
+		page("GET", "/bookings/:id/move", [nRoles]int{303, 200, 404, 403, 403, 200, 303, 303}, func(f *authz, r int) req {
+			return req{path: p("/bookings/%d/move", f.xa)}
+		}),
+		page("POST", "/bookings/:id/move", [nRoles]int{401, 303, 404, 403, 403, 303, 401, 401}, func(f *authz, r int) req {
+			s := f.slot()
+			id, _ := f.book(f.X, f.A, s)
+			return req{path: p("/bookings/%d/move", id), body: url.Values{"date": {s.Format(time.DateOnly)},
+				"start": {s.Format("15:04")}, "end": {s.Add(time.Hour).Format("15:04")}}}
+		}),
 		page("POST", "/bookings/:id/followup", [nRoles]int{401, 303, 404, 403, 403, 303, 401, 401}, func(f *authz, r int) req {
 			id, _ := f.book(f.X, f.A, f.past())
 			return req{path: p("/bookings/%d/followup", id), body: url.Values{"persons_supervised": {"4"}, "rating": {"5"}, "why_booked": {"vikarier"}}}

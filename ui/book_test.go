@@ -70,8 +70,8 @@ func TestBookFormValidation(t *testing.T) {
 	form := bookValues(p.wpA, "09:00", "11:00")
 	form.Set("date", "2026-02-02")
 	status, body, _ = b.post("/book", form)
-	if status != http.StatusUnprocessableEntity || !hasFieldError(body, "start", "Tiden har redan passerat") {
-		t.Fatalf("past booking: %d, no Swedish error at start", status)
+	if status != http.StatusUnprocessableEntity || !hasFieldError(body, "date", "Datumet har redan passerat") {
+		t.Fatalf("past booking: %d, no Swedish error at the date", status)
 	}
 }
 
@@ -193,7 +193,7 @@ func TestInviteSetsPasswordThroughTheLink(t *testing.T) {
 	admin.login(p.admin)
 	admin.get("/users")
 	status, body, _ := admin.post("/users", url.Values{"email": {"inte-en-adress"}, "name": {""}, "role": {"manager"}, "workplace_id": {itoa(p.wpA)}})
-	if status != http.StatusUnprocessableEntity || !hasFieldError(body, "email", "Skriv en e-postadress") || !hasFieldError(body, "name", "Fyll i det här fältet.") {
+	if status != http.StatusUnprocessableEntity || !hasFieldError(body, "email", "Skriv en e-postadress") || !hasFieldError(body, "name", "Fyll i ”Namn”.") {
 		t.Fatalf("invalid invitation: %d", status)
 	}
 	status, _, _ = admin.post("/users", url.Values{"email": {"ny.chef@example.se"}, "name": {"Ny Chef"}, "role": {"manager"}, "workplace_id": {itoa(p.wpA)}})
@@ -319,7 +319,7 @@ func TestCoordinatorForms(t *testing.T) {
 	}
 	b.get("/supervisors/new")
 	status, body, _ := b.post("/supervisors/new", url.Values{"name": {""}, "phone": {"070-1"}, "areas": {"childcare"}})
-	if status != http.StatusUnprocessableEntity || !hasFieldError(body, "name", "Fyll i det här fältet.") || !strings.Contains(body, `value="070-1"`) ||
+	if status != http.StatusUnprocessableEntity || !hasFieldError(body, "name", "Fyll i ”Namn”.") || !strings.Contains(body, `value="070-1"`) ||
 		!strings.Contains(body, `id="err-languages"`) {
 		t.Fatalf("bad supervisor: %d", status)
 	}
@@ -329,7 +329,7 @@ func TestCoordinatorForms(t *testing.T) {
 	}
 	b.get("/workplaces/new")
 	status, body, _ = b.post("/workplaces/new", url.Values{"name": {""}, "kind": {"childcare"}, "address": {"Storgatan 2"}})
-	if status != http.StatusUnprocessableEntity || !hasFieldError(body, "name", "Fyll i det här fältet.") || !strings.Contains(body, `value="Storgatan 2"`) {
+	if status != http.StatusUnprocessableEntity || !hasFieldError(body, "name", "Fyll i ”Namn”.") || !strings.Contains(body, `value="Storgatan 2"`) {
 		t.Fatalf("bad workplace: %d", status)
 	}
 	if status, body := b.get("/reports?from=2026-03-01&to=2026-03-31&by=supervisor"); status != 200 || !strings.Contains(body, "Handledare 01") ||
@@ -349,7 +349,7 @@ func TestForgotPasswordMailsALink(t *testing.T) {
 	b := p.browser()
 	b.get("/forgot")
 	status, body, _ := b.post("/forgot", url.Values{"email": {""}})
-	if status != http.StatusUnprocessableEntity || !hasFieldError(body, "email", "Fyll i det här fältet.") {
+	if status != http.StatusUnprocessableEntity || !hasFieldError(body, "email", "Fyll i ”E-postadress”.") {
 		t.Fatalf("empty address: %d", status)
 	}
 	for _, email := range []string{"okand@example.se", p.mgrA} {
@@ -387,7 +387,7 @@ func TestSupervisorConfirmsOutcome(t *testing.T) {
 		t.Fatalf("the supervisor's held booking: %d, no confirmation form", status)
 	}
 	status, body, _ := b.post("/bookings/"+itoa(mine)+"/confirmation", url.Values{"note": {"bra möte"}})
-	if status != http.StatusUnprocessableEntity || !hasFieldError(body, "outcome", "Fyll i det här fältet.") || !strings.Contains(body, "bra möte") {
+	if status != http.StatusUnprocessableEntity || !hasFieldError(body, "outcome", "Välj ett utfall.") || !strings.Contains(body, "bra möte") {
 		t.Fatalf("confirmation without an outcome: %d", status)
 	}
 	if status, _, _ := b.post("/bookings/"+itoa(mine)+"/confirmation", url.Values{"outcome": {"no_show"}, "note": {"bra möte"}}); status != http.StatusSeeOther {

@@ -100,9 +100,19 @@ func TestBrowserFreeTimes(t *testing.T) {
 		DurationMinutes: 60, Earliest: "2026-03-16T08:00:00+01:00", Latest: "2026-03-20T17:00:00+01:00", Notes: "Personalmöte"}); err != nil {
 		t.Fatal(err)
 	}
+	filled, err := p.svc.ListBookings(ctx, admin, booking.BookingFilter{From: "2026-03-16", To: "2026-03-16"})
+	if err != nil || len(filled) != 1 {
+		t.Fatalf("the filled request's booking: %v %v", filled, err)
+	}
+	step2 := "/book?step=choose&workplace_id=" + itoa(p.wpA) + "&language=ar&purpose=other&mode=on_site&participants_expected=4&date=2026-03-17&start=09:00&end=10:00"
 	t.Run("axe", func(t *testing.T) {
 		tb.t = t
 		pages := []struct{ email, path, want string }{
+			{p.mgrA, "/my-bookings", "/move"},
+			{p.mgrA, "/my-bookings?status=cancelled&q=x&from=2026-01-01&to=2026-12-31", "cancelled"},
+			{p.mgrA, "/bookings/" + itoa(filled[0].ID) + "/move", "f-date"},
+			{p.mgrA, step2, "summary-list"},
+			{p.mgrA, "/book?step=choose&workplace_id=" + itoa(p.wpA) + "&language=wo&purpose=other&mode=video&date=2026-03-17&start=09:00&end=10:00", "err-meeting_url"},
 			{p.mgrA, "/book/times", "times-form"},
 			{p.mgrA, "/book/times?language=ar&duration=60&from=2026-03-16", "slot"},
 			{p.mgrA, "/book/times?language=wo&duration=60", "request-form"},

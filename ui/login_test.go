@@ -270,7 +270,7 @@ func TestAccountFormsValidate(t *testing.T) {
 	if status != http.StatusUnprocessableEntity || !hasFieldError(body, "password_again", "Lösenorden är inte lika.") {
 		t.Fatalf("mismatched new passwords: %d", status)
 	}
-	if status, body, _ = b.post("/account/locale", url.Values{"locale": {"fi"}}); status != http.StatusUnprocessableEntity || !hasFieldError(body, "locale", "Kontrollera värdet.") {
+	if status, body, _ = b.post("/account/locale", url.Values{"locale": {"fi"}}); status != http.StatusUnprocessableEntity || !hasFieldError(body, "locale", "Välj svenska eller engelska.") {
 		t.Fatalf("unknown locale: %d", status)
 	}
 	if status, _, _ = b.post("/account/locale", url.Values{"locale": {"en"}}); status != http.StatusSeeOther {

@@ -407,7 +407,7 @@ func TestWeekPrint(t *testing.T) {
 // TestBillingPageShowsTheAmountFirst: the billing page leaves out the id and
 // the dates (the form names them) and shows the amount right after the
 // workplace, so it is on screen at 1280 px; the total row keeps its name; the
-// CSV keeps every column.
+// CSV keeps every column a person reads (since issue 17 no workplace id).
 func TestBillingPageShowsTheAmountFirst(t *testing.T) {
 	p := newWebPool(t, march)
 	p.book(p.sups[0], p.wpA, "2026-03-02 09:00", "2026-03-02 11:00")
@@ -428,7 +428,7 @@ func TestBillingPageShowsTheAmountFirst(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	if !strings.Contains(string(raw), "Från") || !strings.Contains(string(raw), "Verksamhets-id") {
+	if !strings.Contains(string(raw), "Från") || !strings.Contains(string(raw), "Kostnadsställe") || strings.Contains(string(raw), "Verksamhets-id") {
 		t.Errorf("the CSV lost a column: %.200s", raw)
 	}
 }

@@ -53,6 +53,8 @@ type Config struct {
 	// OIDC is the municipality's login (SPRAKPOOL_OIDC_*); no Issuer: none.
 	// Whether passwords are taken too is Account's (account.Options).
 	OIDC web.OIDC
+	// Demo is serve --demo: the login page offers the demo logins.
+	Demo bool
 }
 
 // server is the mount: the parts, and what every request goes through.
@@ -95,7 +97,7 @@ func New(svc *booking.Service, cfg Config) *echo.Echo {
 	}
 	s := &server{svc: svc, account: cfg.Account, log: cfg.Logger, loc: svc.Config().Location, secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	pages, err := web.New(svc, web.Config{BaseURL: cfg.BaseURL, Logger: cfg.Logger, Reports: cfg.Reports, Privacy: cfg.Privacy,
-		Calendar: cfg.Calendar, Outbox: cfg.Outbox, Account: cfg.Account, Requests: cfg.Requests, OIDC: cfg.OIDC})
+		Calendar: cfg.Calendar, Outbox: cfg.Outbox, Account: cfg.Account, Requests: cfg.Requests, OIDC: cfg.OIDC, Demo: cfg.Demo})
 	if err != nil {
 		panic(err) // the templates are embedded: a test parses every one of them
 	}

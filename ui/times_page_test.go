@@ -109,6 +109,11 @@ func TestNoFreeTimeSaysWhyAndTakesARequest(t *testing.T) {
 	if status != 200 || !strings.Contains(body, "Ingen i poolen talar det språket") || strings.Contains(body, `class="slot"`) {
 		t.Fatalf("Wolof: %d, no plain reason", status)
 	}
+	// No other weeks would help: no "two weeks", no paging, the request still offered.
+	if strings.Contains(body, "två veckor") || strings.Contains(body, "Andra veckor") || !strings.Contains(body, "Ingen tid kan passa just nu") ||
+		!strings.Contains(body, "kanske kan någon ny rekryteras") {
+		t.Errorf("Wolof: the page speaks of other weeks or does not offer the request plainly")
+	}
 	form := formValues(t, body, "/requests")
 	if form.Get("language") != "" || form.Get("earliest_date") != "2026-03-01" || form.Get("latest_date") != "2026-03-14" {
 		t.Fatalf("the request form is not prefilled: %v", form)

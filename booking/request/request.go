@@ -167,8 +167,7 @@ func (r *Request) effective(now time.Time) {
 }
 
 // Create records a request: coordinators for any workplace, managers for their own.
-// TODO(issue 14): mail the coordinators that a request was made, once the
-// outbox has settled in booking/outbox (issue 13).
+// Every active coordinator is mailed of it, in the same transaction.
 func (s *Service) Create(ctx context.Context, actor *booking.User, in Input) (*Request, error) {
 	if err := mayRead(actor); err != nil {
 		return nil, err
@@ -184,7 +183,12 @@ func (s *Service) Create(ctx context.Context, actor *booking.User, in Input) (*R
 	if err := s.validate(ctx, actor, r, in, now); err != nil {
 		return nil, err
 	}
-	if err := s.db.WriteRows(ctx, func(tx *gorm.DB) error { return tx.Create(r).Error }); err != nil {
+	if err := s.db.WriteRows(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(r).Error; err != nil {
+			return err
+		}
+		return s.planMail(tx, KindMade, r, nil)
+	}); err != nil {
 		return nil, fmt.Errorf("create request: %w", err)
 	}
 	return r, nil
@@ -373,9 +377,8 @@ func startOfDay(t time.Time, loc *time.Location) time.Time {
 // request filled with its booking, in the booking's own transaction: of any
 // number of fills of one request at once, exactly one books. The booking rules
 // and their conflict apply; a request that is not open is a conflict; a time
-// outside its window is invalid.
-// TODO(issue 14): mail the request's managers that it was filled, once the
-// outbox has settled in booking/outbox (issue 13).
+// outside its window is invalid. The request's managers are mailed that it
+// was filled (besides the booking's own mail), in the same transaction.
 func (s *Service) Fill(ctx context.Context, actor *booking.User, id int64, in FillInput) (*booking.Booking, error) {
 	if !actor.IsAdmin() {
 		return nil, forbidden("only coordinators fill requests")
@@ -408,7 +411,13 @@ func (s *Service) Fill(ctx context.Context, actor *booking.User, id int64, in Fi
 		Mode: r.Mode, MeetingURL: r.MeetingURL, Start: in.Start, End: in.End, Purpose: r.Purpose,
 		ParticipantsExpected: r.ParticipantsExpected, Notes: r.Notes, Override: in.Override, Overriding: in.Overriding}
 	b, err := s.svc.CreateBookingWith(ctx, actor, bin, func(tx *gorm.DB, b *booking.Booking) error {
-		return s.close(tx, r.ID, StatusFilled, now, map[string]any{"booking_id": b.ID, "closed_by": userID(actor)})
+		if err := s.close(tx, r.ID, StatusFilled, now, map[string]any{"booking_id": b.ID, "closed_by": userID(actor)}); err != nil {
+			return err
+		}
+		return s.planMail(tx, KindFilled, r, func(p *MailPayload) error {
+			p.BookingID, p.Start, p.End = b.ID, b.Start.UTC(), b.End.UTC()
+			return tx.Table("supervisors").Select("name").Where("id = ?", b.SupervisorID).Scan(&p.Supervisor).Error
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("fill request %d: %w", id, err)
@@ -439,9 +448,8 @@ func (s *Service) close(tx *gorm.DB, id int64, status string, now time.Time, set
 }
 
 // Decline closes an open request with a reason the managers are shown
-// (coordinators only).
-// TODO(issue 14): mail the request's managers that it was declined, once the
-// outbox has settled in booking/outbox (issue 13).
+// (coordinators only); the request's managers are mailed the reason, in the
+// same transaction.
 func (s *Service) Decline(ctx context.Context, actor *booking.User, id int64, reason string) (*Request, error) {
 	if !actor.IsAdmin() {
 		return nil, forbidden("only coordinators decline requests")
@@ -449,6 +457,13 @@ func (s *Service) Decline(ctx context.Context, actor *booking.User, id int64, re
 	return s.change(ctx, actor, id, StatusDeclined, func(p *booking.Problems) map[string]any {
 		booking.CheckText(p, "reason", reason, 2000, true)
 		return map[string]any{"decline_reason": strings.TrimSpace(reason), "closed_by": userID(actor)}
+	}, func(tx *gorm.DB, r *Request) error {
+		return s.planMail(tx, KindDeclined, r, func(p *MailPayload) error {
+			if r.DeclineReason != nil {
+				p.Reason = *r.DeclineReason
+			}
+			return nil
+		})
 	})
 }
 
@@ -460,12 +475,14 @@ func (s *Service) Withdraw(ctx context.Context, actor *booking.User, id int64) (
 	}
 	return s.change(ctx, actor, id, StatusWithdrawn, func(*booking.Problems) map[string]any {
 		return map[string]any{"closed_by": userID(actor)}
-	})
+	}, nil)
 }
 
 // change closes a request the actor may see: not found, then not open, then
-// the body's problems (from set), in that order.
-func (s *Service) change(ctx context.Context, actor *booking.User, id int64, status string, set func(*booking.Problems) map[string]any) (*Request, error) {
+// the body's problems (from set), in that order; after, when given, runs in
+// the same transaction with the changed request (its mail).
+func (s *Service) change(ctx context.Context, actor *booking.User, id int64, status string, set func(*booking.Problems) map[string]any,
+	after func(*gorm.DB, *Request) error) (*Request, error) {
 	var out *Request
 	err := s.db.WriteRows(ctx, func(tx *gorm.DB) error {
 		r, err := s.byID(s.db.ForUpdate(tx), id)
@@ -489,6 +506,9 @@ func (s *Service) change(ctx context.Context, actor *booking.User, id int64, sta
 		}
 		if out, err = s.byID(tx, id); err != nil {
 			return err
+		}
+		if after != nil {
+			return after(tx, out)
 		}
 		return nil
 	})

@@ -194,8 +194,9 @@ func (s *Service) freeSlots(ctx context.Context, plan *slotPlan, from, to time.T
 		}
 	}
 	order := make([]*slotCandidate, 0, len(cands))
-	// The slots' id lists are slices of one growing array: one allocation per
-	// doubling, not one per slot.
+	// The slots' id lists are slices of arena, filled in chunks: one allocation
+	// per chunk, not one per slot, and no copying of a doubling array (whose old
+	// halves were garbage: a search's largest allocation, and so its GC tail).
 	var arena []int64
 	var week time.Time
 	for d := from; d.Before(to); d = nextDay(d) {
@@ -218,12 +219,7 @@ func (s *Service) freeSlots(ctx context.Context, plan *slotPlan, from, to time.T
 				continue
 			}
 			c.day.Windows = c.byWeekday[wd]
-			c.day.Bookings = c.day.Bookings[:0]
-			for _, b := range c.sc.Bookings {
-				if b.Start.Before(dayEnd) && b.End.After(dayStart) {
-					c.day.Bookings = append(c.day.Bookings, b)
-				}
-			}
+			c.day.Bookings = dayBookings(c.sc.Bookings, dayStart, dayEnd)
 			c.day.Absences = c.day.Absences[:0]
 			for _, a := range c.sc.Absences {
 				if a.Start.Before(dayEnd) && a.End.After(dayStart) {
@@ -248,6 +244,9 @@ func (s *Service) freeSlots(ctx context.Context, plan *slotPlan, from, to time.T
 			end := start.Add(plan.length)
 			// Read in the pool's zone once for every candidate.
 			at := r.At(start, end, plan.workplaceID, plan.mode)
+			if len(arena)+len(order) > cap(arena) {
+				arena = make([]int64, 0, max(arenaChunk, len(order)))
+			}
 			first := len(arena)
 			for _, cand := range order {
 				if r.Fits(&at, &cand.day, plan.travel) {
@@ -274,4 +273,28 @@ type slotCandidate struct {
 	byWeekday   [8][]booking.Window
 	day         booking.Schedule
 	weekMinutes int
+}
+
+// arenaChunk is how many supervisor ids one allocation of a search's id lists holds.
+const arenaChunk = 8192
+
+// maxBookingSpan bounds a booking's length (one local day, 25 hours on the
+// autumn DST day), so the bookings that touch a day start at most this long
+// before it.
+const maxBookingSpan = 25 * time.Hour
+
+// dayBookings is the part of bookings (ordered by start, as Schedules reads
+// them) that can touch the day dayStart..dayEnd: those starting from 25 hours
+// before it until its end. It is a sub-slice, not a copy: copying each
+// candidate's bookings of each day was most of what a search
+// allocated, and the garbage it made was the searches' slow tail. A booking
+// in it that ends before the day changes no rule: overlaps compare the
+// times, and the travel buffer and daily limit count the slot's own day only.
+func dayBookings(bookings []booking.Busy, dayStart, dayEnd time.Time) []booking.Busy {
+	lo, _ := slices.BinarySearchFunc(bookings, dayStart.Add(-maxBookingSpan), func(b booking.Busy, t time.Time) int { return b.Start.Compare(t) })
+	hi, _ := slices.BinarySearchFunc(bookings, dayEnd, func(b booking.Busy, t time.Time) int { return b.Start.Compare(t) })
+	if hi < lo {
+		hi = lo
+	}
+	return bookings[lo:hi:hi]
 }

@@ -18,8 +18,8 @@ func TestJobsList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// confirmations (issue 9) extends the contract's list.
-	for _, name := range []string{"outbox", "reminders", "dayplan", "followups", "monthly-report", "confirmations"} {
+	// confirmations (issue 9) and expire-requests (issue 14) extend the contract's list.
+	for _, name := range []string{"outbox", "reminders", "dayplan", "followups", "monthly-report", "confirmations", "expire-requests"} {
 		if !strings.Contains(string(out), "\n"+name+" ") && !strings.HasPrefix(string(out), name+" ") {
 			t.Errorf("jobs list lacks %s:\n%s", name, out)
 		}

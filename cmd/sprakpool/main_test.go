@@ -299,6 +299,10 @@ func TestServeDemo(t *testing.T) {
 			}
 		}
 	}
+	// The address to open is the first thing serve says (issue 14's first minute).
+	if first, _, _ := strings.Cut(stderr.String(), "\n"); first != "Språkpool: öppna http://127.0.0.1:8080/ i webbläsaren (open it in a browser)" {
+		t.Errorf("serve's first line is %q, want the address to open", first)
+	}
 	// Every login was printed before the server listened; collect any not yet read.
 	for more := true; more; {
 		select {

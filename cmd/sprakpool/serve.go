@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -26,6 +27,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	withDemo := c.fs.Bool("demo", false, "load the demo pool first if the database is empty, and print the demo logins")
 	if err := c.parse(args, stderr); err != nil {
 		return err
+	}
+	// The address to open comes first, before the migrations' and the demo's
+	// lines, so whoever starts Språkpool for the first time sees where to go.
+	open := strings.TrimRight(c.cfg.BaseURL, "/") + "/"
+	if c.cfg.Log == "json" {
+		c.log.Info("open Språkpool in a browser", "url", open)
+	} else {
+		fmt.Fprintf(stderr, "Språkpool: öppna %s i webbläsaren (open it in a browser)\n", open)
 	}
 	svc, err := c.open(ctx)
 	if err != nil {
@@ -46,7 +55,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reports, cal, messages := report.New(svc), calendar.New(svc), outbox.New(svc)
 	handler := ui.New(svc, ui.Config{BaseURL: c.cfg.BaseURL, Logger: c.log, Reports: reports,
 		Privacy: privacy.New(svc), Calendar: cal, Outbox: messages, Account: account.NewWith(svc, c.cfg.accountOptions()),
-		TrustedProxies: c.cfg.trustedProxies, OIDC: c.cfg.oidc()})
+		TrustedProxies: c.cfg.trustedProxies, OIDC: c.cfg.oidc(), Demo: *withDemo})
 	srv := newHTTPServer(handler, defaultTimeouts)
 	ln, err := net.Listen("tcp", c.cfg.Addr)
 	if err != nil {

@@ -86,7 +86,7 @@ func (s *Server) setLocale(c echo.Context) error {
 	err := s.svc.SetLocale(c.Request().Context(), u, c.FormValue("locale"))
 	if booking.ErrorCode(err) == booking.CodeInvalid {
 		f := newForm()
-		f.Fail("locale", s.lang(c).T("err.invalid"))
+		f.Fail("locale", s.lang(c).T("err.locale"))
 		return s.showAccount(c, http.StatusUnprocessableEntity, f)
 	}
 	if err != nil {

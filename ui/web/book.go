@@ -26,7 +26,19 @@ type bookPage struct {
 	Free       []booking.FreeSupervisor
 	Step       string // "form", "choose"
 	Conflict   *conflictView
-	Query      string // the form's values as a query string, for the JS live search and "change"
+	Query      string // the form's values as a query string, for the JS live search
+	ChangeURL  string // the first screen with the form's values
+	// Start and End are the chosen time, and Workplace the place, for the
+	// confirm screen's summary.
+	Start, End time.Time
+	Workplace  booking.Workplace
+	// NoneFree: nobody is free at the time; the confirm screen offers Next
+	// (the next free times), all free times (TimesURL) and a request.
+	NoneFree   bool
+	Chosen     int64 // the supervisor asked for (Boka igen), when free
+	Next       []slotLink
+	TimesURL   string
+	RequestURL string
 }
 
 type conflictView struct {
@@ -79,7 +91,8 @@ func (s *Server) book(c echo.Context) error {
 	}
 	l := s.lang(c)
 	in, ok := s.bookingInput(p.Form, l)
-	if !ok {
+	if !s.checkStep1(p.Form, l, in, ok) {
+		s.noFitLinks(p)
 		return s.render(c, http.StatusUnprocessableEntity, "book", p.title(s, c), p)
 	}
 	b, err := s.svc.CreateBooking(c.Request().Context(), httpx.Actor(c), in)
@@ -133,6 +146,7 @@ func (s *Server) newBookPage(c echo.Context) (*bookPage, error) {
 		}
 	}
 	p.Query = q.Encode()
+	p.ChangeURL = "/book?" + p.Query
 	return p, nil
 }
 
@@ -140,7 +154,8 @@ func (s *Server) newBookPage(c echo.Context) (*bookPage, error) {
 func (s *Server) findFree(c echo.Context, p *bookPage) (int, error) {
 	l := s.lang(c)
 	in, ok := s.bookingInput(p.Form, l)
-	if !ok {
+	if !s.checkStep1(p.Form, l, in, ok) {
+		s.noFitLinks(p)
 		return http.StatusUnprocessableEntity, nil
 	}
 	wid := in.WorkplaceID
@@ -153,17 +168,83 @@ func (s *Server) findFree(c echo.Context, p *bookPage) (int, error) {
 		return 0, err
 	}
 	p.Free = free
+	p.summary(s, in)
+	for _, fs := range free {
+		if in.SupervisorID != nil && fs.Supervisor.ID == *in.SupervisorID {
+			p.Chosen = fs.Supervisor.ID
+		}
+	}
+	if len(free) > 0 {
+		return http.StatusOK, nil
+	}
+	marked, next, err := s.whyNoneFree(c.Request().Context(), httpx.Actor(c), p.Form, l, in)
+	if err != nil {
+		return 0, err
+	}
+	s.noFitLinks(p)
+	if marked {
+		return http.StatusUnprocessableEntity, nil
+	}
+	p.NoneFree = true
+	base := requestPages{s}.timesQuery(p.Form)
+	for _, sl := range next {
+		p.Next = append(p.Next, requestPages{s}.slotLink(sl, base))
+	}
 	return http.StatusOK, nil
+}
+
+// summary fills the confirm screen's summary from the checked input.
+func (p *bookPage) summary(s *Server, in booking.BookingInput) {
+	p.Start, _ = time.Parse(time.RFC3339, in.Start)
+	p.End, _ = time.Parse(time.RFC3339, in.End)
+	p.Start, p.End = p.Start.In(s.loc), p.End.In(s.loc)
+	for _, w := range p.Workplaces {
+		if w.ID == in.WorkplaceID {
+			p.Workplace = w
+		}
+	}
+}
+
+// noFitLinks are the ways on when the time does not work: every free time of
+// the language, and a request prefilled with the form's values.
+func (s *Server) noFitLinks(p *bookPage) {
+	f := p.Form
+	t := url.Values{}
+	for _, n := range []string{"workplace_id", "language", "purpose", "mode", "meeting_url", "participants_expected", "notes"} {
+		if v := f.V(n); v != "" {
+			t.Set(n, v)
+		}
+	}
+	r := url.Values{}
+	for k, v := range t {
+		r[k] = v
+	}
+	if day, err := time.ParseInLocation(time.DateOnly, f.V("date"), s.loc); err == nil && day.Format(time.DateOnly) >= s.svc.Now().In(s.loc).Format(time.DateOnly) {
+		t.Set("from", day.Format(time.DateOnly))
+		r.Set("earliest_date", day.Format(time.DateOnly))
+		r.Set("latest_date", day.AddDate(0, 0, timesDays-1).Format(time.DateOnly))
+		r.Set("earliest_time", "08:00")
+		r.Set("latest_time", "17:00")
+	}
+	if start, ok := httpx.ParseClock(f.V("start")); ok {
+		if end, ok := httpx.ParseClock(f.V("end")); ok && end > start {
+			t.Set("duration", strconv.Itoa((end-start+14)/15*15))
+			r.Set("duration", t.Get("duration"))
+		}
+	}
+	if t.Get("language") == "" {
+		return
+	}
+	p.TimesURL, p.RequestURL = "/book/times?"+t.Encode(), "/requests/new?"+r.Encode()
 }
 
 // bookingInput checks the form the way a person reads it (a date and two
 // clock times) and turns it into the service's input.
 func (s *Server) bookingInput(f *form, l Lang) (booking.BookingInput, bool) {
 	var in booking.BookingInput
-	req := l.T("err.required")
 	wid, err := strconv.ParseInt(f.V("workplace_id"), 10, 64)
 	if err != nil || wid <= 0 {
-		f.Fail("workplace_id", req)
+		f.Fail("workplace_id", l.required("workplace_id"))
 	}
 	if _, ok := vocab.LanguageByCode(f.V("language")); !ok {
 		f.Fail("language", l.T("err.choose_language"))

@@ -154,7 +154,7 @@ func (s *Server) cancelBookingPage(c echo.Context) error {
 	l := s.lang(c)
 	f := formFrom(c, "reason_code", "reason")
 	if f.V("reason_code") == "" {
-		f.Fail("reason_code", l.T("err.required"))
+		f.Fail("reason_code", l.T("err.reason_code"))
 	}
 	if f.V("reason") == "" {
 		f.Fail("reason", l.T("err.reason"))

@@ -108,7 +108,7 @@ func (s *Server) confirmPage(c echo.Context) error {
 	l := s.lang(c)
 	f := formFrom(c, "outcome", "note", "actual_start", "actual_end", "back")
 	if f.V("outcome") == "" {
-		f.Fail("outcome", l.T("err.required"))
+		f.Fail("outcome", l.T("err.outcome"))
 	}
 	start, end, err := s.confirmTimes(c, f, l, id)
 	if err != nil {

@@ -41,10 +41,10 @@ func (s *Server) login(c echo.Context) error {
 	l := s.lang(c)
 	password := c.FormValue("password")
 	if f.V("email") == "" {
-		f.Fail("email", l.T("err.required"))
+		f.Fail("email", l.required("email"))
 	}
 	if password == "" {
-		f.Fail("password", l.T("err.required"))
+		f.Fail("password", l.required("password"))
 	}
 	if !f.OK() {
 		return s.renderLogin(c, http.StatusUnprocessableEntity, f, "")
@@ -123,7 +123,7 @@ func (s *Server) forgot(c echo.Context) error {
 	f := formFrom(c, "email")
 	l := s.lang(c)
 	if f.V("email") == "" {
-		f.Fail("email", l.T("err.required"))
+		f.Fail("email", l.required("email"))
 		return s.render(c, http.StatusUnprocessableEntity, "forgot", l.T("forgot.title"), f)
 	}
 	ctx := c.Request().Context()

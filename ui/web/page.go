@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprakpool/sprakpool/booking"
+	"github.com/sprakpool/sprakpool/booking/demo"
 	"github.com/sprakpool/sprakpool/booking/request"
 	"github.com/sprakpool/sprakpool/booking/search"
 	"github.com/sprakpool/sprakpool/booking/vocab"
@@ -43,6 +44,8 @@ type pageData struct {
 	Now    time.Time
 	Loc    *time.Location
 	Page   any
+	// Demo is the demo logins the login page offers (serve --demo, visitors only).
+	Demo []demo.Login
 }
 
 var templateFuncs = template.FuncMap{
@@ -90,7 +93,8 @@ var templateFuncs = template.FuncMap{
 		}
 		return false
 	},
-	"errs": func(l Lang, f *form) map[string]any { return map[string]any{"L": l, "F": f} },
+	"errs":        func(l Lang, f *form) map[string]any { return map[string]any{"L": l, "F": f} },
+	"summaryLine": summaryLine,
 	"blist": func(d pageData, list []bookingView) map[string]any {
 		return map[string]any{"L": d.L, "Loc": d.Loc, "List": list}
 	},
@@ -115,6 +119,13 @@ var templateFuncs = template.FuncMap{
 		}
 		return map[string]any{"L": l, "Mode": b.Mode, "Name": b.Workplace.Name, "Address": b.Workplace.Address, "URL": url,
 			"Phone": b.Workplace.ContactPhone}
+	},
+	// str is an optional text's value ("" for none): printf would print the pointer.
+	"str": func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
 	},
 	"pct": func(f *float64) string {
 		if f == nil {
@@ -193,8 +204,12 @@ func (s *Server) renderPart(c echo.Context, name, block string, page any) error 
 
 func (s *Server) pageData(c echo.Context, title string, page any) pageData {
 	u := httpx.Actor(c)
-	return pageData{L: s.lang(c), User: u, CSRF: s.sessions.CSRFToken(c), Title: title, Nav: c.Path(),
+	d := pageData{L: s.lang(c), User: u, CSRF: s.sessions.CSRFToken(c), Title: title, Nav: c.Path(),
 		Assets: s.pages.assets, Now: s.svc.Now().In(s.loc), Loc: s.loc, Page: page}
+	if s.cfg.Demo && u == nil {
+		d.Demo = demo.Logins()
+	}
+	return d
 }
 
 // lang is the user's language, or for visitors the ?lang= of the page.
@@ -273,7 +288,10 @@ func failFrom(f *form, l Lang, err error, fields map[string]string) bool {
 func (l Lang) fieldMessage(fe booking.FieldError) string {
 	key := "err." + fe.Key
 	if _, ok := l.text(key); fe.Key == "" || !ok {
-		return l.T("err.invalid")
+		return l.T("err.invalid", l.label(fe.Field))
+	}
+	if fe.Key == "required" {
+		return l.required(fe.Field)
 	}
 	if arg, ok := errorArgs[fe.Key]; ok {
 		return l.T(key, arg)

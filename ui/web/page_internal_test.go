@@ -16,6 +16,7 @@ import (
 	"github.com/sprakpool/sprakpool/booking/report"
 	"github.com/sprakpool/sprakpool/booking/request"
 	"github.com/sprakpool/sprakpool/booking/search"
+	"github.com/sprakpool/sprakpool/ui/internal/catalog"
 )
 
 // samplePages gives each page template data with every branch filled, so that
@@ -73,15 +74,26 @@ func samplePages(loc *time.Location) map[string]any {
 			f.Values["done"] = "password"
 			return &accountPage{Form: f, Tokens: []tokenView{{ID: 7, CreatedAt: start, LastUsed: &end}, {ID: 8, CreatedAt: start}}}
 		}(),
-		"error":        "error.forbidden",
-		"times":        sampleTimes(start, wp),
-		"request_new":  &requestFormPage{Request: failed("workplace_id", "language", "earliest_date", "latest_time", "duration", "notes"), Workplaces: []booking.Workplace{wp, wp}, Lengths: sessionLengths},
-		"requests":     sampleRequests(start, sv, wp),
+		"error":       "error.forbidden",
+		"times":       sampleTimes(start, wp),
+		"request_new": &requestFormPage{Request: failed("workplace_id", "language", "earliest_date", "latest_time", "duration", "notes"), Workplaces: []booking.Workplace{wp, wp}, Lengths: sessionLengths},
+		"requests":    sampleRequests(start, sv, wp),
+		"my_bookings": &myBookingsPage{Form: failed("from"), Languages: []string{"ar"}, Count: 3,
+			Upcoming:  []myBooking{{bookingView: heldV, Start: start, End: end, MoveURL: "/bookings/17/move", AgainURL: "/book?x"}},
+			History:   []myBooking{{bookingView: confirmedV, Start: start, End: end, AgainURL: "/book?x"}},
+			Cancelled: []myBooking{{bookingView: bv, Start: start, End: end, AgainURL: "/book?x"}}},
+		"booking_move": []*movePage{
+			{B: heldV, Start: start, End: end, Form: failed("date", "start", "end"), Reasons: []string{"upptagen"}, TimesURL: "/book/times?x", Notice: 24 * time.Hour},
+			{B: confirmedV, Start: start, End: end, Form: newForm(), Late: true, Notice: 4 * time.Hour},
+		},
 		"home_manager": &managerHomePage{Coming: []bookingView{bv}, Waiting: []bookingView{bv}, Feeds: []workplaceFeed{{ID: 5, Name: "Solrosen", URL: "https://x/ical/workplaces/t.ics"}}, FeedRenewed: true},
 		"book": []*bookPage{
 			{Form: bookForm, Workplaces: []booking.Workplace{wp, wp}, Step: "form", Free: free},
 			{Form: failed("supervisor_id"), Workplaces: []booking.Workplace{wp}, Step: "choose", Free: free, Conflict: conflict},
 			{Form: newForm(), Workplaces: []booking.Workplace{wp}, Step: "choose", Conflict: &conflictView{Reasons: []string{"x"}}},
+			{Form: bookForm, Workplaces: []booking.Workplace{wp}, Step: "choose", Start: start, End: end, Workplace: wp, NoneFree: true,
+				Next: []slotLink{{Start: start, End: end, Href: "/book?x"}}, TimesURL: "/book/times?x", RequestURL: "/requests/new?x"},
+			{Form: bookForm, Workplaces: []booking.Workplace{wp}, Step: "form", TimesURL: "/book/times?x", RequestURL: "/requests/new?x"},
 		},
 		"series_preview": []any{
 			&seriesPreview{Book: &bookPage{Form: bookForm}, Supervisor: &sv, Free: 1, Skipped: 1, Colliding: 1, Conflict: true,
@@ -192,6 +204,10 @@ func TestTemplatesRenderEveryPage(t *testing.T) {
 			for _, x := range v {
 				list = append(list, x)
 			}
+		case []*movePage:
+			for _, x := range v {
+				list = append(list, x)
+			}
 		case []*confirmPageData:
 			for _, x := range v {
 				list = append(list, x)
@@ -220,6 +236,11 @@ func TestTemplatesRenderEveryPage(t *testing.T) {
 					out := buf.String()
 					if !strings.Contains(out, `<html lang="`+l.Code+`">`) || !strings.Contains(out, "<main") || !strings.Contains(out, "<h1") {
 						t.Errorf("%s (%s): no lang, main landmark or h1", name, l.Code)
+					}
+					// A pointer printed with %s (the cancelled banner's reason code) or a
+					// mode named twice ("Telefon: Telefon") is a page bug (issue 14).
+					if strings.Contains(out, "%!") || strings.Contains(out, l.T("mode.phone")+": "+l.T("mode.phone")) || hasGenericError(out) || strings.Contains(out, "2026-04-03:") {
+						t.Errorf("%s (%s): a misprinted value or a doubled mode in:\n%s", name, l.Code, out)
 					}
 					if m := regexp.MustCompile(`[a-z_]+\.[a-z_.0-9]+[a-z]`).FindAllString(stripTags(out), -1); len(m) > 0 {
 						for _, k := range m {
@@ -264,7 +285,7 @@ func TestCatalogCoversEveryKey(t *testing.T) {
 		{"rule.", append(slices.Clone(booking.OverridableRules), booking.RuleOverlap, booking.RuleNoFreeSupervisor)},
 		{"reqstatus.", request.Statuses}, {"noslot.", []string{search.NoSlotNoSupervisor, search.NoSlotNoSupervisorInArea, search.NoSlotPast,
 			search.NoSlotTooLong, search.NoSlotClosedDay, search.NoSlotWeekend, search.NoSlotNoAvailability, search.NoSlotBusy}},
-		{"link.title.", []string{account.TokenInvite, account.TokenPasswordReset}}, {"reports.by.", report.UtilizationKeys}, {"reports.", report.Names()}, {"account.done.", []string{"password", "locale"}}, {"booking.done.", []string{"booked", "cancelled", "followup", "confirmed"}},
+		{"link.title.", []string{account.TokenInvite, account.TokenPasswordReset}}, {"reports.by.", report.UtilizationKeys}, {"reports.", report.Names()}, {"account.done.", []string{"password", "locale"}}, {"booking.done.", []string{"booked", "cancelled", "followup", "confirmed", "moved"}}, {"mybookings.status_", []string{"upcoming", "held", "cancelled"}},
 		{"error.", []string{"forbidden", "not_found", "unauthenticated", "rate_limited", "conflict", "csrf", "internal", "other"}}} {
 		for _, v := range set.values {
 			used[set.prefix+v] = true
@@ -321,7 +342,7 @@ func TestEveryErrorKeyHasText(t *testing.T) {
 	}
 	for k := range keys {
 		for _, l := range []Lang{swedish, english} {
-			if got := l.fieldMessage(booking.FieldError{Field: "x", Key: k}); got == l.T("err.invalid") || strings.Contains(got, "%!") {
+			if got := l.fieldMessage(booking.FieldError{Field: "x", Key: k}); got == l.T("err.invalid", l.label("x")) || strings.Contains(got, "%!") {
 				t.Errorf("key %q has no text of its own in %s: %q", k, l.Code, got)
 			}
 		}
@@ -356,5 +377,46 @@ func TestNamesSortTheSwedishWay(t *testing.T) {
 	want := []string{"adam", "Bo", "Zora", "åsa", "Ärla", "Östen"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("order %v, want %v", got, want)
+	}
+}
+
+// hasGenericError reports whether a page shows an error that does not say
+// which field or what to do (issue 14: "Kontrollera värdet.", "Fyll i det här fältet.").
+func hasGenericError(out string) bool {
+	for _, g := range []string{"Kontrollera värdet", "Fyll i det här fältet", "Check this value", "Fill in this field"} {
+		if strings.Contains(out, g) {
+			return true
+		}
+	}
+	return false
+}
+
+// No error text of the catalog is one of the generic ones, and every
+// summary line names its field: a field's message, and the fallback for a
+// problem without text of its own, name the field in both languages.
+func TestNoGenericErrorText(t *testing.T) {
+	for _, l := range []Lang{swedish, english} {
+		for _, key := range []string{"err.required", "err.invalid"} {
+			if got := l.T(key, "E-post"); hasGenericError(got) || !strings.Contains(got, "E-post") {
+				t.Errorf("%s %s: %q does not name the field", l.Code, key, got)
+			}
+		}
+		if got := l.fieldMessage(booking.FieldError{Field: "notes", Key: "no_such_key"}); !strings.Contains(got, l.T("f.notes")) {
+			t.Errorf("%s: the fallback %q does not name the notes", l.Code, got)
+		}
+		if got := l.fieldMessage(booking.FieldError{Field: "workplace_id", Key: "required"}); !strings.Contains(got, l.T("f.workplace")) {
+			t.Errorf("%s: required %q does not name the workplace", l.Code, got)
+		}
+		if got := summaryLine(l, "notes", l.T("err.too_long")); !strings.HasPrefix(got, l.T("f.notes")+": ") {
+			t.Errorf("%s: summary line %q does not name the notes", l.Code, got)
+		}
+		if got := summaryLine(l, "email", l.required("email")); strings.Count(got, l.T("f.email")) != 1 {
+			t.Errorf("%s: summary line %q names the field twice or not at all", l.Code, got)
+		}
+		for _, key := range catalog.Keys() {
+			if text, _ := l.text(key); strings.HasPrefix(key, "err.") && hasGenericError(text) {
+				t.Errorf("%s %s is generic: %q", l.Code, key, text)
+			}
+		}
 	}
 }

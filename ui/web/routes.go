@@ -26,6 +26,9 @@ func (s *Server) Routes(r httpx.Routes) {
 	r.GET("/", s.home)
 	r.POST("/login", s.login, s.passwordsOn)
 	r.POST("/logout", s.logout)
+	if s.cfg.Demo {
+		r.POST("/demo/login", s.demoLogin)
+	}
 	r.GET("/auth/oidc/login", s.oidcStart)
 	r.GET("/auth/oidc/callback", s.oidcCallback)
 	r.GET("/forgot", s.forgotPage, s.passwordsOn)
@@ -60,6 +63,9 @@ func (s *Server) Routes(r httpx.Routes) {
 	r.POST("/requests", rp.createRequest, booker)
 	r.POST("/requests/:id/withdraw", rp.withdrawRequest, booker)
 	r.GET("/bookings/:id", s.bookingPage, everyone)
+	r.GET("/my-bookings", s.myBookings, booker)
+	r.GET("/bookings/:id/move", s.movePage, booker)
+	r.POST("/bookings/:id/move", s.moveBooking, booker)
 	r.POST("/bookings/:id/cancel", s.cancelBookingPage, booker)
 	r.POST("/bookings/:id/reassign", s.reassignPage, requirePage(admin))
 	r.POST("/workplaces/:id/feed/renew", s.renewWorkplaceFeedPage, booker)

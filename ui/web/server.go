@@ -35,6 +35,9 @@ type Config struct {
 	Requests *request.Service  // the managers' requests and the coordinators' queue
 	Search   *search.Service   // free times; nil: search.New(svc)
 	OIDC     OIDC              // the municipality's login (oidc.go); no Issuer: none
+	// Demo (serve --demo) lists the demo logins on the login page, each
+	// signing in with one click; without it neither the list nor its route exists.
+	Demo bool
 }
 
 // Server holds the pages' dependencies.

@@ -68,6 +68,7 @@ type slotLink struct {
 // noSlotView says why nothing fits, and what comes next.
 type noSlotView struct {
 	Reason     string // catalog key noslot.<reason>
+	Never      bool   // no other weeks would do: nobody speaks it, or no day is long enough
 	ClosedDays []vocab.ClosedDay
 	Next       []slotLink
 }
@@ -99,7 +100,7 @@ func (s requestPages) timesPage(c echo.Context) error {
 	f.Values["from"] = from.Format(time.DateOnly)
 	wid, werr := strconv.ParseInt(f.V("workplace_id"), 10, 64)
 	if werr != nil || wid <= 0 {
-		f.Fail("workplace_id", l.T("err.required"))
+		f.Fail("workplace_id", l.required("workplace_id"))
 	}
 	if _, ok := vocab.LanguageByCode(f.V("language")); !ok {
 		f.Fail("language", l.T("err.choose_language"))
@@ -147,6 +148,10 @@ func (s requestPages) timesPage(c echo.Context) error {
 		return err
 	}
 	p.NoSlots = &noSlotView{Reason: "noslot." + why.Reason, ClosedDays: why.ClosedDays}
+	if neverFits(why.Reason) {
+		// No other two weeks would do either: no paging to them, only the request.
+		p.Prev, p.Next, p.NoSlots.Never = "", "", true
+	}
 	for _, sl := range why.Next {
 		p.NoSlots.Next = append(p.NoSlots.Next, s.slotLink(sl, base))
 	}

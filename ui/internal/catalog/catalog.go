@@ -92,7 +92,7 @@ var catalog = map[string][2]string{
 	"f.cost_center": {"Kostnadsställe", "Cost centre"}, "f.role": {"Roll", "Role"},
 	"f.recipient": {"Mottagare", "Recipient"}, "f.error": {"Fel", "Error"},
 
-	"err.required":          {"Fyll i det här fältet.", "Fill in this field."},
+	"err.required":          {"Fyll i ”%s”.", "Fill in “%s”."},
 	"err.past":              {"Tiden har redan passerat. Välj en senare tid.", "That time has passed. Choose a later time."},
 	"err.end_before_start":  {"Sluttiden måste vara efter starttiden.", "The end must be after the start."},
 	"err.same_day":          {"Bokningen måste börja och sluta samma dag.", "A booking must start and end on the same day."},
@@ -108,7 +108,7 @@ var catalog = map[string][2]string{
 	"err.count":             {"Skriv ett heltal mellan 0 och 10 000.", "Enter a whole number from 0 to 10,000."},
 	"err.windows_overlap":   {"Två tider samma dag överlappar varandra.", "Two times on the same day overlap."},
 	"err.self":              {"Du kan inte inaktivera dig själv.", "You cannot deactivate yourself."},
-	"err.invalid":           {"Kontrollera värdet.", "Check this value."},
+	"err.invalid":           {"”%s” går inte att använda så. Ändra värdet och försök igen.", "“%s” cannot be used like that. Change the value and try again."},
 	"err.one_line":          {"Skriv allt på en rad, utan radbrytningar.", "Write it on one line, without line breaks."},
 	"err.choose_language":   {"Välj ett språk.", "Choose a language."},
 	"err.date":              {"Skriv ett datum, till exempel 2026-03-30.", "Enter a date such as 2026-03-30."},
@@ -175,7 +175,7 @@ var catalog = map[string][2]string{
 	"error.internal":        {"Något gick fel hos oss. Felet är loggat.", "Something went wrong on our side. It has been logged."},
 	"error.other":           {"Begäran kunde inte behandlas.", "The request could not be handled."},
 
-	"home.title": {"Start", "Start"}, "home.coming": {"Kommande bokningar", "Coming bookings"},
+	"home.title": {"Start", "Start"}, "home.coming": {"Kommande bokningar", "Upcoming bookings"},
 	"home.waiting":         {"Väntar på uppföljning", "Waiting for a follow-up"},
 	"book.title":           {"Boka språkstöd", "Book language support"},
 	"book.step1":           {"Steg 1 av 2: vad, när och var.", "Step 1 of 2: what, when and where."},
