@@ -20,7 +20,8 @@ func phonePages(ids map[string]string) map[string][]string {
 		"": {"/", "/forgot", "/accessibility", "/personal-data"},
 		booking.RoleManager: {"/", "/book", "/book/times", "/book/times?language=ar", "/requests", "/requests/new",
 			"/book?step=choose&workplace_id=" + ids["workplace"] + "&language=ar&date=2026-03-04&start=09:00&end=10:00&purpose=other",
-			"/bookings/" + ids["managerBooking"], "/account", "/accessibility", "/personal-data"},
+			"/bookings/" + ids["managerBooking"], "/account", "/accessibility", "/personal-data",
+			"/my-bookings", "/my-bookings?status=cancelled&q=a", "/bookings/" + ids["managerBooking"] + "/move", "/series/" + ids["series"]},
 		booking.RoleSupervisor: {"/", "/week?date=" + ids["supervisorWeek"], "/week/print?date=" + ids["supervisorWeek"],
 			"/week/print?day=1&date=" + ids["supervisorDay"], "/availability", "/absences", "/account", "/bookings/" + ids["supervisorBooking"],
 			"/personal-data"},
@@ -28,7 +29,8 @@ func phonePages(ids map[string]string) map[string][]string {
 			"/bookings/" + ids["managerBooking"], "/supervisors", "/supervisors?q=a&sort=language", "/supervisors/new",
 			"/supervisors/" + ids["supervisor"], "/supervisors/" + ids["supervisor"] + "/availability", "/supervisors/" + ids["supervisor"] + "/absences",
 			"/workplaces", "/workplaces/new", "/workplaces/" + ids["workplace"], "/users", "/users?role=manager",
-			"/reports", "/reports/cancellations", "/reports/billing", "/reports/followups", "/account"},
+			"/reports", "/reports/cancellations", "/reports/billing", "/reports/followups", "/account",
+			"/reports/evaluation", "/reports/demand", "/reports/demand?by=month", "/series/" + ids["series"]},
 	}
 }
 
@@ -50,6 +52,21 @@ func demoIDs(t *testing.T, svc *booking.Service, logins map[string]string) map[s
 		ids[key+"Booking"] = itoa(list[0].ID)
 		if role == booking.RoleManager {
 			ids["workplace"] = itoa(list[0].WorkplaceID)
+			// A weekly series from the manager's booking's slot some weeks on,
+			// for the series page (the demo pool has none of its own): the
+			// first week from which the pool can take it.
+			b, count := list[0], 3
+			var sr *booking.Series
+			for week := 1; week <= 12 && sr == nil; week++ {
+				sr, err = svc.CreateSeries(ctx, u, booking.SeriesInput{BookingInput: booking.BookingInput{WorkplaceID: b.WorkplaceID,
+					Language: b.Language, Area: b.Area, Mode: b.Mode, MeetingURL: b.MeetingURL, Purpose: b.Purpose,
+					ParticipantsExpected: b.ParticipantsExpected, Start: b.Start.AddDate(0, 0, 7*week).Format(time.RFC3339),
+					End: b.End.AddDate(0, 0, 7*week).Format(time.RFC3339)}, EveryWeeks: 1, Count: &count, SkipConflicts: true})
+			}
+			if sr == nil {
+				t.Fatalf("no series could be made in the demo pool: %v", err)
+			}
+			ids["series"] = itoa(sr.ID)
 		} else {
 			// The week of a parent information session: "Föräldrainformation"
 			// is the longest word a week shows.
