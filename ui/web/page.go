@@ -101,7 +101,7 @@ var templateFuncs = template.FuncMap{
 	"cstep": func(d pageData, step *impactStep) map[string]any { return map[string]any{"D": d, "Step": step} },
 	"attn":  func(l Lang, vs []booking.Violation) map[string]any { return map[string]any{"L": l, "List": vs} },
 	"list":  func(v ...string) []string { return v },
-	"hours": func(min int) string { return fmt.Sprintf("%d:%02d", min/60, min%60) },
+	"hours": hoursIn, // minutes as "1,5" (sv) or "1.5" (en) hours
 	"wb": func(d pageData, b weekBooking) map[string]any {
 		return map[string]any{"L": d.L, "B": b, "CSRF": d.CSRF}
 	},
