@@ -63,7 +63,7 @@ func TestWarnBeforeActAfterPages(t *testing.T) {
 		t.Fatalf("a changed absence was saved on the old confirmation: %d", status)
 	}
 	form.Set("confirm", confirmKey(t, body))
-	if status, _, resp := b.post(base+"/absences", form); status != http.StatusSeeOther || resp.Header.Get("Location") != base+"/absences" {
+	if status, _, resp := b.post(base+"/absences", form); status != http.StatusSeeOther || resp.Header.Get("Location") != base+"/absences?done=added" {
 		t.Fatalf("confirmed absence: %d", status)
 	}
 	if n := p.attentionCount(); n != 2 {

@@ -54,8 +54,12 @@ func TestCoordinatorEditsSupervisorAvailabilityAndAbsences(t *testing.T) {
 
 	b.get(base + "/absences")
 	status, _, resp = b.post(base+"/absences", url.Values{"start_date": {"2026-03-10"}, "end_date": {"2026-03-11"}, "reason": {"Kurs i Umeå"}})
-	if status != http.StatusSeeOther || resp.Header.Get("Location") != base+"/absences" {
+	if status != http.StatusSeeOther || resp.Header.Get("Location") != base+"/absences?done=added" {
 		t.Fatalf("add absence: %d %s", status, resp.Header.Get("Location"))
+	}
+	// Every save says it was saved (issue 16).
+	if _, body := b.get(resp.Header.Get("Location")); !strings.Contains(body, "Frånvaron är sparad.") {
+		t.Error("no notice that the absence was saved")
 	}
 	var absences []struct {
 		ID     int64
@@ -82,8 +86,11 @@ func TestCoordinatorEditsSupervisorAvailabilityAndAbsences(t *testing.T) {
 	}
 
 	status, _, resp = b.post(fmt.Sprintf("%s/absences/%d/delete", base, absences[0].ID), url.Values{})
-	if status != http.StatusSeeOther || resp.Header.Get("Location") != base+"/absences" {
+	if status != http.StatusSeeOther || resp.Header.Get("Location") != base+"/absences?done=deleted" {
 		t.Fatalf("delete absence: %d", status)
+	}
+	if _, body := b.get(resp.Header.Get("Location")); !strings.Contains(body, "Frånvaron är borttagen.") {
+		t.Error("no notice that the absence was removed")
 	}
 	p.must(200, "GET", fmt.Sprintf("/api/v1/supervisors/%d/absences?from=2026-03-01&to=2026-03-31", x), p.admin_(), nil, &absences)
 	if len(absences) != 0 {

@@ -181,6 +181,7 @@ type absencePage struct {
 	Form              *form
 	Absences          []absenceView
 	Imported, Skipped string // what the last .ics import did
+	Done              string // "added" or "deleted": the last save, said after the redirect
 	Base, Name        string // a coordinator's page of another supervisor: its path prefix and whose it is
 }
 
@@ -205,6 +206,9 @@ func (s *Server) showAbsences(c echo.Context, status int, f *form) error {
 		return err
 	}
 	p := &absencePage{Form: f, Imported: c.QueryParam("imported"), Skipped: c.QueryParam("skipped"), Base: base}
+	if d := c.QueryParam("done"); d == "added" || d == "deleted" {
+		p.Done = d
+	}
 	p.Step, _ = c.Get("impact").(*impactStep)
 	if p.ImportStep, _ = c.Get("import_step").(*impactStep); p.ImportStep != nil {
 		p.ImportText, _ = c.Get("import_text").(string)
@@ -256,7 +260,7 @@ func (s *Server) addAbsence(c echo.Context) error {
 	if !f.OK() {
 		return s.showAbsences(c, http.StatusUnprocessableEntity, f)
 	}
-	return c.Redirect(http.StatusSeeOther, base+"/absences")
+	return c.Redirect(http.StatusSeeOther, base+"/absences?done=added")
 }
 
 // formTime reads a date field and an optional clock field; an empty clock is
@@ -295,7 +299,7 @@ func (s *Server) deleteAbsencePage(c echo.Context) error {
 	if err := s.svc.DeleteAbsence(c.Request().Context(), httpx.Actor(c), id, aid); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, base+"/absences")
+	return c.Redirect(http.StatusSeeOther, base+"/absences?done=deleted")
 }
 
 // importAbsences reads an .ics file from the supervisor's own calendar: every

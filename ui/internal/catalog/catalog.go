@@ -260,6 +260,8 @@ var catalog = map[string][2]string{
 	"absences.ics_file":      {".ics-fil", ".ics file"},
 	"absences.import_submit": {"Hämta frånvaro", "Import absences"},
 	"absences.imported":      {"%s frånvaron hämtades, %s hoppades över.", "%s absences imported, %s skipped."},
+	"absences.done.added":    {"Frånvaron är sparad.", "The absence is saved."},
+	"absences.done.deleted":  {"Frånvaron är borttagen.", "The absence is removed."},
 	"err.ics_file":           {"Välj en .ics-fil från din kalender.", "Choose an .ics file from your calendar."},
 	"absences.reason":        {"Orsak (frivilligt)", "Reason (optional)"}, "absences.submit": {"Spara frånvaron", "Save the absence"},
 
