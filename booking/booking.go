@@ -381,6 +381,28 @@ const maxBookingLength = 25 * time.Hour
 func (s *Service) loadSchedules(db *gorm.DB, ids []int64, start, end time.Time, excludeBooking int64) (map[int64]*Schedule, error) {
 	from := startOfDay(start, s.cfg.Location).UTC()
 	to := nextDay(startOfDay(end, s.cfg.Location)).UTC()
+	out, err := windowsAndAbsences(db, ids, from, to)
+	if err != nil {
+		return nil, err
+	}
+	// Only the columns the rules read (the index bookings_supervisor_rules covers them).
+	err = scanBusy(db.Model(&Booking{}).Select(busyColumns).
+		Where("supervisor_id IN ? AND status = ? AND start_at < ? AND start_at >= ? AND end_at > ? AND id <> ?",
+			ids, StatusConfirmed, to, from.Add(-maxBookingLength), from, excludeBooking).Order("start_at"), out)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// busyColumns are the columns of a booking the rules read (Busy); the index
+// bookings_supervisor_rules covers them.
+const busyColumns = "id, supervisor_id, workplace_id, mode, start_at, end_at"
+
+// windowsAndAbsences starts a schedule for each supervisor of ids with their
+// weekly windows and the absences that touch [from, to); the caller adds the
+// bookings it needs (loadSchedules a range, occurrenceSchedules some days).
+func windowsAndAbsences(db *gorm.DB, ids []int64, from, to time.Time) (map[int64]*Schedule, error) {
 	out := make(map[int64]*Schedule, len(ids))
 	for _, id := range ids {
 		out[id] = &Schedule{}
@@ -408,23 +430,25 @@ func (s *Service) loadSchedules(db *gorm.DB, ids []int64, start, end time.Time, 
 	for _, a := range absences {
 		out[a.SupervisorID].Absences = append(out[a.SupervisorID].Absences, a)
 	}
-	// Only the columns the rules read (the index bookings_supervisor_rules covers them).
-	err = scanRows(db.Model(&Booking{}).Select("id, supervisor_id, workplace_id, mode, start_at, end_at").
-		Where("supervisor_id IN ? AND status = ? AND start_at < ? AND start_at >= ? AND end_at > ? AND id <> ?",
-			ids, StatusConfirmed, to, from.Add(-maxBookingLength), from, excludeBooking).Order("start_at"),
-		func(rows *sql.Rows) error {
-			var b Busy
-			if err := rows.Scan(&b.ID, &b.SupervisorID, &b.WorkplaceID, &b.Mode, &b.Start, &b.End); err != nil {
-				return err
-			}
-			b.Start, b.End = b.Start.UTC(), b.End.UTC()
-			out[b.SupervisorID].Bookings = append(out[b.SupervisorID].Bookings, b)
-			return nil
-		})
-	if err != nil {
-		return nil, fmt.Errorf("load bookings: %w", err)
-	}
 	return out, nil
+}
+
+// scanBusy appends the bookings q selects (busyColumns, in order of start) to
+// their supervisors' schedules in out.
+func scanBusy(q *gorm.DB, out map[int64]*Schedule) error {
+	err := scanRows(q, func(rows *sql.Rows) error {
+		var b Busy
+		if err := rows.Scan(&b.ID, &b.SupervisorID, &b.WorkplaceID, &b.Mode, &b.Start, &b.End); err != nil {
+			return err
+		}
+		b.Start, b.End = b.Start.UTC(), b.End.UTC()
+		out[b.SupervisorID].Bookings = append(out[b.SupervisorID].Bookings, b)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load bookings: %w", err)
+	}
+	return nil
 }
 
 // Schedules reads, for each supervisor of ids, what the rules read over the

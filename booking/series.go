@@ -2,7 +2,6 @@ package booking
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -342,30 +341,9 @@ func (s *Service) planSeries(db *gorm.DB, b *Booking, occs []occurrence, in Seri
 // (supervisor_id, start_at) index): a year of a candidate's bookings is far
 // more than the 52 days a weekly series touches.
 func (s *Service) occurrenceSchedules(db *gorm.DB, ids []int64, first, last localSlot, occs []occurrence) (map[int64]*Schedule, error) {
-	out := make(map[int64]*Schedule, len(ids))
-	for _, id := range ids {
-		out[id] = &Schedule{}
-	}
-	err := scanRows(db.Model(&availabilityRow{}).Select("supervisor_id, weekday, start_minute, end_minute").Where("supervisor_id IN ?", ids),
-		func(rows *sql.Rows) error {
-			var id int64
-			var w Window
-			if err := rows.Scan(&id, &w.Weekday, &w.Start, &w.End); err != nil {
-				return err
-			}
-			out[id].Windows = append(out[id].Windows, w)
-			return nil
-		})
+	out, err := windowsAndAbsences(db, ids, first.dayStart.UTC(), last.dayEnd.UTC())
 	if err != nil {
-		return nil, fmt.Errorf("load availability: %w", err)
-	}
-	var absences []Absence
-	if err := db.Select("id, supervisor_id, start_at, end_at").
-		Where("supervisor_id IN ? AND start_at < ? AND end_at > ?", ids, last.dayEnd.UTC(), first.dayStart.UTC()).Find(&absences).Error; err != nil {
-		return nil, fmt.Errorf("load absences: %w", err)
-	}
-	for _, a := range absences {
-		out[a.SupervisorID].Absences = append(out[a.SupervisorID].Absences, a)
+		return nil, err
 	}
 	// Occurrences are a week or more apart, so the days' reads never overlap,
 	// and reading them in order keeps each schedule's bookings in order of start.
@@ -374,20 +352,11 @@ func (s *Service) occurrenceSchedules(db *gorm.DB, ids []int64, first, last loca
 			continue
 		}
 		from, to := o.at.dayStart.UTC(), o.at.dayEnd.UTC()
-		err = scanRows(db.Model(&Booking{}).Select("id, supervisor_id, workplace_id, mode, start_at, end_at").
+		err = scanBusy(db.Model(&Booking{}).Select(busyColumns).
 			Where("supervisor_id IN ? AND status = ? AND start_at < ? AND start_at >= ? AND end_at > ?",
-				ids, StatusConfirmed, to, from.Add(-maxBookingLength), from).Order("start_at"),
-			func(rows *sql.Rows) error {
-				var b Busy
-				if err := rows.Scan(&b.ID, &b.SupervisorID, &b.WorkplaceID, &b.Mode, &b.Start, &b.End); err != nil {
-					return err
-				}
-				b.Start, b.End = b.Start.UTC(), b.End.UTC()
-				out[b.SupervisorID].Bookings = append(out[b.SupervisorID].Bookings, b)
-				return nil
-			})
+				ids, StatusConfirmed, to, from.Add(-maxBookingLength), from).Order("start_at"), out)
 		if err != nil {
-			return nil, fmt.Errorf("load bookings: %w", err)
+			return nil, err
 		}
 	}
 	return out, nil
