@@ -7,6 +7,7 @@
 // database/sql, no HTTP, on the same database, with the ratio of the two.
 //
 //	sprakload --url http://127.0.0.1:8080 --token sp_... --db sprakpool.db [--clients 16] [--duration 30s]
+//	sprakload --fresh [--db postgres://server/postgres] [--clients 16] [--supervisors 20] [--bookings 4000] [--writers 8]
 package main
 
 import (
@@ -43,6 +44,7 @@ type config struct {
 	base, token, db string
 	clients         int
 	duration        time.Duration
+	writers         int     // the ceiling's concurrent writers
 	collide         float64 // share of booking requests aimed at a slot already asked for
 	seed            uint64
 }
@@ -55,10 +57,26 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&c.db, "db", "", "the server's database (SQLite file or postgres:// URL), for the overlap check and the ceiling")
 	fs.IntVar(&c.clients, "clients", 16, "concurrent clients")
 	fs.DurationVar(&c.duration, "duration", 30*time.Second, "how long each phase runs")
+	fs.IntVar(&c.writers, "writers", 8, "concurrent writers of the ceiling")
 	fs.Float64Var(&c.collide, "collide", 0.3, "share of booking requests for a slot already requested")
 	fs.Uint64Var(&c.seed, "seed", 1, "random seed")
+	var f fresh
+	freshMode := fs.Bool("fresh", false, "measure booking creation on a new, empty pool served in this process (see fresh.go); --db may name a PostgreSQL server to make it on")
+	fs.IntVar(&f.bookings, "bookings", 4000, "with --fresh: bookings to create")
+	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "with --fresh: write the CPU profile of the HTTP phase (server and clients) to this file")
+	fs.IntVar(&f.supervisors, "supervisors", 20, "with --fresh: supervisors in the pool")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *freshMode {
+		f.clients, f.writers = c.clients, c.writers
+		if c.db != "" {
+			if !isPostgres(c.db) {
+				return fmt.Errorf("with --fresh, --db names a PostgreSQL server (the SQLite file is made anew)")
+			}
+			f.server = c.db
+		}
+		return runFresh(ctx, f, out)
 	}
 	if c.token == "" || c.db == "" {
 		return fmt.Errorf("--token and --db are required")
@@ -79,7 +97,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintln(out, "booking creation only (free slots):")
 	only := l.drive(ctx, true)
 	only.print(out, c.duration)
-	ceiling, err := l.ceiling(ctx)
+	ceiling, err := l.ceiling(ctx, c.writers, 0, c.duration)
 	if err != nil {
 		return fmt.Errorf("ceiling: %w", err)
 	}
@@ -87,8 +105,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if s := only.ops["booking"]; s != nil {
 		created = float64(s.status[http.StatusCreated]) / c.duration.Seconds()
 	}
-	fmt.Fprintf(out, "ceiling (database/sql check-then-insert, %d clients): %.0f bookings/s; HTTP booking creation: %.0f/s; ratio %.2f\n",
-		c.clients, ceiling, created, created/ceiling)
+	fmt.Fprintf(out, "ceiling (database/sql check-then-insert, %d writers): %.0f bookings/s; HTTP booking creation: %.0f/s; ratio %.2f\n",
+		c.writers, ceiling, created, created/ceiling)
 	pairs, err := l.overlaps(ctx)
 	if err != nil {
 		return err
@@ -108,7 +126,8 @@ func openDB(dsn string) (*sql.DB, error) {
 	if isPostgres(dsn) {
 		return sql.Open("pgx", dsn)
 	}
-	return sql.Open("sqlite3", dsn+"?_txlock=immediate&_journal_mode=WAL&_busy_timeout=15000&_foreign_keys=on")
+	// The server's settings (booking/internal/sqldb), so the ceiling is its own.
+	return sql.Open("sqlite3", dsn+"?_txlock=immediate&_journal_mode=WAL&_busy_timeout=15000&_foreign_keys=on&_synchronous=NORMAL")
 }
 
 type supervisor struct {
@@ -338,11 +357,15 @@ func (l *load) feed(ctx context.Context, rng *rand.Rand, res *results, etags map
 }
 
 // ceiling runs the bare check-then-insert the service does for a booking, with
-// the same number of clients, on the same database: one write transaction (SQLite
-// BEGIN IMMEDIATE; PostgreSQL the service's advisory lock) that counts the
-// supervisor's overlapping confirmed bookings and inserts one. Its rows lie far in
-// the future (2090 on) and are removed afterwards.
-func (l *load) ceiling(ctx context.Context) (float64, error) {
+// writers concurrent writers, n times (n > 0) or for d, on the same database:
+// one write transaction that counts the supervisor's overlapping confirmed
+// bookings and inserts one, with both statements prepared once. It is the best
+// such a writer can do, so the ratio is not flattered: on SQLite the writers take
+// turns on a mutex of this process before BEGIN IMMEDIATE, as the server's do
+// (SQLite's busy handler would make them sleep); on PostgreSQL each takes only its
+// supervisor's advisory lock. Its rows lie far in the future (2090 on) and are
+// removed afterwards.
+func (l *load) ceiling(ctx context.Context, writers, n int, d time.Duration) (float64, error) {
 	pg := isPostgres(l.cfg.db)
 	ph := func(q string) string { // $n placeholders for PostgreSQL
 		if !pg {
@@ -360,24 +383,49 @@ func (l *load) ceiling(ctx context.Context) (float64, error) {
 		}
 		return b.String()
 	}
-	check := ph(`SELECT COUNT(*) FROM bookings WHERE supervisor_id = ? AND status = 'confirmed' AND start_at < ? AND end_at > ?`)
-	insert := ph(`INSERT INTO bookings (uid, supervisor_id, workplace_id, language, area, mode, start_at, end_at, purpose,
+	l.db.SetMaxOpenConns(writers)
+	l.db.SetMaxIdleConns(writers)
+	var stmts [3]*sql.Stmt
+	for i, q := range []string{
+		`SELECT pg_advisory_xact_lock(?)`,
+		`SELECT COUNT(*) FROM bookings WHERE supervisor_id = ? AND status = 'confirmed' AND start_at < ? AND end_at > ?`,
+		`INSERT INTO bookings (uid, supervisor_id, workplace_id, language, area, mode, start_at, end_at, purpose,
 		participants_expected, notes, status, sequence, created_at, updated_at)
-		VALUES (?, ?, ?, ?, 'other', 'on_site', ?, ?, 'other', 0, 'sprakload ceiling', 'confirmed', 0, ?, ?)`)
-	l.db.SetMaxOpenConns(l.cfg.clients)
-	deadline := time.Now().Add(l.cfg.duration)
-	var done, failed atomic.Int64
-	var next atomic.Int64
+		VALUES (?, ?, ?, ?, 'other', 'on_site', ?, ?, 'other', 0, 'sprakload ceiling', 'confirmed', 0, ?, ?)`,
+	} {
+		if i == 0 && !pg {
+			continue
+		}
+		stmt, err := l.db.PrepareContext(ctx, ph(q))
+		if err != nil {
+			return 0, err
+		}
+		defer stmt.Close()
+		stmts[i] = stmt
+	}
+	lock, check, insert := stmts[0], stmts[1], stmts[2]
+	begin := time.Now()
+	deadline := begin.Add(d)
+	more := func(i int64) bool {
+		if n > 0 {
+			return i <= int64(n)
+		}
+		return time.Now().Before(deadline)
+	}
+	var done, failed, next atomic.Int64
+	var mu sync.Mutex // SQLite: one writer at a time in this process
 	first := time.Date(2090, 1, 1, 0, 0, 0, 0, time.UTC)
 	var wg sync.WaitGroup
-	for range l.cfg.clients {
+	for range writers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for time.Now().Before(deadline) {
-				i := next.Add(1)
+			for i := next.Add(1); more(i); i = next.Add(1) {
 				sv := l.supervisors[int(i)%len(l.supervisors)]
 				start := first.Add(time.Duration(i/int64(len(l.supervisors))) * time.Hour)
+				if !pg {
+					mu.Lock()
+				}
 				err := func() error {
 					tx, err := l.db.BeginTx(ctx, nil)
 					if err != nil {
@@ -385,24 +433,27 @@ func (l *load) ceiling(ctx context.Context) (float64, error) {
 					}
 					defer tx.Rollback()
 					if pg {
-						if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(1399878251)"); err != nil {
+						if _, err := tx.StmtContext(ctx, lock).ExecContext(ctx, int64(0x5376)<<48|sv.ID); err != nil {
 							return err
 						}
 					}
 					var n int
-					if err := tx.QueryRowContext(ctx, check, sv.ID, start.Add(time.Hour), start).Scan(&n); err != nil {
+					if err := tx.StmtContext(ctx, check).QueryRowContext(ctx, sv.ID, start.Add(time.Hour), start).Scan(&n); err != nil {
 						return err
 					}
 					if n > 0 {
 						return fmt.Errorf("slot taken")
 					}
 					now := time.Now().UTC()
-					if _, err := tx.ExecContext(ctx, insert, fmt.Sprintf("sprakload-ceiling-%d-%d@sprakpool", now.UnixNano(), i),
+					if _, err := tx.StmtContext(ctx, insert).ExecContext(ctx, fmt.Sprintf("sprakload-ceiling-%d-%d@sprakpool", now.UnixNano(), i),
 						sv.ID, l.workplaces[0].ID, sv.Languages[0], start, start.Add(time.Hour), now, now); err != nil {
 						return err
 					}
 					return tx.Commit()
 				}()
+				if !pg {
+					mu.Unlock()
+				}
 				if err != nil {
 					failed.Add(1)
 					continue
@@ -412,13 +463,14 @@ func (l *load) ceiling(ctx context.Context) (float64, error) {
 		}()
 	}
 	wg.Wait()
+	took := time.Since(begin)
 	if failed.Load() > 0 {
 		return 0, fmt.Errorf("%d of the ceiling's inserts failed", failed.Load())
 	}
 	if _, err := l.db.ExecContext(ctx, "DELETE FROM bookings WHERE notes = 'sprakload ceiling'"); err != nil {
 		return 0, err
 	}
-	return float64(done.Load()) / l.cfg.duration.Seconds(), nil
+	return float64(done.Load()) / took.Seconds(), nil
 }
 
 // overlaps counts the confirmed bookings that start before an earlier-starting

@@ -58,3 +58,25 @@ func TestLoadShortRun(t *testing.T) {
 		t.Errorf("transport errors in the run")
 	}
 }
+
+// The fresh mode makes its own empty pool (on the run's PostgreSQL server when
+// there is one), creates every booking it asks for over HTTP, takes the ceiling
+// on the same database and prints the ratio.
+func TestLoadFresh(t *testing.T) {
+	args := []string{"--fresh", "--clients", "4", "--supervisors", "6", "--bookings", "300", "--writers", "2"}
+	if server := testdb.Server(); server != "" {
+		args = append(args, "--db", server)
+	}
+	var out bytes.Buffer
+	err := run(context.Background(), args, &out)
+	t.Logf("\n%s", out.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"for 6 supervisors on an empty", "map[201:300]", "ceiling (database/sql check-then-insert, 2 writers)",
+		"; ratio ", "overlapping another of their supervisor: 0"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+}
