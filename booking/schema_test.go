@@ -5,8 +5,11 @@ import (
 	"io/fs"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/sprakpool/sprakpool/migrations"
 	"github.com/sprakpool/sprakpool/migrations/testdb"
@@ -75,5 +78,43 @@ func TestPostgresSchemaMirrorsSQLite(t *testing.T) {
 				t.Errorf("%s only on postgres", table)
 			}
 		}
+	}
+}
+
+// The database itself refuses an overlap the rules did not see, reading only
+// the 25 hours before a booking (issue 19): a booking of the whole autumn DST
+// day (25 hours) and one that begins 24 h 59 min after it still collide. And it
+// refuses a booking longer than that, which is what makes the bound exact.
+func TestDatabaseRefusesOverlapWithinItsBound(t *testing.T) {
+	f := newFixture(t, time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC))
+	sv := f.supervisor("Amina", []string{"ar"})
+	insert := func(start time.Time, length time.Duration) (*Booking, error) {
+		b := &Booking{UID: randomToken(8) + "@test", SupervisorID: sv.ID, WorkplaceID: f.wpA.ID, Language: "ar", Area: "childcare",
+			Mode: "on_site", Purpose: "other", Status: StatusConfirmed, Start: start, End: start.Add(length),
+			CreatedAt: start, UpdatedAt: start}
+		return b, f.s.store.write(f.ctx, func(tx *gorm.DB) error { return tx.Create(b).Error })
+	}
+	day := time.Date(2026, 10, 24, 22, 0, 0, 0, time.UTC) // 2026-10-25 00:00 in Stockholm, 25 hours long
+	if _, err := insert(day, 25*time.Hour); err != nil {
+		t.Fatalf("the whole autumn DST day: %v", err)
+	}
+	if _, err := insert(day.Add(24*time.Hour+59*time.Minute), time.Hour); ErrorCode(err) != CodeConflict {
+		t.Fatalf("one minute into the end of a 25-hour booking: %v, want the overlap conflict", err)
+	}
+	later, err := insert(day.Add(25*time.Hour), time.Hour)
+	if err != nil {
+		t.Fatalf("touching its end: %v", err)
+	}
+	// Moving the later one a minute back is refused too (the update trigger).
+	err = f.s.store.write(f.ctx, func(tx *gorm.DB) error {
+		return tx.Model(later).Updates(map[string]any{"start_at": later.Start.Add(-time.Minute), "end_at": later.End.Add(-time.Minute)}).Error
+	})
+	if ErrorCode(err) != CodeConflict {
+		t.Fatalf("moved into the 25-hour booking: %v, want the overlap conflict", err)
+	}
+	if _, err := insert(day.Add(7*24*time.Hour), 25*time.Hour+time.Minute); err == nil || ErrorCode(err) == CodeConflict {
+		t.Fatalf("a booking of 25 h 1 min: %v, want the database's refusal", err)
+	} else if !strings.Contains(err.Error(), "booking_too_long") && !strings.Contains(err.Error(), "bookings_max_length") {
+		t.Fatalf("a booking of 25 h 1 min: %v", err)
 	}
 }

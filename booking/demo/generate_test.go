@@ -30,11 +30,13 @@ func TestGenerateSmall(t *testing.T) {
 		AND a.status = 'confirmed' AND b.status = 'confirmed' AND a.start_at < b.end_at AND b.start_at < a.end_at`).Scan(&overlaps)
 	if s.DB().SQLite {
 		db.Raw("SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'bookings' AND type = 'trigger'").Scan(&triggers)
-	} else { // the exclusion constraint and its index count for the two triggers
-		db.Raw("SELECT 2 * COUNT(*) FROM pg_constraint WHERE conname = 'bookings_no_overlap' AND contype = 'x'").Scan(&triggers)
+	} else { // the exclusion and length constraints count for the two triggers each
+		db.Raw(`SELECT 2 * COUNT(*) FROM pg_constraint WHERE (conname = 'bookings_no_overlap' AND contype = 'x')
+			OR (conname = 'bookings_max_length' AND contype = 'c')`).Scan(&triggers)
 	}
-	if n != 1500 || overlaps != 0 || triggers != 2 {
-		t.Fatalf("bookings %d (want 1500), overlaps %d, triggers %d (want 2)", n, overlaps, triggers)
+	// Overlap and length, on insert and on update.
+	if n != 1500 || overlaps != 0 || triggers != 4 {
+		t.Fatalf("bookings %d (want 1500), overlaps %d, triggers %d (want 4)", n, overlaps, triggers)
 	}
 	admin := &booking.User{Role: booking.RoleAdmin}
 	all, err := s.ListBookings(ctx, admin, booking.BookingFilter{From: "2026-01-01", To: "2026-12-31"})

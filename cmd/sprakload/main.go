@@ -388,7 +388,8 @@ func (l *load) ceiling(ctx context.Context, writers, n int, d time.Duration) (fl
 	var stmts [3]*sql.Stmt
 	for i, q := range []string{
 		`SELECT pg_advisory_xact_lock(?)`,
-		`SELECT COUNT(*) FROM bookings WHERE supervisor_id = ? AND status = 'confirmed' AND start_at < ? AND end_at > ?`,
+		// The service's bounds: a booking lasts at most 25 hours.
+		`SELECT COUNT(*) FROM bookings WHERE supervisor_id = ? AND start_at >= ? AND start_at < ? AND status = 'confirmed' AND end_at > ?`,
 		`INSERT INTO bookings (uid, supervisor_id, workplace_id, language, area, mode, start_at, end_at, purpose,
 		participants_expected, notes, status, sequence, created_at, updated_at)
 		VALUES (?, ?, ?, ?, 'other', 'on_site', ?, ?, 'other', 0, 'sprakload ceiling', 'confirmed', 0, ?, ?)`,
@@ -438,7 +439,7 @@ func (l *load) ceiling(ctx context.Context, writers, n int, d time.Duration) (fl
 						}
 					}
 					var n int
-					if err := tx.StmtContext(ctx, check).QueryRowContext(ctx, sv.ID, start.Add(time.Hour), start).Scan(&n); err != nil {
+					if err := tx.StmtContext(ctx, check).QueryRowContext(ctx, sv.ID, start.Add(-25*time.Hour), start.Add(time.Hour), start).Scan(&n); err != nil {
 						return err
 					}
 					if n > 0 {
