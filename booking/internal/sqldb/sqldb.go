@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -35,9 +34,10 @@ var ErrOverlap = errors.New("the supervisor is already booked at that time")
 type DB struct {
 	gorm   *gorm.DB
 	SQLite bool
-	// writeMu serialises this process's write transactions on SQLite, which has one
-	// writer at a time anyway; other processes wait on BEGIN IMMEDIATE's busy timeout.
-	writeMu sync.Mutex
+	// writer runs this process's write transactions on SQLite, which has one
+	// writer at a time anyway, in batches (batch.go); other processes wait on
+	// BEGIN IMMEDIATE's busy timeout.
+	writer *writer
 }
 
 // sqliteDSN adds the settings every connection needs: an immediate write lock at
@@ -84,6 +84,7 @@ func Open(ctx context.Context, dsn string, now func() time.Time) (*DB, error) {
 	if err := db.Ping(ctx); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", dsn, err)
 	}
+	db.startWriter()
 	return db, nil
 }
 
@@ -118,6 +119,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 
 // Close releases the database.
 func (db *DB) Close() error {
+	db.stopWriter()
 	sqlDB, err := db.gorm.DB()
 	if err != nil {
 		return err
@@ -182,18 +184,16 @@ func (db *DB) WriteFor(ctx context.Context, supervisorIDs []int64, fn func(tx *g
 	}, fn)
 }
 
-// locked runs fn in a write transaction: on SQLite behind this process's write
-// mutex and BEGIN IMMEDIATE, on PostgreSQL after lock has taken its advisory locks.
+// locked runs fn in a write transaction: on SQLite in a batch of this process's
+// writer (batch.go), under BEGIN IMMEDIATE; on PostgreSQL after lock has taken
+// its advisory locks.
 func (db *DB) locked(ctx context.Context, lock, fn func(tx *gorm.DB) error) error {
 	if db.SQLite {
-		db.writeMu.Lock()
-		defer db.writeMu.Unlock()
+		return db.batched(ctx, fn)
 	}
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if !db.SQLite {
-			if err := lock(tx); err != nil {
-				return err
-			}
+		if err := lock(tx); err != nil {
+			return err
 		}
 		return fn(tx)
 	})
