@@ -244,10 +244,9 @@ func (s *Service) validate(ctx context.Context, actor *User, b *Booking, supervi
 	db := s.store.Read(ctx)
 	if b.WorkplaceID == 0 {
 		p.Add("workplace_id", "required", "is required")
-	} else if w, err := workplaceByID(db, b.WorkplaceID); err != nil {
-		if ErrorCode(err) != CodeNotFound {
-			return err
-		}
+	} else if w, err := workplaceBrief(db, b.WorkplaceID); err != nil {
+		return err
+	} else if w == nil {
 		p.Add("workplace_id", "no_workplace", "there is no workplace %d", b.WorkplaceID)
 	} else if !w.Active {
 		p.Add("workplace_id", "workplace_inactive", "the workplace %q is no longer active", w.Name)
@@ -274,19 +273,19 @@ func (s *Service) validate(ctx context.Context, actor *User, b *Booking, supervi
 		}
 	}
 	if supervisorGiven {
-		sv, err := s.supervisorWithSkills(ctx, db, b.SupervisorID)
+		sv, err := supervisorBrief(db, b.SupervisorID, b.Language, b.Area)
 		switch {
-		case err != nil && ErrorCode(err) != CodeNotFound:
-			return err
 		case err != nil:
+			return err
+		case sv == nil:
 			p.Add("supervisor_id", "no_supervisor", "there is no supervisor %d", b.SupervisorID)
 		case !sv.Active:
 			p.Add("supervisor_id", "supervisor_inactive", "%s is no longer active in the pool", sv.Name)
 		default:
-			if b.Language != "" && !sv.Speaks(b.Language) {
+			if b.Language != "" && !sv.Speaks {
 				p.Add("language", "lacks_language", "%s does not speak %s", sv.Name, languageName(b.Language))
 			}
-			if b.Area != "" && !sv.Covers(b.Area) {
+			if b.Area != "" && !sv.Covers {
 				p.Add("area", "lacks_area", "%s does not work in %s", sv.Name, b.Area)
 			}
 		}
