@@ -2,6 +2,7 @@ package account
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -248,5 +249,40 @@ func TestLoginChecksAPasswordForEveryAddress(t *testing.T) {
 	// The right password of a deactivated user matches nothing.
 	if _, err := f.acct.LoginFrom(f.Ctx, "m@example.se", "secret-password", "10.0.0.1"); booking.ErrorCode(err) != booking.CodeUnauthorized {
 		t.Errorf("deactivated user with the right password: %v", err)
+	}
+}
+
+// An API token's user is read in one query (issue 19): it is the same user,
+// every field and every workplace, as the service reads by id, and a revoked
+// token stops working at once.
+func TestAuthenticateReadsTheWholeUser(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	f := newFixture(t, now)
+	m, err := f.S.CreateUser(f.Ctx, booking.UserInput{Email: "m@example.se", Name: "M", Role: booking.RoleManager,
+		WorkplaceIDs: []int64{f.WpB.ID, f.WpA.ID}, Password: "secret-password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	phone, sms := "070-123 45 67", true
+	if err := f.S.SetContact(f.Ctx, m, booking.ContactPatch{Phone: &phone, SMSReminders: &sms}); err != nil {
+		t.Fatal(err)
+	}
+	token, _ := f.acct.CreateToken(f.Ctx, "m@example.se")
+	got, err := f.acct.Authenticate(f.Ctx, token, "1.2.3.4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := f.S.UserByID(f.Ctx, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) || len(got.WorkplaceIDs) != 2 || got.Phone == "" || !got.SMSReminders {
+		t.Fatalf("authenticated as\n%+v\nwant\n%+v", got, want)
+	}
+	if err := f.acct.RevokeToken(f.Ctx, token); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.acct.Authenticate(f.Ctx, token, "1.2.3.4"); booking.ErrorCode(err) != booking.CodeUnauthorized {
+		t.Fatalf("a revoked token: %v", err)
 	}
 }
