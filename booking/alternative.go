@@ -51,7 +51,7 @@ var ruleMessages = map[string]string{
 
 func (s *Service) alternatives(ctx context.Context, b *Booking, supervisorGiven bool) ([]Alternative, error) {
 	db := s.store.Read(ctx)
-	ids, err := candidates(db, b.Language, b.Area)
+	ids, err := s.candidates(db, b.Language, b.Area)
 	if err != nil {
 		return nil, err
 	}

@@ -380,7 +380,7 @@ const maxBookingLength = 25 * time.Hour
 func (s *Service) loadSchedules(db *gorm.DB, ids []int64, start, end time.Time, excludeBooking int64) (map[int64]*Schedule, error) {
 	from := startOfDay(start, s.cfg.Location).UTC()
 	to := nextDay(startOfDay(end, s.cfg.Location)).UTC()
-	out, err := windowsAndAbsences(db, ids, from, to)
+	out, err := s.windowsAndAbsences(db, ids, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -399,27 +399,40 @@ func (s *Service) loadSchedules(db *gorm.DB, ids []int64, start, end time.Time, 
 const busyColumns = "id, supervisor_id, workplace_id, mode, start_at, end_at"
 
 // windowsAndAbsences starts a schedule for each supervisor of ids with their
-// weekly windows and the absences that touch [from, to); the caller adds the
-// bookings it needs (loadSchedules a range, occurrenceSchedules some days).
-func windowsAndAbsences(db *gorm.DB, ids []int64, from, to time.Time) (map[int64]*Schedule, error) {
+// weekly windows (from the roster) and the absences that touch [from, to);
+// the caller adds the bookings it needs (loadSchedules a range,
+// occurrenceSchedules some days).
+func (s *Service) windowsAndAbsences(db *gorm.DB, ids []int64, from, to time.Time) (map[int64]*Schedule, error) {
+	// A few supervisors after a change (saving one after the other) read
+	// their rows rather than the whole roster again.
+	r, err := s.currentRoster(db, len(ids) > 20)
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[int64]*Schedule, len(ids))
 	for _, id := range ids {
-		out[id] = &Schedule{}
+		sc := &Schedule{}
+		if e := r.entry(id); e != nil {
+			sc.Windows = e.windows
+		}
+		out[id] = sc
 	}
-	// The rows are scanned by hand, not by gorm: this runs for every candidate of
-	// every search and booking, and gorm's reflection cost more than the queries.
-	err := scanRows(db.Model(&availabilityRow{}).Select("supervisor_id, weekday, start_minute, end_minute").Where("supervisor_id IN ?", ids),
-		func(rows *sql.Rows) error {
-			var id int64
-			var w Window
-			if err := rows.Scan(&id, &w.Weekday, &w.Start, &w.End); err != nil {
-				return err
-			}
-			out[id].Windows = append(out[id].Windows, w)
-			return nil
-		})
-	if err != nil {
-		return nil, fmt.Errorf("load availability: %w", err)
+	if r == nil {
+		// The rows are scanned by hand, not by gorm: gorm's reflection cost more
+		// than the query.
+		err := scanRows(db.Model(&availabilityRow{}).Select("supervisor_id, weekday, start_minute, end_minute").Where("supervisor_id IN ?", ids),
+			func(rows *sql.Rows) error {
+				var id int64
+				var w Window
+				if err := rows.Scan(&id, &w.Weekday, &w.Start, &w.End); err != nil {
+					return err
+				}
+				out[id].Windows = append(out[id].Windows, w)
+				return nil
+			})
+		if err != nil {
+			return nil, fmt.Errorf("load availability: %w", err)
+		}
 	}
 	var absences []Absence
 	if err := db.Select("id, supervisor_id, start_at, end_at").
@@ -462,7 +475,7 @@ func (s *Service) Schedules(ctx context.Context, ids []int64, start, end time.Ti
 // and cover the area (any area when area is empty), lowest id first: whom a
 // search for free times (booking/search) considers.
 func (s *Service) Candidates(ctx context.Context, language, area string) ([]int64, error) {
-	return candidates(s.store.Read(ctx), language, area)
+	return s.candidates(s.store.Read(ctx), language, area)
 }
 
 // scanRows runs q and calls scan for each row; the rows are closed before it
@@ -483,17 +496,12 @@ func scanRows(q *gorm.DB, scan func(*sql.Rows) error) error {
 
 // candidates returns the ids of active supervisors who speak the language and
 // cover the area (any area when area is empty), lowest id first.
-func candidates(db *gorm.DB, language, area string) ([]int64, error) {
-	q := db.Model(&Supervisor{}).Where("active = ?", true).
-		Where("id IN (?)", db.Model(&supervisorLanguage{}).Select("supervisor_id").Where("language = ?", language))
-	if area != "" {
-		q = q.Where("id IN (?)", db.Model(&supervisorArea{}).Select("supervisor_id").Where("area = ?", area))
-	}
-	var ids []int64
-	if err := q.Order("id").Pluck("id", &ids).Error; err != nil {
+func (s *Service) candidates(db *gorm.DB, language, area string) ([]int64, error) {
+	r, err := s.roster(db)
+	if err != nil {
 		return nil, fmt.Errorf("find supervisors for %s: %w", language, err)
 	}
-	return ids, nil
+	return r.candidates(language, area), nil
 }
 
 // freeSupervisor is a supervisor who could take a slot, with the week's load.
@@ -508,18 +516,30 @@ func (s *Service) freeSupervisors(db *gorm.DB, ids []int64, c slot, travel bool,
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	weekStart := startOfWeek(c.Start, s.cfg.Location)
-	weekEnd := startOfWeek(weekStart.AddDate(0, 0, 7), s.cfg.Location)
-	scheds, err := s.loadSchedules(db, ids, weekStart, weekEnd.Add(-time.Minute), excludeBooking)
+	// The rules read the slot's day; the order, the week's minutes, is summed
+	// by the database for those who are free (reading every candidate's week
+	// of bookings cost a search most of its time).
+	scheds, err := s.loadSchedules(db, ids, c.Start, c.End, excludeBooking)
 	if err != nil {
 		return nil, err
 	}
 	r := s.rules()
 	var out []freeSupervisor
+	var free []int64
 	for _, id := range ids {
 		if len(r.check(c, scheds[id], travel, skip)) == 0 {
-			out = append(out, freeSupervisor{id: id, weekMinutes: scheds[id].WeekMinutes(weekStart, weekEnd)})
+			free = append(free, id)
 		}
+	}
+	if len(free) == 0 {
+		return nil, nil
+	}
+	minutes, err := s.weekMinutes(db, free, c.Start, excludeBooking)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range free {
+		out = append(out, freeSupervisor{id: id, weekMinutes: minutes[id]})
 	}
 	slices.SortStableFunc(out, func(a, b freeSupervisor) int {
 		if a.weekMinutes != b.weekMinutes {
@@ -530,8 +550,32 @@ func (s *Service) freeSupervisors(db *gorm.DB, ids []int64, c slot, travel bool,
 	return out, nil
 }
 
+// weekMinutes sums, for each supervisor of ids, the minutes of their confirmed
+// bookings that start in the ISO week of at (but excludeBooking).
+func (s *Service) weekMinutes(db *gorm.DB, ids []int64, at time.Time, excludeBooking int64) (map[int64]int, error) {
+	weekStart := startOfWeek(at, s.cfg.Location)
+	weekEnd := startOfWeek(weekStart.AddDate(0, 0, 7), s.cfg.Location)
+	out := make(map[int64]int, len(ids))
+	err := scanRows(db.Model(&Booking{}).Select("supervisor_id, CAST(ROUND(SUM("+s.store.MillisBetween("start_at", "end_at")+") / 60000.0) AS INTEGER)").
+		Where("supervisor_id IN ? AND start_at >= ? AND start_at < ? AND status = ? AND id <> ?",
+			ids, weekStart.UTC(), weekEnd.UTC(), StatusConfirmed, excludeBooking).Group("supervisor_id"),
+		func(rows *sql.Rows) error {
+			var id int64
+			var m int
+			if err := rows.Scan(&id, &m); err != nil {
+				return err
+			}
+			out[id] = m
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("minutes of the week: %w", err)
+	}
+	return out, nil
+}
+
 func (s *Service) pickSupervisor(tx *gorm.DB, b *Booking, skip []string) (int64, error) {
-	ids, err := candidates(tx, b.Language, b.Area)
+	ids, err := s.candidates(tx, b.Language, b.Area)
 	if err != nil {
 		return 0, err
 	}

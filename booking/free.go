@@ -54,7 +54,7 @@ func (s *Service) FreeSupervisors(ctx context.Context, actor *User, q FreeQuery)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	ids, err := candidates(db, q.Language, q.Area)
+	ids, err := s.candidates(db, q.Language, q.Area)
 	if err != nil {
 		return nil, err
 	}

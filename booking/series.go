@@ -248,7 +248,7 @@ func (s *Service) planSeries(db *gorm.DB, b *Booking, occs []occurrence, in Seri
 	ids := []int64{b.SupervisorID}
 	if in.SupervisorID == nil {
 		var err error
-		if ids, err = candidates(db, b.Language, b.Area); err != nil {
+		if ids, err = s.candidates(db, b.Language, b.Area); err != nil {
 			return nil, err
 		}
 	}
@@ -341,7 +341,7 @@ func (s *Service) planSeries(db *gorm.DB, b *Booking, occs []occurrence, in Seri
 // (supervisor_id, start_at) index): a year of a candidate's bookings is far
 // more than the 52 days a weekly series touches.
 func (s *Service) occurrenceSchedules(db *gorm.DB, ids []int64, first, last localSlot, occs []occurrence) (map[int64]*Schedule, error) {
-	out, err := windowsAndAbsences(db, ids, first.dayStart.UTC(), last.dayEnd.UTC())
+	out, err := s.windowsAndAbsences(db, ids, first.dayStart.UTC(), last.dayEnd.UTC())
 	if err != nil {
 		return nil, err
 	}
@@ -530,7 +530,7 @@ func (s *Service) seriesAlternatives(ctx context.Context, actor *User, b *Bookin
 		return out, nil
 	}
 	db := s.store.Read(ctx)
-	cands, err := candidates(db, b.Language, b.Area)
+	cands, err := s.candidates(db, b.Language, b.Area)
 	if err != nil {
 		return nil, err
 	}

@@ -49,12 +49,14 @@ type Service struct {
 	store *store
 	cfg   Config
 	Now   func() time.Time
+	// rosters keeps the last roster read (roster.go).
+	rosters *rosterCache
 }
 
 // Open connects to the database at dsn (a SQLite file path, or a postgres:// URL)
 // without migrating it.
 func Open(ctx context.Context, dsn string, cfg Config) (*Service, error) {
-	s := &Service{cfg: cfg, Now: time.Now}
+	s := &Service{cfg: cfg, Now: time.Now, rosters: &rosterCache{}}
 	// gorm stamps updated_at itself on every update; with the service's clock, so
 	// a booking's last change (the DTSTAMP of its calendar event) is what the
 	// service decided, also under a test's clock.

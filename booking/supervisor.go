@@ -178,17 +178,44 @@ func (s *Service) supervisorWithSkills(ctx context.Context, db *gorm.DB, id int6
 	return &list[0], nil
 }
 
-// loadSupervisorSkills fills Languages and Areas of each supervisor in list.
+// loadSupervisorSkills fills Languages (with their notes) and Areas of each
+// supervisor in list: from the roster when it is current or the list is long,
+// else (a supervisor just saved) from their rows, so that saving supervisors
+// one after the other does not read the whole roster each time.
 func (s *Service) loadSupervisorSkills(ctx context.Context, db *gorm.DB, list []Supervisor) error {
 	if len(list) == 0 {
 		return nil
 	}
+	r, err := s.currentRoster(db, len(list) > 20)
+	if err != nil {
+		return fmt.Errorf("load supervisor skills: %w", err)
+	}
+	for i := range list {
+		list[i].Languages, list[i].Areas, list[i].LanguageNotes = []string{}, []string{}, map[string]string{}
+	}
+	if r == nil {
+		return loadSkillRows(db, list)
+	}
+	for i := range list {
+		sv := &list[i]
+		if e := r.supervisors[sv.ID]; e != nil {
+			sv.Languages = append(sv.Languages, e.languages...)
+			sv.Areas = append(sv.Areas, e.areas...)
+			for k, v := range e.notes {
+				sv.LanguageNotes[k] = v
+			}
+		}
+	}
+	return nil
+}
+
+// loadSkillRows fills the languages and areas of list from their rows.
+func loadSkillRows(db *gorm.DB, list []Supervisor) error {
 	ids := make([]int64, len(list))
 	index := make(map[int64]int, len(list))
 	for i := range list {
 		ids[i] = list[i].ID
 		index[list[i].ID] = i
-		list[i].Languages, list[i].Areas, list[i].LanguageNotes = []string{}, []string{}, map[string]string{}
 	}
 	var langs []supervisorLanguage
 	if err := db.Where("supervisor_id IN ?", ids).Order("language").Find(&langs).Error; err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -25,7 +26,38 @@ import (
 
 // maxBatch bounds the writes in one transaction, so the first of a batch never
 // waits long behind the others.
-const maxBatch = 32
+const maxBatch = 128
+
+// commitInterval is the least time from one batch to the next. Every commit
+// empties the page cache of every other connection (SQLite's WAL mode starts a
+// read transaction that finds the database changed with an empty cache), so a
+// stream of bookings committed one by one made every read fetch its pages
+// again: on a pool of a million bookings a search took twice its time. A write
+// waits at most this long for its batch; one after a quiet moment, not at all.
+const commitInterval = 25 * time.Millisecond
+
+// fullBatch is enough writes to commit without waiting out commitInterval: when
+// that many are waiting, writes come fast enough that holding them back would
+// cost their throughput more than it spares the readers.
+const fullBatch = 8
+
+// countReads keeps db.reading, the queries under way, by gorm's callbacks
+// around every query.
+func (db *DB) countReads() error {
+	start := func(*gorm.DB) { db.reading.Add(1) }
+	end := func(*gorm.DB) { db.reading.Add(-1) }
+	for _, err := range []error{
+		db.gorm.Callback().Query().Before("gorm:query").Register("sprakpool:read_start", start),
+		db.gorm.Callback().Query().After("gorm:after_query").Register("sprakpool:read_end", end),
+		db.gorm.Callback().Row().Before("gorm:row").Register("sprakpool:row_start", start),
+		db.gorm.Callback().Row().After("gorm:row").Register("sprakpool:row_end", end),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // writeJob is one write transaction's work and where its verdict goes.
 type writeJob struct {
@@ -98,6 +130,7 @@ func (db *DB) batched(ctx context.Context, fn func(tx *gorm.DB) error) error {
 
 func (db *DB) runWriter() {
 	defer db.writer.stopped.Done()
+	var last time.Time // when the last batch began
 	for {
 		var first writeJob
 		select {
@@ -114,6 +147,23 @@ func (db *DB) runWriter() {
 			}
 		}
 		batch := []writeJob{first}
+		// While reads are under way, no batch begins sooner than commitInterval
+		// after the one before (or before fullBatch writes wait): writes
+		// arriving meanwhile join it. Without readers there is no cache to
+		// spare, so a lone writer (an import, the demo) is never held back.
+		if wait := commitInterval - time.Since(last); wait > 0 && db.reading.Load() > 0 {
+			timer := time.NewTimer(wait)
+		gather:
+			for len(batch) < fullBatch {
+				select {
+				case j := <-db.writer.jobs:
+					batch = append(batch, j)
+				case <-timer.C:
+					break gather
+				}
+			}
+			timer.Stop()
+		}
 	more:
 		for len(batch) < maxBatch {
 			select {
@@ -123,6 +173,7 @@ func (db *DB) runWriter() {
 				break more
 			}
 		}
+		last = time.Now()
 		db.runBatch(batch)
 	}
 }

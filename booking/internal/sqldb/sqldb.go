@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -38,6 +39,8 @@ type DB struct {
 	// writer at a time anyway, in batches (batch.go); other processes wait on
 	// BEGIN IMMEDIATE's busy timeout.
 	writer *writer
+	// reading counts the queries under way (SQLite; batch.go).
+	reading atomic.Int64
 }
 
 // sqliteDSN adds the settings every connection needs: an immediate write lock at
@@ -90,6 +93,9 @@ func Open(ctx context.Context, dsn string, now func() time.Time) (*DB, error) {
 		sqlDB.SetMaxOpenConns(64)
 	}
 	if err := db.Ping(ctx); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", dsn, err)
+	}
+	if err := db.countReads(); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", dsn, err)
 	}
 	db.startWriter()
