@@ -241,11 +241,16 @@ func mayBook(actor *User, workplaceID int64, overriding bool) error {
 // validate checks a booking's fields (not the rules that need other bookings),
 // fills the defaults, and returns every problem at once.
 func (s *Service) validate(ctx context.Context, actor *User, b *Booking, supervisorGiven bool, override []string, p Problems) error {
-	db := s.store.Read(ctx)
+	svID := int64(0)
+	if supervisorGiven {
+		svID = b.SupervisorID
+	}
+	w, sv, err := briefs(s.store.Read(ctx), b.WorkplaceID, svID, b.Language, b.Area)
+	if err != nil {
+		return err
+	}
 	if b.WorkplaceID == 0 {
 		p.Add("workplace_id", "required", "is required")
-	} else if w, err := workplaceBrief(db, b.WorkplaceID); err != nil {
-		return err
 	} else if w == nil {
 		p.Add("workplace_id", "no_workplace", "there is no workplace %d", b.WorkplaceID)
 	} else if !w.Active {
@@ -273,10 +278,7 @@ func (s *Service) validate(ctx context.Context, actor *User, b *Booking, supervi
 		}
 	}
 	if supervisorGiven {
-		sv, err := supervisorBrief(db, b.SupervisorID, b.Language, b.Area)
 		switch {
-		case err != nil:
-			return err
 		case sv == nil:
 			p.Add("supervisor_id", "no_supervisor", "there is no supervisor %d", b.SupervisorID)
 		case !sv.Active:
@@ -380,16 +382,36 @@ const maxBookingLength = 25 * time.Hour
 func (s *Service) loadSchedules(db *gorm.DB, ids []int64, start, end time.Time, excludeBooking int64) (map[int64]*Schedule, error) {
 	from := startOfDay(start, s.cfg.Location).UTC()
 	to := nextDay(startOfDay(end, s.cfg.Location)).UTC()
-	out, err := s.windowsAndAbsences(db, ids, from, to)
+	out, err := s.windows(db, ids)
 	if err != nil {
 		return nil, err
 	}
-	// Only the columns the rules read (the index bookings_supervisor_rules covers them).
-	err = scanBusy(db.Model(&Booking{}).Select(busyColumns).
-		Where("supervisor_id IN ? AND status = ? AND start_at < ? AND start_at >= ? AND end_at > ? AND id <> ?",
-			ids, StatusConfirmed, to, from.Add(-maxBookingLength), from, excludeBooking).Order("start_at"), out)
+	// The absences and the bookings in one query (one round trip less on
+	// PostgreSQL, in every booking's transaction); of the bookings only the
+	// columns the rules read (the index bookings_supervisor_rules covers them).
+	err = scanRows(db.Raw(`SELECT 0, id, supervisor_id, 0, '', start_at, end_at FROM absences
+		WHERE supervisor_id IN ? AND start_at < ? AND end_at > ?
+		UNION ALL
+		SELECT 1, `+busyColumns+` FROM bookings
+		WHERE supervisor_id IN ? AND status = ? AND start_at < ? AND start_at >= ? AND end_at > ? AND id <> ?
+		ORDER BY 6`, ids, to, from, ids, StatusConfirmed, to, from.Add(-maxBookingLength), from, excludeBooking),
+		func(rows *sql.Rows) error {
+			var booked int
+			var b Busy
+			if err := rows.Scan(&booked, &b.ID, &b.SupervisorID, &b.WorkplaceID, &b.Mode, &b.Start, &b.End); err != nil {
+				return err
+			}
+			sc := out[b.SupervisorID]
+			if booked == 0 {
+				sc.Absences = append(sc.Absences, Absence{ID: b.ID, SupervisorID: b.SupervisorID, Start: b.Start.UTC(), End: b.End.UTC()})
+				return nil
+			}
+			b.Start, b.End = b.Start.UTC(), b.End.UTC()
+			sc.Bookings = append(sc.Bookings, b)
+			return nil
+		})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("load absences and bookings: %w", err)
 	}
 	return out, nil
 }
@@ -403,6 +425,23 @@ const busyColumns = "id, supervisor_id, workplace_id, mode, start_at, end_at"
 // the caller adds the bookings it needs (loadSchedules a range,
 // occurrenceSchedules some days).
 func (s *Service) windowsAndAbsences(db *gorm.DB, ids []int64, from, to time.Time) (map[int64]*Schedule, error) {
+	out, err := s.windows(db, ids)
+	if err != nil {
+		return nil, err
+	}
+	var absences []Absence
+	if err := db.Select("id, supervisor_id, start_at, end_at").
+		Where("supervisor_id IN ? AND start_at < ? AND end_at > ?", ids, to, from).Find(&absences).Error; err != nil {
+		return nil, fmt.Errorf("load absences: %w", err)
+	}
+	for _, a := range absences {
+		out[a.SupervisorID].Absences = append(out[a.SupervisorID].Absences, a)
+	}
+	return out, nil
+}
+
+// windows starts a schedule for each supervisor of ids with their weekly windows.
+func (s *Service) windows(db *gorm.DB, ids []int64) (map[int64]*Schedule, error) {
 	// A few supervisors after a change (saving one after the other) read
 	// their rows rather than the whole roster again.
 	r, err := s.currentRoster(db, len(ids) > 20)
@@ -433,14 +472,6 @@ func (s *Service) windowsAndAbsences(db *gorm.DB, ids []int64, from, to time.Tim
 		if err != nil {
 			return nil, fmt.Errorf("load availability: %w", err)
 		}
-	}
-	var absences []Absence
-	if err := db.Select("id, supervisor_id, start_at, end_at").
-		Where("supervisor_id IN ? AND start_at < ? AND end_at > ?", ids, to, from).Find(&absences).Error; err != nil {
-		return nil, fmt.Errorf("load absences: %w", err)
-	}
-	for _, a := range absences {
-		out[a.SupervisorID].Absences = append(out[a.SupervisorID].Absences, a)
 	}
 	return out, nil
 }

@@ -1,6 +1,7 @@
 package booking
 
 import (
+	"database/sql"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -15,33 +16,27 @@ type brief struct {
 	Speaks, Covers bool // a supervisor speaks the booking's language, works in its area
 }
 
-// workplaceBrief reads a workplace's name, kind and whether it is active in
-// one query; nil when there is none.
-func workplaceBrief(db *gorm.DB, id int64) (*brief, error) {
-	var w []brief
-	if err := db.Raw("SELECT name, kind, active FROM workplaces WHERE id = ?", id).Scan(&w).Error; err != nil {
-		return nil, fmt.Errorf("workplace %d: %w", id, err)
-	}
-	if len(w) == 0 {
-		return nil, nil
-	}
-	return &w[0], nil
-}
-
-// supervisorBrief reads a supervisor's name, whether they are active, and
-// whether they speak language and work in area, in one query; nil when there
-// is none.
-func supervisorBrief(db *gorm.DB, id int64, language, area string) (*brief, error) {
-	var sv []brief
-	err := db.Raw(`SELECT name, active,
-		EXISTS (SELECT 1 FROM supervisor_languages WHERE supervisor_id = s.id AND language = ?) AS speaks,
-		EXISTS (SELECT 1 FROM supervisor_areas WHERE supervisor_id = s.id AND area = ?) AS covers
-		FROM supervisors s WHERE s.id = ?`, language, area, id).Scan(&sv).Error
+// briefs reads the workplace and the supervisor of a booking in one query
+// (each nil when its id is 0 or there is none): whether they are active, the
+// workplace's kind, and whether the supervisor speaks language and works in
+// area (the workplace's kind when area is empty, as the booking's area defaults).
+func briefs(db *gorm.DB, workplaceID, supervisorID int64, language, area string) (w, sv *brief, err error) {
+	var wName, wKind, sName sql.NullString
+	var wActive, sActive, speaks, covers sql.NullBool
+	err = db.Raw(`SELECT w.name, w.kind, w.active, s.name, s.active,
+		EXISTS (SELECT 1 FROM supervisor_languages WHERE supervisor_id = s.id AND language = ?),
+		EXISTS (SELECT 1 FROM supervisor_areas WHERE supervisor_id = s.id AND area = COALESCE(NULLIF(?, ''), w.kind))
+		FROM (SELECT 1 AS one) one
+		LEFT JOIN workplaces w ON w.id = ? LEFT JOIN supervisors s ON s.id = ?`,
+		language, area, workplaceID, supervisorID).Row().Scan(&wName, &wKind, &wActive, &sName, &sActive, &speaks, &covers)
 	if err != nil {
-		return nil, fmt.Errorf("supervisor %d: %w", id, err)
+		return nil, nil, fmt.Errorf("workplace %d and supervisor %d: %w", workplaceID, supervisorID, err)
 	}
-	if len(sv) == 0 {
-		return nil, nil
+	if wName.Valid {
+		w = &brief{Name: wName.String, Kind: wKind.String, Active: wActive.Bool}
 	}
-	return &sv[0], nil
+	if sName.Valid {
+		sv = &brief{Name: sName.String, Active: sActive.Bool, Speaks: speaks.Bool, Covers: covers.Bool}
+	}
+	return w, sv, nil
 }

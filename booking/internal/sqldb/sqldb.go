@@ -196,14 +196,16 @@ func (db *DB) WriteFor(ctx context.Context, supervisorIDs []int64, fn func(tx *g
 	ids := slices.Clone(supervisorIDs)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
+	// One statement takes them all, in the order of its select list (one round
+	// trip, not one a lock).
+	q, args := "SELECT pg_advisory_xact_lock_shared(?)", []any{int64(writeLockKey)}
+	for _, id := range ids {
+		q += ", pg_advisory_xact_lock(?)"
+		args = append(args, supervisorLockBase|id)
+	}
 	return db.locked(ctx, func(tx *gorm.DB) error {
-		if err := tx.Exec("SELECT pg_advisory_xact_lock_shared(?)", writeLockKey).Error; err != nil {
-			return fmt.Errorf("take the write lock: %w", err)
-		}
-		for _, id := range ids {
-			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", supervisorLockBase|id).Error; err != nil {
-				return fmt.Errorf("take the lock of supervisor %d: %w", id, err)
-			}
+		if err := tx.Exec(q, args...).Error; err != nil {
+			return fmt.Errorf("take the write lock and the locks of supervisors %v: %w", ids, err)
 		}
 		return nil
 	}, fn)
