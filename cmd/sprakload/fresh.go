@@ -97,7 +97,10 @@ func runFresh(ctx context.Context, f fresh, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "sprakload --fresh: %d clients create %d bookings over HTTP for %d supervisors on an empty %s pool\n",
 		f.clients, f.bookings, len(l.supervisors), kind)
-	slots := l.freeHours(f.bookings)
+	slots, err := l.freeHours(f.bookings)
+	if err != nil {
+		return err
+	}
 	res := &results{ops: map[string]*opStats{}}
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -152,23 +155,27 @@ func runFresh(ctx context.Context, f fresh, out io.Writer) error {
 // supervisor always at the same workplace. So every rule is checked (no
 // override) and every booking keeps them: seven hours a day are within the
 // daily limit, and one workplace needs no travel buffer.
-func (l *load) freeHours(n int) []string {
+func (l *load) freeHours(n int) ([]string, error) {
 	var days []time.Time
 	for _, d := range l.days {
 		if _, closed := vocab.ClosedDayOn(d); !closed {
 			days = append(days, d)
 		}
 	}
+	if capacity := len(days) * 7 * len(l.supervisors); n > capacity {
+		return nil, fmt.Errorf("--bookings %d do not fit: %d supervisors have %d free hours on the next %d working days; add --supervisors",
+			n, len(l.supervisors), capacity, len(days))
+	}
 	out := make([]string, 0, n)
 	for i := range n {
 		sv := l.supervisors[i%len(l.supervisors)]
 		hour := i / len(l.supervisors)
-		start := days[hour/7%len(days)].Add(time.Duration(8+hour%7) * time.Hour)
+		start := days[hour/7].Add(time.Duration(8+hour%7) * time.Hour)
 		out = append(out, fmt.Sprintf(`{"supervisor_id":%d,"workplace_id":%d,"language":%q,"area":%q,"purpose":"workplace_support",`+
 			`"start":%q,"end":%q,"notes":"sprakload %d"}`, sv.ID, l.workplaces[i%len(l.supervisors)%len(l.workplaces)].ID, sv.Languages[0], sv.Areas[0],
 			start.Format(time.RFC3339), start.Add(time.Hour).Format(time.RFC3339), i))
 	}
-	return out
+	return out, nil
 }
 
 // database makes the new database and returns its address and how to remove it.

@@ -68,7 +68,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if c.clients < 1 || c.writers < 1 {
+		return fmt.Errorf("--clients and --writers must be at least 1")
+	}
 	if *freshMode {
+		if f.supervisors < 1 || f.bookings < 1 {
+			return fmt.Errorf("--supervisors and --bookings must be at least 1")
+		}
 		f.clients, f.writers = c.clients, c.writers
 		if c.db != "" {
 			if !isPostgres(c.db) {

@@ -80,3 +80,22 @@ func TestLoadFresh(t *testing.T) {
 		}
 	}
 }
+
+// Flags that cannot make a run are refused, naming the flag.
+func TestLoadFreshRefusesBadFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--fresh", "--bookings", "0"}, "--bookings"},
+		{[]string{"--fresh", "--supervisors", "-1"}, "--supervisors"},
+		{[]string{"--fresh", "--clients", "0"}, "--clients"},
+		{[]string{"--fresh", "--writers", "0"}, "--writers"},
+		{[]string{"--fresh", "--supervisors", "1", "--bookings", "2000"}, "do not fit"},
+	} {
+		err := run(context.Background(), tc.args, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: %v, want an error naming %s", tc.args, err, tc.want)
+		}
+	}
+}
