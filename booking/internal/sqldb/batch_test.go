@@ -25,12 +25,13 @@ func openTest(t *testing.T) *DB {
 	return db
 }
 
-// hold makes the writer wait, inside a write, until n more writes are queued,
-// so that they are run as batches; it returns once that write has begun.
-func hold(t *testing.T, db *DB, n int) (done chan error) {
+// hold makes the writer wait inside a write until n more writes are queued
+// (queued is closed then) and release is closed, so that they are run as
+// batches; it returns once that write has begun.
+func hold(t *testing.T, db *DB, n int) (queued chan struct{}, release chan struct{}, done chan error) {
 	t.Helper()
 	begun := make(chan struct{})
-	done = make(chan error, 1)
+	queued, release, done = make(chan struct{}), make(chan struct{}), make(chan error, 1)
 	go func() {
 		done <- db.Write(context.Background(), func(tx *gorm.DB) error {
 			close(begun)
@@ -38,11 +39,13 @@ func hold(t *testing.T, db *DB, n int) (done chan error) {
 			for len(db.writer.jobs) < n && time.Now().Before(deadline) {
 				time.Sleep(time.Millisecond)
 			}
+			close(queued)
+			<-release
 			return nil
 		})
 	}()
 	<-begun
-	return done
+	return queued, release, done
 }
 
 var errTaken = errors.New("slot taken")
@@ -53,7 +56,8 @@ var errTaken = errors.New("slot taken")
 func TestBatchKeepsEachVerdict(t *testing.T) {
 	db := openTest(t)
 	const n = 90
-	held := hold(t, db, n)
+	_, release, held := hold(t, db, n)
+	close(release)
 	type verdict struct {
 		err      error
 		panicked any
@@ -142,7 +146,7 @@ func TestBatchKeepsEachVerdict(t *testing.T) {
 // the database is closed, writes are refused.
 func TestBatchCancelledAndClosed(t *testing.T) {
 	db := openTest(t)
-	held := hold(t, db, 1)
+	queued, release, held := hold(t, db, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	result := make(chan error, 1)
 	go func() {
@@ -150,10 +154,9 @@ func TestBatchCancelledAndClosed(t *testing.T) {
 			return tx.Exec("INSERT INTO claims (slot, job) VALUES ('late', 1)").Error
 		})
 	}()
-	for len(db.writer.jobs) < 1 {
-		time.Sleep(time.Millisecond)
-	}
+	<-queued
 	cancel()
+	close(release)
 	if err := <-held; err != nil {
 		t.Fatal(err)
 	}
