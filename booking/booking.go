@@ -457,18 +457,9 @@ func (s *Service) windows(db *gorm.DB, ids []int64) (map[int64]*Schedule, error)
 		out[id] = sc
 	}
 	if r == nil {
-		// The rows are scanned by hand, not by gorm: gorm's reflection cost more
-		// than the query.
-		err := scanRows(db.Model(&availabilityRow{}).Select("supervisor_id, weekday, start_minute, end_minute").Where("supervisor_id IN ?", ids),
-			func(rows *sql.Rows) error {
-				var id int64
-				var w Window
-				if err := rows.Scan(&id, &w.Weekday, &w.Start, &w.End); err != nil {
-					return err
-				}
-				out[id].Windows = append(out[id].Windows, w)
-				return nil
-			})
+		err := scanWindows(db.Where("supervisor_id IN ?", ids), func(id int64, w Window) {
+			out[id].Windows = append(out[id].Windows, w)
+		})
 		if err != nil {
 			return nil, fmt.Errorf("load availability: %w", err)
 		}

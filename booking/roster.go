@@ -123,17 +123,10 @@ func readRoster(db *gorm.DB, version int64) (*roster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("roster areas: %w", err)
 	}
-	err = scanRows(db.Model(&availabilityRow{}).Select("supervisor_id, weekday, start_minute, end_minute").Order("supervisor_id, weekday, start_minute"),
-		func(rows *sql.Rows) error {
-			var id int64
-			var w Window
-			if err := rows.Scan(&id, &w.Weekday, &w.Start, &w.End); err != nil {
-				return err
-			}
-			e := entry(id)
-			e.windows = append(e.windows, w)
-			return nil
-		})
+	err = scanWindows(db.Order("supervisor_id, weekday, start_minute"), func(id int64, w Window) {
+		e := entry(id)
+		e.windows = append(e.windows, w)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("roster availability: %w", err)
 	}
@@ -141,6 +134,20 @@ func readRoster(db *gorm.DB, version int64) (*roster, error) {
 		slices.SortFunc(e.areas, func(a, b string) int { return slices.Index(Areas, a) - slices.Index(Areas, b) })
 	}
 	return r, nil
+}
+
+// scanWindows reads the weekly windows q selects, by hand rather than by gorm
+// (whose reflection cost more than the query), handing each to add.
+func scanWindows(q *gorm.DB, add func(supervisorID int64, w Window)) error {
+	return scanRows(q.Model(&availabilityRow{}).Select("supervisor_id, weekday, start_minute, end_minute"), func(rows *sql.Rows) error {
+		var id int64
+		var w Window
+		if err := rows.Scan(&id, &w.Weekday, &w.Start, &w.End); err != nil {
+			return err
+		}
+		add(id, w)
+		return nil
+	})
 }
 
 // entry is the roster's entry of a supervisor; nil when there is none, or no roster.

@@ -139,15 +139,7 @@ func runFresh(ctx context.Context, f fresh, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "ceiling (database/sql check-then-insert, %d writers): %.0f bookings/s; HTTP booking creation: %.0f/s, p99 %s; ratio %.2f\n",
 		f.writers, ceiling, created, pct(s.latencies, 0.99), created/ceiling)
-	pairs, err := l.overlaps(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "confirmed bookings overlapping another of their supervisor: %d\n", pairs)
-	if pairs != 0 {
-		return fmt.Errorf("%d confirmed bookings overlap another", pairs)
-	}
-	return nil
+	return l.reportOverlaps(ctx, out)
 }
 
 // freeHours are n booking requests, each for an hour no other one asks for:

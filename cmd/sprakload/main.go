@@ -113,6 +113,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "ceiling (database/sql check-then-insert, %d writers): %.0f bookings/s; HTTP booking creation: %.0f/s; ratio %.2f\n",
 		c.writers, ceiling, created, created/ceiling)
+	return l.reportOverlaps(ctx, out)
+}
+
+// reportOverlaps prints how many confirmed bookings overlap another of their
+// supervisor, and fails the run unless none do.
+func (l *load) reportOverlaps(ctx context.Context, out io.Writer) error {
 	pairs, err := l.overlaps(ctx)
 	if err != nil {
 		return err
