@@ -204,10 +204,7 @@ func (s *Service) CreateBookingWith(ctx context.Context, actor *User, in Booking
 		if len(violations) > 0 {
 			return errConflict
 		}
-		if err := tx.Create(b).Error; err != nil {
-			return err
-		}
-		if err := logEvent(tx, b, EventCreated, actor, now, b.snapshot()); err != nil || also == nil {
+		if err := createWithEvent(tx, b, actor, now); err != nil || also == nil {
 			return err
 		}
 		return also(tx, b)
@@ -369,6 +366,42 @@ func logEvent(tx *gorm.DB, b *Booking, kind string, actor *User, at time.Time, d
 		actorID = &actor.ID
 	}
 	return tx.Create(&Event{BookingID: b.ID, Kind: kind, Sequence: b.Sequence, ActorID: actorID, At: at, Data: string(raw)}).Error
+}
+
+// createWithEvent inserts b and the event of its creation. On PostgreSQL that
+// is one statement (the event's INSERT takes the booking's id from the
+// booking's, in a data-modifying WITH): one round trip less in every booking's
+// transaction, where the round trips are most of the cost. SQLite has no
+// INSERT in WITH, and no round trips.
+func createWithEvent(tx *gorm.DB, b *Booking, actor *User, at time.Time) error {
+	if tx.Dialector.Name() != "postgres" {
+		if err := tx.Create(b).Error; err != nil {
+			return err
+		}
+		return logEvent(tx, b, EventCreated, actor, at, b.snapshot())
+	}
+	raw, err := json.Marshal(b.snapshot())
+	if err != nil {
+		return err
+	}
+	// gorm writes the booking's INSERT (with RETURNING id) as Create would,
+	// without running it; its placeholders are $1..$n.
+	dry := tx.Session(&gorm.Session{DryRun: true}).Create(b)
+	if dry.Error != nil {
+		return dry.Error
+	}
+	var actorID *int64
+	if actor != nil {
+		actorID = &actor.ID
+	}
+	n := len(dry.Statement.Vars)
+	q := fmt.Sprintf(`WITH b AS (%s) INSERT INTO booking_events (booking_id, kind, sequence, actor_id, at, data)
+		SELECT id, $%d, $%d, $%d, $%d, $%d FROM b RETURNING booking_id`, dry.Statement.SQL.String(), n+1, n+2, n+3, n+4, n+5)
+	args := append(dry.Statement.Vars, EventCreated, b.Sequence, actorID, at, string(raw))
+	if err := tx.Statement.ConnPool.QueryRowContext(tx.Statement.Context, q, args...).Scan(&b.ID); err != nil {
+		return err
+	}
+	return nil
 }
 
 // maxBookingLength bounds how long a booking can be (one local day, 25 hours on

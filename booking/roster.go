@@ -37,7 +37,15 @@ type rosterEntry struct {
 type rosterCache struct {
 	mu sync.Mutex
 	r  *roster
+	// passed counts the reads since the last roster that found it stale and
+	// read rows of their own instead; after stalePasses the next reads it again.
+	passed int
 }
+
+// stalePasses bounds how many small reads pass a stale roster by: enough for
+// a coordinator saving supervisors one after the other, few enough that a pool
+// that only books (one supervisor at a time) soon has its roster again.
+const stalePasses = 20
 
 // roster returns the roster as db sees it.
 func (s *Service) roster(db *gorm.DB) (*roster, error) {
@@ -45,7 +53,8 @@ func (s *Service) roster(db *gorm.DB) (*roster, error) {
 }
 
 // currentRoster returns the roster as db sees it; when the kept one is not
-// current, it reads it again only if read, and otherwise returns nil.
+// current, it reads it again if read or if stalePasses reads have passed it
+// by, and otherwise returns nil.
 func (s *Service) currentRoster(db *gorm.DB, read bool) (*roster, error) {
 	var version int64
 	if err := db.Raw("SELECT version FROM roster_version WHERE id = 1").Row().Scan(&version); err != nil {
@@ -53,12 +62,17 @@ func (s *Service) currentRoster(db *gorm.DB, read bool) (*roster, error) {
 	}
 	s.rosters.mu.Lock()
 	kept := s.rosters.r
-	s.rosters.mu.Unlock()
-	if kept != nil && kept.version == version {
-		return kept, nil
+	if kept == nil || kept.version != version {
+		if !read && s.rosters.passed < stalePasses {
+			s.rosters.passed++
+			s.rosters.mu.Unlock()
+			return nil, nil
+		}
+		kept = nil
 	}
-	if !read {
-		return nil, nil
+	s.rosters.mu.Unlock()
+	if kept != nil {
+		return kept, nil
 	}
 	// Read after the version: a change committed in between is in the rows,
 	// so the roster is at least as new as its version says.
@@ -68,7 +82,7 @@ func (s *Service) currentRoster(db *gorm.DB, read bool) (*roster, error) {
 	}
 	s.rosters.mu.Lock()
 	if s.rosters.r == nil || s.rosters.r.version <= version {
-		s.rosters.r = r
+		s.rosters.r, s.rosters.passed = r, 0
 	}
 	s.rosters.mu.Unlock()
 	return r, nil
