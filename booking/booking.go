@@ -415,36 +415,55 @@ const maxBookingLength = 25 * time.Hour
 func (s *Service) loadSchedules(db *gorm.DB, ids []int64, start, end time.Time, excludeBooking int64) (map[int64]*Schedule, error) {
 	from := startOfDay(start, s.cfg.Location).UTC()
 	to := nextDay(startOfDay(end, s.cfg.Location)).UTC()
-	out, err := s.windows(db, ids)
-	if err != nil {
-		return nil, err
-	}
-	// The absences and the bookings in one query (one round trip less on
-	// PostgreSQL, in every booking's transaction); of the bookings only the
-	// columns the rules read (the index bookings_supervisor_rules covers them).
-	err = scanRows(db.Raw(`SELECT 0, id, supervisor_id, 0, '', start_at, end_at FROM absences
-		WHERE supervisor_id IN ? AND start_at < ? AND end_at > ?
-		UNION ALL
-		SELECT 1, `+busyColumns+` FROM bookings
-		WHERE supervisor_id IN ? AND status = ? AND start_at < ? AND start_at >= ? AND end_at > ? AND id <> ?
-		ORDER BY 6`, ids, to, from, ids, StatusConfirmed, to, from.Add(-maxBookingLength), from, excludeBooking),
+	// The roster's version, the absences and the bookings in one query (two
+	// round trips less on PostgreSQL, in every booking's transaction): one row
+	// for each absence or booking, each with the version, or one row with the
+	// version alone. Of the bookings only the columns the rules read (the index
+	// bookings_supervisor_rules covers them).
+	version := int64(-1)
+	var absences []Absence
+	var busy []Busy
+	err := scanRows(db.Raw(`SELECT v.version, x.booked, x.id, x.supervisor_id, x.workplace_id, x.mode, x.start_at, x.end_at
+		FROM roster_version v LEFT JOIN (
+			SELECT 0 AS booked, id, supervisor_id, 0 AS workplace_id, '' AS mode, start_at, end_at FROM absences
+			WHERE supervisor_id IN ? AND start_at < ? AND end_at > ?
+			UNION ALL
+			SELECT 1, `+busyColumns+` FROM bookings
+			WHERE supervisor_id IN ? AND status = ? AND start_at < ? AND start_at >= ? AND end_at > ? AND id <> ?
+		) x ON 1 = 1
+		WHERE v.id = 1 ORDER BY x.start_at`, ids, to, from, ids, StatusConfirmed, to, from.Add(-maxBookingLength), from, excludeBooking),
 		func(rows *sql.Rows) error {
-			var booked int
-			var b Busy
-			if err := rows.Scan(&booked, &b.ID, &b.SupervisorID, &b.WorkplaceID, &b.Mode, &b.Start, &b.End); err != nil {
+			var booked, id, svID, wpID sql.NullInt64
+			var mode sql.NullString
+			var start, end sql.NullTime
+			if err := rows.Scan(&version, &booked, &id, &svID, &wpID, &mode, &start, &end); err != nil {
 				return err
 			}
-			sc := out[b.SupervisorID]
-			if booked == 0 {
-				sc.Absences = append(sc.Absences, Absence{ID: b.ID, SupervisorID: b.SupervisorID, Start: b.Start.UTC(), End: b.End.UTC()})
-				return nil
+			switch {
+			case !booked.Valid:
+			case booked.Int64 == 0:
+				absences = append(absences, Absence{ID: id.Int64, SupervisorID: svID.Int64, Start: start.Time.UTC(), End: end.Time.UTC()})
+			default:
+				busy = append(busy, Busy{ID: id.Int64, SupervisorID: svID.Int64, WorkplaceID: wpID.Int64, Mode: mode.String,
+					Start: start.Time.UTC(), End: end.Time.UTC()})
 			}
-			b.Start, b.End = b.Start.UTC(), b.End.UTC()
-			sc.Bookings = append(sc.Bookings, b)
 			return nil
 		})
 	if err != nil {
 		return nil, fmt.Errorf("load absences and bookings: %w", err)
+	}
+	if version < 0 {
+		return nil, errors.New("load absences and bookings: the roster has no version")
+	}
+	out, err := s.windowsAt(db, ids, version)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range absences {
+		out[a.SupervisorID].Absences = append(out[a.SupervisorID].Absences, a)
+	}
+	for _, b := range busy {
+		out[b.SupervisorID].Bookings = append(out[b.SupervisorID].Bookings, b)
 	}
 	return out, nil
 }
@@ -475,9 +494,18 @@ func (s *Service) windowsAndAbsences(db *gorm.DB, ids []int64, from, to time.Tim
 
 // windows starts a schedule for each supervisor of ids with their weekly windows.
 func (s *Service) windows(db *gorm.DB, ids []int64) (map[int64]*Schedule, error) {
+	var version int64
+	if err := db.Raw(rosterVersionQuery).Row().Scan(&version); err != nil {
+		return nil, fmt.Errorf("roster version: %w", err)
+	}
+	return s.windowsAt(db, ids, version)
+}
+
+// windowsAt is windows for the roster's version read by the caller.
+func (s *Service) windowsAt(db *gorm.DB, ids []int64, version int64) (map[int64]*Schedule, error) {
 	// A few supervisors after a change (saving one after the other) read
 	// their rows rather than the whole roster again.
-	r, err := s.currentRoster(db, len(ids) > 20)
+	r, err := s.rosterAt(db, version, len(ids) > 20)
 	if err != nil {
 		return nil, err
 	}

@@ -57,9 +57,18 @@ func (s *Service) roster(db *gorm.DB) (*roster, error) {
 // by, and otherwise returns nil.
 func (s *Service) currentRoster(db *gorm.DB, read bool) (*roster, error) {
 	var version int64
-	if err := db.Raw("SELECT version FROM roster_version WHERE id = 1").Row().Scan(&version); err != nil {
+	if err := db.Raw(rosterVersionQuery).Row().Scan(&version); err != nil {
 		return nil, fmt.Errorf("roster version: %w", err)
 	}
+	return s.rosterAt(db, version, read)
+}
+
+// rosterVersionQuery reads the roster's version.
+const rosterVersionQuery = "SELECT version FROM roster_version WHERE id = 1"
+
+// rosterAt is currentRoster for a version the caller has read from db, by a
+// query of its own (one round trip less).
+func (s *Service) rosterAt(db *gorm.DB, version int64, read bool) (*roster, error) {
 	s.rosters.mu.Lock()
 	kept := s.rosters.r
 	if kept == nil || kept.version != version {
