@@ -27,12 +27,14 @@ type Service struct {
 	// see that the limits bound them and that an unknown address costs one too.
 	passwordChecks *atomic.Int64
 	opts           Options // the ways in beside the password (oidc.go)
+	tokens         *tokenCache
 }
 
-// New builds the sign-in of the pool that svc serves; it keeps no state but a
-// counter for tests, so one per process or one per use are the same.
+// New builds the sign-in of the pool that svc serves. It keeps the users of
+// API tokens lately used (tokencache.go), each Service its own, correct
+// whatever the others do; one per process saves reads.
 func New(svc *booking.Service) *Service {
-	return &Service{svc: svc, db: svc.DB(), passwordChecks: new(atomic.Int64)}
+	return &Service{svc: svc, db: svc.DB(), passwordChecks: new(atomic.Int64), tokens: newTokenCache(svc.DB())}
 }
 
 // now is the service's clock, in UTC.

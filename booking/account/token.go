@@ -92,12 +92,17 @@ func (s *Service) Authenticate(ctx context.Context, token, addr string) (*bookin
 		// No credentials at all is not a guess: only bad tokens count towards the limit.
 		return nil, &booking.Error{Code: booking.CodeUnauthorized, Message: errMsgUnauthenticated}
 	}
-	u, t, err := s.tokenUser(ctx, hashToken(token))
+	hash := hashToken(token)
+	u, t, err := s.tokens.user(hash, func() (*booking.User, *apiToken, error) { return s.tokenUser(ctx, hash) })
 	if err != nil {
 		return nil, err
 	}
 	if u != nil && u.Active {
-		return u, s.noteTokenUse(ctx, t)
+		at, err := s.noteTokenUse(ctx, t)
+		if !at.IsZero() {
+			s.tokens.used(hash, at)
+		}
+		return u, err
 	}
 	n, err := s.recordFailure(ctx, "addr:"+addr)
 	if err != nil {
@@ -147,21 +152,24 @@ func (s *Service) tokenUser(ctx context.Context, hash string) (*booking.User, *a
 }
 
 // noteTokenUse records when a token was last used (the account page shows
-// it), at most once per tokenUseResolution. It needs no pool-wide lock: it
-// touches one row, and only moves the time forward.
-func (s *Service) noteTokenUse(ctx context.Context, t *apiToken) error {
+// it), at most once per tokenUseResolution, and returns when it noted it (zero
+// when it did not). It needs no pool-wide lock: it touches one row, and only
+// moves the time forward.
+func (s *Service) noteTokenUse(ctx context.Context, t *apiToken) (time.Time, error) {
 	now := s.now()
 	if t.LastUsedAt != nil && now.Sub(*t.LastUsedAt) < tokenUseResolution {
-		return nil
+		return time.Time{}, nil
 	}
 	err := s.db.WriteRows(ctx, func(tx *gorm.DB) error {
-		return tx.Model(&apiToken{}).Where("id = ? AND (last_used_at IS NULL OR last_used_at < ?)", t.ID, now).
-			Update("last_used_at", now).Error
+		// Raw, so the token cache's watch does not take it for a change of
+		// who may use the token (nor does the trigger of migration 00020).
+		return tx.Exec("UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
+			now, t.ID, now).Error
 	})
 	if err != nil {
-		return fmt.Errorf("note use of API token %d: %w", t.ID, err)
+		return time.Time{}, fmt.Errorf("note use of API token %d: %w", t.ID, err)
 	}
-	return nil
+	return now, nil
 }
 
 // APIToken is one of a user's API tokens as the account page lists it; the

@@ -41,6 +41,9 @@ type DB struct {
 	writer *writer
 	// reading counts the queries under way (SQLite; batch.go).
 	reading atomic.Int64
+	// dsn is the PostgreSQL URL, for the connections of the watches (watch.go).
+	dsn     string
+	watches watches
 }
 
 // sqliteDSN adds the settings every connection needs: an immediate write lock at
@@ -69,7 +72,7 @@ func Open(ctx context.Context, dsn string, now func() time.Time) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open database: %w", redactDSN(err, dsn))
 		}
-		db := &DB{gorm: g}
+		db := &DB{gorm: g, dsn: dsn}
 		if sqlDB, err := g.DB(); err == nil {
 			sqlDB.SetMaxOpenConns(32)
 			sqlDB.SetMaxIdleConns(32)
@@ -134,6 +137,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 // Close releases the database.
 func (db *DB) Close() error {
 	db.stopWriter()
+	db.stopWatches()
 	sqlDB, err := db.gorm.DB()
 	if err != nil {
 		return err
