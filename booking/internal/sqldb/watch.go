@@ -58,6 +58,7 @@ type watches struct {
 	stop    context.CancelFunc
 	ctx     context.Context
 	stopped sync.WaitGroup
+	closed  bool
 }
 
 // Watch returns the watch of channel, listening on a connection of its own
@@ -76,7 +77,7 @@ func (db *DB) Watch(channel string, tables ...string) *Watch {
 	}
 	w := &Watch{}
 	db.watches.byName[channel] = w
-	if !db.SQLite {
+	if !db.SQLite && !db.watches.closed {
 		watched := map[string]bool{}
 		for _, t := range tables {
 			watched[t] = true
@@ -103,6 +104,7 @@ func (db *DB) Watch(channel string, tables ...string) *Watch {
 func (db *DB) stopWatches() {
 	db.watches.mu.Lock()
 	stop := db.watches.stop
+	db.watches.closed = true
 	db.watches.mu.Unlock()
 	if stop != nil {
 		stop()
