@@ -242,7 +242,7 @@ func (s *Service) validate(ctx context.Context, actor *User, b *Booking, supervi
 	if supervisorGiven {
 		svID = b.SupervisorID
 	}
-	w, sv, err := briefs(s.store.Read(ctx), b.WorkplaceID, svID, b.Language, b.Area)
+	w, sv, err := s.cachedBriefs(ctx, b.WorkplaceID, svID, b.Language, b.Area)
 	if err != nil {
 		return err
 	}

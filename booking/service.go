@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking/internal/feedtoken"
@@ -51,6 +52,9 @@ type Service struct {
 	Now   func() time.Time
 	// rosters keeps the last roster read (roster.go).
 	rosters *rosterCache
+	// briefs keeps the briefs of bookings lately checked (brief.go), made at
+	// first use (a command that checks no booking listens to nothing).
+	briefs func() *briefMemo
 }
 
 // Open connects to the database at dsn (a SQLite file path, or a postgres:// URL)
@@ -65,6 +69,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s.store = st
+	s.briefs = sync.OnceValue(func() *briefMemo { return newBriefMemo(st.DB) })
 	return s, nil
 }
 

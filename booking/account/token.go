@@ -93,14 +93,14 @@ func (s *Service) Authenticate(ctx context.Context, token, addr string) (*bookin
 		return nil, &booking.Error{Code: booking.CodeUnauthorized, Message: errMsgUnauthenticated}
 	}
 	hash := hashToken(token)
-	u, t, err := s.tokens.user(hash, func() (*booking.User, *apiToken, error) { return s.tokenUser(ctx, hash) })
+	u, t, err := s.tokenUserCached(hash, func() (*booking.User, *apiToken, error) { return s.tokenUser(ctx, hash) })
 	if err != nil {
 		return nil, err
 	}
 	if u != nil && u.Active {
 		at, err := s.noteTokenUse(ctx, t)
 		if !at.IsZero() {
-			s.tokens.used(hash, at)
+			s.tokens.Update(hash, func(e *tokenEntry) { e.token.LastUsedAt = &at })
 		}
 		return u, err
 	}

@@ -27,7 +27,7 @@ func TestTokenCacheFollowsEveryChange(t *testing.T) {
 	sqlite := f.S.DB().SQLite
 	if !sqlite {
 		deadline := time.Now().Add(10 * time.Second)
-		for _, live := f.acct.tokens.watch.Generation(); !live; _, live = f.acct.tokens.watch.Generation() {
+		for _, live := f.S.DB().Watch(accountsChannel).Generation(); !live; _, live = f.S.DB().Watch(accountsChannel).Generation() {
 			if time.Now().After(deadline) {
 				t.Fatal("the accounts watch is not listening after ten seconds")
 			}
@@ -41,11 +41,11 @@ func TestTokenCacheFollowsEveryChange(t *testing.T) {
 		if _, err := auth(); err != nil {
 			t.Fatal(err)
 		}
-		hits := f.acct.tokens.hits.Load()
+		hits := f.acct.tokens.Hits()
 		if _, err := auth(); err != nil {
 			t.Fatal(err)
 		}
-		return f.acct.tokens.hits.Load() > hits
+		return f.acct.tokens.Hits() > hits
 	}
 	// until authenticates until ok holds: at once on SQLite, within ten
 	// seconds (the notice's way through the server) on PostgreSQL.
