@@ -41,6 +41,8 @@ type DB struct {
 	writer *writer
 	// reading counts the queries under way (SQLite; batch.go).
 	reading atomic.Int64
+	// reads is the handle of reads on SQLite, with prepared statements kept.
+	reads *gorm.DB
 	// dsn is the PostgreSQL URL, for the connections of the watches (watch.go).
 	dsn     string
 	watches watches
@@ -82,16 +84,18 @@ func Open(ctx context.Context, dsn string, now func() time.Time) (*DB, error) {
 		}
 		return db, nil
 	}
-	// Prepared statements kept per connection (the most used 128): preparing
-	// a statement parses it against the whole schema, an eighth of the CPU of
-	// a mixed load on a large pool (issue 19). PostgreSQL's driver (pgx) keeps
-	// its own.
-	cfg.PrepareStmt, cfg.PrepareStmtMaxSize = true, 128
+	cfg.PrepareStmtMaxSize = 128 // for reads (below)
 	g, err := gorm.Open(sqlite.Open(sqliteDSN(dsn)), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", dsn, err)
 	}
-	db := &DB{gorm: g, SQLite: true}
+	// Reads keep their prepared statements per connection (the most used 128):
+	// preparing a statement parses it against the whole schema, an eighth of
+	// the CPU of a mixed load on a large pool (issue 19). Writes do not: in a
+	// transaction database/sql prepares a kept statement again on the
+	// transaction's connection and closes it at the end, which cost a third of
+	// the bookings a second. PostgreSQL's driver (pgx) keeps its own.
+	db := &DB{gorm: g, SQLite: true, reads: g.Session(&gorm.Session{PrepareStmt: true})}
 	if sqlDB, err := g.DB(); err == nil {
 		// Keep the connections of a busy moment open: database/sql keeps two idle
 		// ones by default, and opening one again runs its PRAGMAs and parses
@@ -168,7 +172,7 @@ func (db *DB) Ping(ctx context.Context) error {
 // bookings, takes half a second).
 func (db *DB) Read(ctx context.Context) *gorm.DB {
 	if db.SQLite {
-		ctx = context.WithoutCancel(ctx)
+		return db.reads.WithContext(context.WithoutCancel(ctx))
 	}
 	return db.gorm.WithContext(ctx)
 }
