@@ -142,6 +142,19 @@ func (db *DB) listenOnce(ctx context.Context, channel string, w *Watch) error {
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
 		return err
 	}
+	// The watch is live once a notice of its own has come back: through a pooler
+	// that hands each transaction another server connection (PgBouncer's
+	// transaction mode) LISTEN succeeds and no notice ever comes, and the watch
+	// must then never be live.
+	if _, err := conn.Exec(ctx, "SELECT pg_notify($1, 'probe')", channel); err != nil {
+		return err
+	}
+	probe, cancel := context.WithTimeout(ctx, 10*time.Second)
+	_, err = conn.WaitForNotification(probe)
+	cancel()
+	if err != nil {
+		return err
+	}
 	w.gen.Add(1)
 	w.live.Store(true)
 	for {
