@@ -423,12 +423,16 @@ func (s *Service) loadSchedules(db *gorm.DB, ids []int64, start, end time.Time, 
 	version := int64(-1)
 	var absences []Absence
 	var busy []Busy
-	err := scanRows(db.Raw(`SELECT v.version, x.booked, x.id, x.supervisor_id, x.workplace_id, x.mode, x.start_at, x.end_at
+	bookings, err := s.bookingsOf(db, ids, start)
+	if err != nil {
+		return nil, err
+	}
+	err = scanRows(db.Raw(`SELECT v.version, x.booked, x.id, x.supervisor_id, x.workplace_id, x.mode, x.start_at, x.end_at
 		FROM roster_version v LEFT JOIN (
 			SELECT 0 AS booked, id, supervisor_id, 0 AS workplace_id, '' AS mode, start_at, end_at FROM absences
 			WHERE supervisor_id IN ? AND start_at < ? AND end_at > ?
 			UNION ALL
-			SELECT 1, `+busyColumns+` FROM bookings
+			SELECT 1, `+busyColumns+` FROM `+bookings+`
 			WHERE supervisor_id IN ? AND status = ? AND start_at < ? AND start_at >= ? AND end_at > ? AND id <> ?
 		) x ON 1 = 1
 		WHERE v.id = 1 ORDER BY x.start_at`, ids, to, from, ids, StatusConfirmed, to, from.Add(-maxBookingLength), from, excludeBooking),
@@ -638,8 +642,12 @@ func (s *Service) freeSupervisors(db *gorm.DB, ids []int64, c slot, travel bool,
 func (s *Service) weekMinutes(db *gorm.DB, ids []int64, at time.Time, excludeBooking int64) (map[int64]int, error) {
 	weekStart := startOfWeek(at, s.cfg.Location)
 	weekEnd := startOfWeek(weekStart.AddDate(0, 0, 7), s.cfg.Location)
+	bookings, err := s.bookingsOf(db, ids, at)
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[int64]int, len(ids))
-	err := scanRows(db.Model(&Booking{}).Select("supervisor_id, CAST(ROUND(SUM("+s.store.MillisBetween("start_at", "end_at")+") / 60000.0) AS INTEGER)").
+	err = scanRows(db.Table(bookings).Select("supervisor_id, CAST(ROUND(SUM("+s.store.MillisBetween("start_at", "end_at")+") / 60000.0) AS INTEGER)").
 		Where("supervisor_id IN ? AND start_at >= ? AND start_at < ? AND status = ? AND id <> ?",
 			ids, weekStart.UTC(), weekEnd.UTC(), StatusConfirmed, excludeBooking).Group("supervisor_id"),
 		func(rows *sql.Rows) error {

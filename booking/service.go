@@ -55,12 +55,14 @@ type Service struct {
 	// briefs keeps the briefs of bookings lately checked (brief.go), made at
 	// first use (a command that checks no booking listens to nothing).
 	briefs func() *briefMemo
+	// weeks keeps how many bookings lately searched weeks hold (plan.go).
+	weeks *weekCounts
 }
 
 // Open connects to the database at dsn (a SQLite file path, or a postgres:// URL)
 // without migrating it.
 func Open(ctx context.Context, dsn string, cfg Config) (*Service, error) {
-	s := &Service{cfg: cfg, Now: time.Now, rosters: &rosterCache{}}
+	s := &Service{cfg: cfg, Now: time.Now, rosters: &rosterCache{}, weeks: &weekCounts{}}
 	// gorm stamps updated_at itself on every update; with the service's clock, so
 	// a booking's last change (the DTSTAMP of its calendar event) is what the
 	// service decided, also under a test's clock.

@@ -310,6 +310,16 @@ func (db *DB) MillisBetween(a, b string) string {
 	return "ROUND(EXTRACT(EPOCH FROM (" + b + " - " + a + ")) * 1000)"
 }
 
+// IndexedBy names the index SQLite is to read a table through, where its
+// planner, without statistics, would choose another: " INDEXED BY index" after
+// the table's name. PostgreSQL's planner has statistics, so there it is empty.
+func (db *DB) IndexedBy(index string) string {
+	if db.SQLite {
+		return " INDEXED BY " + index
+	}
+	return ""
+}
+
 // NoFlatten ends a subquery so the planner keeps it whole instead of merging it
 // into the outer query: LIMIT -1 on SQLite, OFFSET 0 on PostgreSQL.
 func (db *DB) NoFlatten() string {
