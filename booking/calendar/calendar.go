@@ -20,15 +20,17 @@ type Service struct {
 	db  *sqldb.DB
 	// cfg is the pool's configuration: its zone and base URL.
 	cfg booking.Config
-	// feeds keeps rendered feeds while their data is unchanged.
-	feeds *feedCache
+	// feeds keeps rendered feeds while their data is unchanged, and events
+	// each booking's rendered event (feedcache.go).
+	feeds  *feedCache
+	events *eventCache
 }
 
 // New builds the calendars of the pool that svc serves. It watches svc's
 // database for changes to the people a feed shows, so it is built once, before
 // serving, and shared.
 func New(svc *booking.Service) *Service {
-	s := &Service{svc: svc, db: svc.DB(), cfg: svc.Config(), feeds: newFeedCache()}
+	s := &Service{svc: svc, db: svc.DB(), cfg: svc.Config(), feeds: newFeedCache(), events: newEventCache()}
 	s.feeds.watchPeople(s.db.Gorm())
 	return s
 }

@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -147,30 +148,63 @@ func (s *Service) feedBookings(db *gorm.DB, scope func(*gorm.DB) *gorm.DB) ([]bo
 }
 
 // renderFeed renders a feed: no METHOD (a feed publishes, it does not invite),
-// REFRESH-INTERVAL and X-PUBLISHED-TTL of an hour, X-WR-CALNAME naming it.
-func (s *Service) renderFeed(db *gorm.DB, name string, ownerChanged time.Time, scope func(*gorm.DB) *gorm.DB) (*Feed, error) {
+// REFRESH-INTERVAL and X-PUBLISHED-TTL of an hour, X-WR-CALNAME naming it. The
+// events are those kept for people's version where they hold, rendered anew
+// where not (feedcache.go).
+func (s *Service) renderFeed(db *gorm.DB, name string, ownerChanged time.Time, scope func(*gorm.DB) *gorm.DB, people string) (*Feed, error) {
 	list, left, err := s.feedBookings(db, scope)
 	if err != nil {
 		return nil, err
 	}
-	entries, err := s.calendarEntries(db, list)
-	if err != nil {
-		return nil, fmt.Errorf("render feed: %w", err)
-	}
-	cal := s.feedCalendar(name)
-	last := latest(ownerChanged, left)
-	for i := range entries {
-		e := &entries[i]
-		cal.Children = append(cal.Children, s.vevent(e).Component)
-		last = latest(last, e.Booking.UpdatedAt, e.Supervisor.UpdatedAt, e.Workplace.UpdatedAt)
-		for _, m := range e.Managers {
-			last = latest(last, m.UpdatedAt)
+	events := make([]renderedEvent, len(list))
+	var missing []booking.Booking
+	var at []int // where each missing one goes
+	for i := range list {
+		e, ok := s.events.get(list[i].ID, eventKey(&list[i], people))
+		if ok {
+			events[i] = e
+			continue
 		}
+		missing = append(missing, list[i])
+		at = append(at, i)
 	}
-	body, err := encodeCalendar(cal)
+	entries, err := s.calendarEntries(db, missing)
 	if err != nil {
 		return nil, fmt.Errorf("render feed: %w", err)
 	}
+	for k := range entries {
+		e := &entries[k]
+		body, err := encodeComponent(s.vevent(e).Component)
+		if err != nil {
+			return nil, fmt.Errorf("render feed: %w", err)
+		}
+		changed := latest(e.Booking.UpdatedAt, e.Supervisor.UpdatedAt, e.Workplace.UpdatedAt)
+		for _, m := range e.Managers {
+			changed = latest(changed, m.UpdatedAt)
+		}
+		events[at[k]] = renderedEvent{key: eventKey(e.Booking, people), body: body, changed: changed}
+		s.events.put(e.Booking.ID, events[at[k]])
+	}
+	head, err := encodeCalendar(s.feedCalendar(name))
+	if err != nil {
+		return nil, fmt.Errorf("render feed: %w", err)
+	}
+	end := []byte("END:" + ical.CompCalendar + "\r\n")
+	if !bytes.HasSuffix(head, end) {
+		return nil, errors.New("render feed: the calendar does not end with END:VCALENDAR")
+	}
+	size := len(head)
+	for _, e := range events {
+		size += len(e.body)
+	}
+	body := make([]byte, 0, size)
+	body = append(body, head[:len(head)-len(end)]...)
+	last := latest(ownerChanged, left)
+	for _, e := range events {
+		body = append(body, e.body...)
+		last = latest(last, e.changed)
+	}
+	body = append(body, end...)
 	sum := sha256.Sum256(body)
 	if last.IsZero() {
 		// An empty pool feed: no change yet to date it by.

@@ -94,7 +94,9 @@ func (c *feedCache) watchPeople(db *gorm.DB) {
 // their last change), and the latest change to any supervisor, workplace or user
 // and the number of manager links. Equal versions mean an equal feed: a booking
 // that leaves the window changes the count and the sum of ids.
-func (s *Service) feedVersion(db *gorm.DB, scope func(*gorm.DB) *gorm.DB) (string, error) {
+// It comes in two parts: the bookings', and the people's, which also keys the
+// rendered events (eventCache).
+func (s *Service) feedVersion(db *gorm.DB, scope func(*gorm.DB) *gorm.DB) (bookings, people string, err error) {
 	cutoff := s.now().Add(-FeedWindow)
 	var n, ids, seqs int64
 	var last sql.NullString
@@ -102,34 +104,91 @@ func (s *Service) feedVersion(db *gorm.DB, scope func(*gorm.DB) *gorm.DB) (strin
 		Select("COUNT(*), COALESCE(SUM(id), 0), COALESCE(SUM(sequence), 0), MAX(updated_at)").
 		Where("end_at > ? AND (status = ? OR cancelled_at > ?)", cutoff, booking.StatusConfirmed, cutoff).Row()
 	if err := row.Scan(&n, &ids, &seqs, &last); err != nil {
-		return "", fmt.Errorf("feed version: %w", err)
+		return "", "", fmt.Errorf("feed version: %w", err)
 	}
 	var sv, wp, us sql.NullString
 	var links int64
 	if err := db.Raw(`SELECT (SELECT MAX(updated_at) FROM supervisors), (SELECT MAX(updated_at) FROM workplaces),
 		(SELECT MAX(updated_at) FROM users), (SELECT COUNT(*) FROM user_workplaces)`).Row().Scan(&sv, &wp, &us, &links); err != nil {
-		return "", fmt.Errorf("feed version: %w", err)
+		return "", "", fmt.Errorf("feed version: %w", err)
 	}
-	return fmt.Sprintf("%d/%d/%d/%s|%s/%s/%s/%d/%d", n, ids, seqs, last.String, sv.String, wp.String, us.String, links,
-		s.feeds.people.Load()), nil
+	return fmt.Sprintf("%d/%d/%d/%s", n, ids, seqs, last.String),
+		fmt.Sprintf("%s/%s/%s/%d/%d", sv.String, wp.String, us.String, links, s.feeds.people.Load()), nil
 }
 
 // cachedFeed returns the feed key renders, from the cache while its version holds.
 // The version is read before rendering, so a change in between leaves an entry
 // newer than its version, which the next request's version misses: never stale.
 func (s *Service) cachedFeed(db *gorm.DB, key, name string, ownerChanged time.Time, scope func(*gorm.DB) *gorm.DB) (*Feed, error) {
-	version, err := s.feedVersion(db, scope)
+	bookings, people, err := s.feedVersion(db, scope)
 	if err != nil {
 		return nil, err
 	}
-	version += "|" + name + "|" + ownerChanged.UTC().Format(time.RFC3339Nano)
+	version := bookings + "|" + people + "|" + name + "|" + ownerChanged.UTC().Format(time.RFC3339Nano)
 	if f := s.feeds.get(key, version); f != nil {
 		return f, nil
 	}
-	f, err := s.renderFeed(db, name, ownerChanged, scope)
+	f, err := s.renderFeed(db, name, ownerChanged, scope, people)
 	if err != nil {
 		return nil, err
 	}
 	s.feeds.put(key, version, f)
 	return f, nil
+}
+
+// A feed that misses the cache (under load, mostly because a booking was added
+// to it) differs from its last rendering by an event or two. So each booking's
+// event is kept as rendered, keyed by what it shows: the booking's sequence and
+// last change, and the people's part of the feed version (names, addresses,
+// managers). A feed is then its head, the kept events and the new ones.
+
+// eventCacheBytes bounds the memory the kept events take (an event is about
+// 1 kB).
+const eventCacheBytes = 32 << 20
+
+// eventCache keeps rendered events by booking id.
+type eventCache struct {
+	mu      sync.Mutex
+	entries map[int64]renderedEvent
+	bytes   int
+}
+
+type renderedEvent struct {
+	key  string
+	body []byte
+	// changed is the latest change of the booking, its supervisor, workplace
+	// and managers: the feed's Last-Modified.
+	changed time.Time
+}
+
+func newEventCache() *eventCache { return &eventCache{entries: map[int64]renderedEvent{}} }
+
+// eventKey is what a booking's event is rendered from, besides the people.
+func eventKey(b *booking.Booking, people string) string {
+	return fmt.Sprintf("%d/%s/%s/%s", b.Sequence, b.Status, b.UpdatedAt.UTC().Format(time.RFC3339Nano), people)
+}
+
+func (c *eventCache) get(id int64, key string) (renderedEvent, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[id]
+	return e, ok && e.key == key
+}
+
+func (c *eventCache) put(id int64, e renderedEvent) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.entries[id]; ok {
+		c.bytes -= len(old.body)
+		delete(c.entries, id)
+	}
+	for k, old := range c.entries { // map order: an arbitrary victim is good enough
+		if c.bytes+len(e.body) <= eventCacheBytes {
+			break
+		}
+		c.bytes -= len(old.body)
+		delete(c.entries, k)
+	}
+	c.entries[id] = e
+	c.bytes += len(e.body)
 }

@@ -16,7 +16,9 @@ import (
 // moved or cancelled booking, a renamed supervisor, a workplace's new address, a
 // new manager, a booking leaving the window by age), all under a clock that
 // stamps every change with one instant, the feed served equals a fresh render
-// and differs from the one before; without a change it is the kept one.
+// and differs from the one before; without a change it is the kept one. The
+// fresh render is another Service's, whose caches start empty: the kept feed and
+// the kept events (eventCache) are both checked.
 func TestFeedCacheSeesEveryChange(t *testing.T) {
 	now := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 	f := newFixture(t, now)
@@ -36,8 +38,7 @@ func TestFeedCacheSeesEveryChange(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fresh, err := f.cal.renderFeed(f.S.DB().Read(f.Ctx), "Språkpool – "+sv.Name, sv.UpdatedAt,
-			func(q *gorm.DB) *gorm.DB { return q.Where("supervisor_id = ?", sv.ID) })
+		fresh, err := New(f.S).SupervisorFeed(f.Ctx, full.FeedToken)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,33 +88,44 @@ func TestFeedCacheSeesEveryChange(t *testing.T) {
 	check("left the window", true)
 }
 
-// BenchmarkFeed2000Render renders a feed of 2,000 bookings every time, as if it
-// changed between requests; BenchmarkFeed2000 measures the kept feed.
+// BenchmarkFeed2000Render renders a feed of 2,000 bookings every time, as if
+// the people it shows changed between requests (every event is rendered again);
+// BenchmarkFeed2000OneChanged as if one booking did (one is); BenchmarkFeed2000
+// measures the kept feed.
 func BenchmarkFeed2000Render(b *testing.B) {
-	f := newFixture(b, calNow)
-	sv := f.Supervisor("Amina Yusuf", []string{"ar"})
-	f.Manager("chef@example.se", f.WpA.ID)
+	f, token := feed2000(b)
 	ctx := context.Background()
-	day := time.Date(2026, 3, 2, 0, 0, 0, 0, f.S.Config().Location)
-	for i := range 2000 {
-		d := day.AddDate(0, 0, i/4)
-		start := time.Date(d.Year(), d.Month(), d.Day(), 8+2*(i%4), 0, 0, 0, f.S.Config().Location)
-		bk := &booking.Booking{UID: fmt.Sprintf("b%d@bench", i), SupervisorID: sv.ID, WorkplaceID: f.WpA.ID, Language: "ar",
-			Area: "childcare", Mode: "on_site", Start: start.UTC(), End: start.Add(90 * time.Minute).UTC(),
-			Purpose: "workplace_support", ParticipantsExpected: 5, Notes: longNote, Status: booking.StatusConfirmed,
-			CreatedAt: calNow, UpdatedAt: calNow}
-		if err := f.S.DB().Gorm().Create(bk).Error; err != nil {
+	for b.Loop() {
+		f.cal.feeds.people.Add(1)
+		if _, err := f.cal.SupervisorFeed(ctx, token); err != nil {
 			b.Fatal(err)
 		}
 	}
-	full, err := f.S.Supervisor(ctx, f.Admin, sv.ID)
-	if err != nil {
+}
+
+func BenchmarkFeed2000OneChanged(b *testing.B) {
+	f, token := feed2000(b)
+	ctx := context.Background()
+	var ids []int64
+	if err := f.S.DB().Gorm().Model(&booking.Booking{}).Order("id").Pluck("id", &ids).Error; err != nil || len(ids) != 2000 {
+		b.Fatalf("%d bookings, %v", len(ids), err)
+	}
+	if _, err := f.cal.SupervisorFeed(ctx, token); err != nil {
 		b.Fatal(err)
 	}
+	i := 0
 	for b.Loop() {
-		f.cal.feeds.people.Add(1)
-		if _, err := f.cal.SupervisorFeed(ctx, full.FeedToken); err != nil {
+		i++
+		if err := f.S.DB().Gorm().Model(&booking.Booking{}).Where("id = ?", ids[i%len(ids)]).
+			Update("sequence", gorm.Expr("sequence + 1")).Error; err != nil {
 			b.Fatal(err)
+		}
+		feed, err := f.cal.SupervisorFeed(ctx, token)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !bytes.Contains(feed.Body, []byte(fmt.Sprintf("SEQUENCE:%d", 1+(i-1)/len(ids)))) {
+			b.Fatal("the change is not in the feed")
 		}
 	}
 }

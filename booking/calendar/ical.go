@@ -537,6 +537,12 @@ func encodeCalendar(cal *ical.Calendar) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// encodeComponent encodes one component (an event) as encodeCalendar would
+// within its calendar.
+func encodeComponent(c *ical.Component) ([]byte, error) {
+	return encodeCalendar(&ical.Calendar{Component: c})
+}
+
 // foldingWriter folds every CRLF-terminated line written through it at 75 octets
 // (74 after the leading space of a continuation), never inside a UTF-8 character.
 type foldingWriter struct {
