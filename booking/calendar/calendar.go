@@ -20,18 +20,22 @@ type Service struct {
 	db  *sqldb.DB
 	// cfg is the pool's configuration: its zone and base URL.
 	cfg booking.Config
-	// feeds keeps rendered feeds while their data is unchanged, and events
-	// each booking's rendered event (feedcache.go).
-	feeds  *feedCache
-	events *eventCache
+	// feeds keeps rendered feeds ("supervisors:17") while their data is
+	// unchanged, and events each booking's rendered event (feedcache.go);
+	// people counts changes to what they show of people.
+	feeds  *kept[string, *Feed]
+	events *kept[int64, renderedEvent]
+	people *people
 }
 
 // New builds the calendars of the pool that svc serves. It watches svc's
 // database for changes to the people a feed shows, so it is built once, before
 // serving, and shared.
 func New(svc *booking.Service) *Service {
-	s := &Service{svc: svc, db: svc.DB(), cfg: svc.Config(), feeds: newFeedCache(), events: newEventCache()}
-	s.feeds.watchPeople(s.db.Gorm())
+	s := &Service{svc: svc, db: svc.DB(), cfg: svc.Config(), people: &people{},
+		feeds:  newKept[string](feedCacheBytes, func(f *Feed) int { return len(f.Body) }),
+		events: newKept[int64](eventCacheBytes, func(e renderedEvent) int { return len(e.body) })}
+	s.people.watch(s.db.Gorm())
 	return s
 }
 

@@ -182,8 +182,8 @@ func (s *Service) renderFeed(db *gorm.DB, name string, ownerChanged time.Time, s
 		for _, m := range e.Managers {
 			changed = latest(changed, m.UpdatedAt)
 		}
-		events[at[k]] = renderedEvent{key: eventKey(e.Booking, people), body: body, changed: changed}
-		s.events.put(e.Booking.ID, events[at[k]])
+		events[at[k]] = renderedEvent{body: body, changed: changed}
+		s.events.put(e.Booking.ID, eventKey(e.Booking, people), events[at[k]])
 	}
 	head, err := encodeCalendar(s.feedCalendar(name))
 	if err != nil {

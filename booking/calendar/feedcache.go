@@ -21,66 +21,76 @@ import (
 // about 2 MB).
 const feedCacheBytes = 32 << 20
 
-// feedCache keeps rendered feeds by feed ("supervisors:17"), each with the
-// version it was rendered from.
-type feedCache struct {
+// kept holds values by key, each with the version of the data it was made from,
+// within a bound on their bytes: a value larger than a quarter of the bound is
+// not kept, and arbitrary others make room for a new one.
+type kept[K comparable, V any] struct {
 	mu      sync.Mutex
-	entries map[string]feedCacheEntry
+	entries map[K]keptValue[V]
 	bytes   int
-	// people counts this process's committed changes to supervisors, workplaces,
-	// users and their links: a test clock may stamp two versions of a name with
-	// one updated_at, which the database's part of the version cannot tell apart.
-	people atomic.Int64
+	max     int
+	size    func(V) int
 }
 
-type feedCacheEntry struct {
+type keptValue[V any] struct {
 	version string
-	feed    *Feed
+	value   V
 }
 
-func newFeedCache() *feedCache { return &feedCache{entries: map[string]feedCacheEntry{}} }
+func newKept[K comparable, V any](max int, size func(V) int) *kept[K, V] {
+	return &kept[K, V]{entries: map[K]keptValue[V]{}, max: max, size: size}
+}
 
-func (c *feedCache) get(key, version string) *Feed {
+// get returns the value kept for key if it was made from version.
+func (c *kept[K, V]) get(key K, version string) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.entries[key]; ok && e.version == version {
-		return e.feed
+	e, ok := c.entries[key]
+	if !ok || e.version != version {
+		var zero V
+		return zero, false
 	}
-	return nil
+	return e.value, true
 }
 
-func (c *feedCache) put(key, version string, f *Feed) {
+func (c *kept[K, V]) put(key K, version string, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old, ok := c.entries[key]; ok {
-		c.bytes -= len(old.feed.Body)
+		c.bytes -= c.size(old.value)
 		delete(c.entries, key)
 	}
-	if len(f.Body) > feedCacheBytes/4 {
+	n := c.size(v)
+	if n > c.max/4 {
 		return // the pool's feed of a big pool: not worth the memory
 	}
 	for k, e := range c.entries { // map order: an arbitrary victim is good enough
-		if c.bytes+len(f.Body) <= feedCacheBytes {
+		if c.bytes+n <= c.max {
 			break
 		}
-		c.bytes -= len(e.feed.Body)
+		c.bytes -= c.size(e.value)
 		delete(c.entries, k)
 	}
-	c.entries[key] = feedCacheEntry{version: version, feed: f}
-	c.bytes += len(f.Body)
+	c.entries[key] = keptValue[V]{version: version, value: v}
+	c.bytes += n
 }
+
+// people counts this process's committed changes to supervisors, workplaces,
+// users and their links: a test clock may stamp two versions of a name with one
+// updated_at, which the database's part of a feed's version cannot tell apart.
+type people struct{ atomic.Int64 }
 
 // peopleTables are the tables whose rows a feed's events show besides bookings.
 var peopleTables = map[string]bool{"supervisors": true, "workplaces": true, "users": true, "user_workplaces": true}
 
-// watchPeople counts the changes to peopleTables made through gorm in this
-// process (rows are never changed by raw SQL outside migrations). The callbacks
-// are named after the cache: gorm runs one callback per name, and every
-// calendar.Service built on the database keeps a cache of its own.
-func (c *feedCache) watchPeople(db *gorm.DB) {
+// watch counts the changes to peopleTables made through gorm in this process
+// (rows are never changed by raw SQL outside migrations). The callbacks are named
+// after the counter: gorm runs one callback per name, and every calendar.Service
+// built on the database keeps caches, and a counter, of its own.
+func (c *people) watch(db *gorm.DB) {
 	bump := func(tx *gorm.DB) {
 		if tx.Error == nil && tx.Statement != nil && peopleTables[tx.Statement.Table] {
-			c.people.Add(1)
+			c.Add(1)
 		}
 	}
 	name := fmt.Sprintf("sprakpool:feed_people_%p_", c)
@@ -113,7 +123,7 @@ func (s *Service) feedVersion(db *gorm.DB, scope func(*gorm.DB) *gorm.DB) (booki
 		return "", "", fmt.Errorf("feed version: %w", err)
 	}
 	return fmt.Sprintf("%d/%d/%d/%s", n, ids, seqs, last.String),
-		fmt.Sprintf("%s/%s/%s/%d/%d", sv.String, wp.String, us.String, links, s.feeds.people.Load()), nil
+		fmt.Sprintf("%s/%s/%s/%d/%d", sv.String, wp.String, us.String, links, s.people.Load()), nil
 }
 
 // cachedFeed returns the feed key renders, from the cache while its version holds.
@@ -125,7 +135,7 @@ func (s *Service) cachedFeed(db *gorm.DB, key, name string, ownerChanged time.Ti
 		return nil, err
 	}
 	version := bookings + "|" + people + "|" + name + "|" + ownerChanged.UTC().Format(time.RFC3339Nano)
-	if f := s.feeds.get(key, version); f != nil {
+	if f, ok := s.feeds.get(key, version); ok {
 		return f, nil
 	}
 	f, err := s.renderFeed(db, name, ownerChanged, scope, people)
@@ -146,49 +156,17 @@ func (s *Service) cachedFeed(db *gorm.DB, key, name string, ownerChanged time.Ti
 // 1 kB).
 const eventCacheBytes = 32 << 20
 
-// eventCache keeps rendered events by booking id.
-type eventCache struct {
-	mu      sync.Mutex
-	entries map[int64]renderedEvent
-	bytes   int
-}
-
+// renderedEvent is a booking's event as encoded, kept by booking id with its
+// eventKey.
 type renderedEvent struct {
-	key  string
 	body []byte
 	// changed is the latest change of the booking, its supervisor, workplace
 	// and managers: the feed's Last-Modified.
 	changed time.Time
 }
 
-func newEventCache() *eventCache { return &eventCache{entries: map[int64]renderedEvent{}} }
-
-// eventKey is what a booking's event is rendered from, besides the people.
+// eventKey is what a booking's event is rendered from: the booking's change and
+// the people's.
 func eventKey(b *booking.Booking, people string) string {
 	return fmt.Sprintf("%d/%s/%s/%s", b.Sequence, b.Status, b.UpdatedAt.UTC().Format(time.RFC3339Nano), people)
-}
-
-func (c *eventCache) get(id int64, key string) (renderedEvent, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[id]
-	return e, ok && e.key == key
-}
-
-func (c *eventCache) put(id int64, e renderedEvent) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if old, ok := c.entries[id]; ok {
-		c.bytes -= len(old.body)
-		delete(c.entries, id)
-	}
-	for k, old := range c.entries { // map order: an arbitrary victim is good enough
-		if c.bytes+len(e.body) <= eventCacheBytes {
-			break
-		}
-		c.bytes -= len(old.body)
-		delete(c.entries, k)
-	}
-	c.entries[id] = e
-	c.bytes += len(e.body)
 }

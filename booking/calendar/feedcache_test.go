@@ -96,7 +96,7 @@ func BenchmarkFeed2000Render(b *testing.B) {
 	f, token := feed2000(b)
 	ctx := context.Background()
 	for b.Loop() {
-		f.cal.feeds.people.Add(1)
+		f.cal.people.Add(1)
 		if _, err := f.cal.SupervisorFeed(ctx, token); err != nil {
 			b.Fatal(err)
 		}
@@ -126,6 +126,42 @@ func BenchmarkFeed2000OneChanged(b *testing.B) {
 		}
 		if !bytes.Contains(feed.Body, []byte(fmt.Sprintf("SEQUENCE:%d", 1+(i-1)/len(ids)))) {
 			b.Fatal("the change is not in the feed")
+		}
+	}
+}
+
+// TestKeptStaysWithinItsBound: a value is found only under the version it was
+// kept with; the bytes kept never pass the bound, however many are put; one
+// larger than a quarter of the bound is not kept; a value put again replaces the
+// old one in the count.
+func TestKeptStaysWithinItsBound(t *testing.T) {
+	c := newKept[int](1000, func(b []byte) int { return len(b) })
+	c.put(1, "v1", make([]byte, 100))
+	if _, ok := c.get(1, "v2"); ok {
+		t.Error("found under another version")
+	}
+	if v, ok := c.get(1, "v1"); !ok || len(v) != 100 {
+		t.Errorf("not found under its version: %d %v", len(v), ok)
+	}
+	c.put(1, "v2", make([]byte, 200))
+	if c.bytes != 200 || len(c.entries) != 1 {
+		t.Errorf("put again: %d bytes in %d entries, want 200 in 1", c.bytes, len(c.entries))
+	}
+	c.put(2, "v1", make([]byte, 251))
+	if _, ok := c.get(2, "v1"); ok {
+		t.Error("a value over a quarter of the bound was kept")
+	}
+	for i := range 100 {
+		c.put(10+i, "v1", make([]byte, 90+i))
+		sum := 0
+		for _, e := range c.entries {
+			sum += len(e.value)
+		}
+		if sum != c.bytes || c.bytes > 1000 {
+			t.Fatalf("after %d puts: %d bytes counted, %d kept, bound 1000", i+1, c.bytes, sum)
+		}
+		if _, ok := c.get(10+i, "v1"); !ok {
+			t.Fatalf("the value just put (%d) is not kept", 10+i)
 		}
 	}
 }
