@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/sprakpool/sprakpool/booking"
-	"github.com/sprakpool/sprakpool/booking/internal/generated"
 )
 
 // BenchmarkSeries52Weeks1M checks and books a 52-week series in one write
@@ -16,17 +15,8 @@ import (
 // every Arabic speaker's year is read and checked for each occurrence (the
 // issue's target: under 200 ms). It books into a copy of the cached pool.
 func BenchmarkSeries52Weeks1M(b *testing.B) {
-	now := mustLocal(b, "2026-05-01 12:00")
-	s := generated.PoolCopy(b, generated.Million, now)
+	s, admin, wps := poolCopy1M(b)
 	ctx := context.Background()
-	admin, err := s.UserByEmail(ctx, "generator@sprakpool.example.se")
-	if err != nil {
-		b.Fatal(err)
-	}
-	wps, err := s.ListWorkplaces(ctx, admin)
-	if err != nil || len(wps) == 0 {
-		b.Fatalf("workplaces: %v", err)
-	}
 	count := 52
 	var times []time.Duration
 	first := mustLocal(b, "2026-06-01 08:00")

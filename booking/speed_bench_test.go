@@ -54,17 +54,8 @@ func mustLocal(t testing.TB, local string) time.Time {
 // it needs again (from the operating system's cache). The booking, far from the
 // searched day, is made with the clock stopped.
 func BenchmarkFreeSupervisors1MAfterCommit(b *testing.B) {
-	now := mustLocal(b, "2026-05-01 12:00")
-	s := generated.PoolCopy(b, generated.Million, now)
+	s, admin, wps := poolCopy1M(b)
 	ctx := context.Background()
-	admin, err := s.UserByEmail(ctx, "generator@sprakpool.example.se")
-	if err != nil {
-		b.Fatal(err)
-	}
-	wps, err := s.ListWorkplaces(ctx, admin)
-	if err != nil || len(wps) == 0 {
-		b.Fatalf("workplaces: %v", err)
-	}
 	start := mustLocal(b, "2026-06-10 10:00")
 	q := booking.FreeQuery{Language: "ar", Start: start.Format(time.RFC3339), End: start.Add(2 * time.Hour).Format(time.RFC3339)}
 	free, err := s.FreeSupervisors(ctx, admin, q)
@@ -97,4 +88,19 @@ func BenchmarkFreeSupervisors1MAfterCommit(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// poolCopy1M is a copy of the generated pool of a million bookings at
+// 2026-05-01 12:00, to book into, with its coordinator and workplaces.
+func poolCopy1M(b *testing.B) (*booking.Service, *booking.User, []booking.Workplace) {
+	s := generated.PoolCopy(b, generated.Million, mustLocal(b, "2026-05-01 12:00"))
+	admin, err := s.UserByEmail(context.Background(), "generator@sprakpool.example.se")
+	if err != nil {
+		b.Fatal(err)
+	}
+	wps, err := s.ListWorkplaces(context.Background(), admin)
+	if err != nil || len(wps) == 0 {
+		b.Fatalf("workplaces: %v", err)
+	}
+	return s, admin, wps
 }
